@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { asShape4, type ConvPadding, convOutputSize, resolvePadding, type TfPadding } from './padding.ts';
+
+/** Geometry of a convolution operator `A`. */
+export interface ConvGeometry {
+  /** Stride, one number for both axes or `[sh, sw]`. Default 1. */
+  strides?: number | [number, number];
+  /** Padding, see {@link ConvPadding}. Default `'symmetric'` (PyTorch-equivalent). */
+  padding?: ConvPadding;
+}
+
+/**
+ * The operator pair of a dictionary layer: `A(x) = conv2d(x, W)` maps an image `[B, H, W, C]` to codes
+ * `[B, Ho, Wo, D]`, and `A*(z)` is its exact adjoint, `conv2dTranspose(z, W)` with the same filter, strides,
+ * padding and the input shape, so that `<A x, z> = <x, A* z>`.
+ */
+export interface ConvOperator {
+  /** Input (image) shape `[B, H, W, C]` this operator was built for. */
+  readonly inputShape: [number, number, number, number];
+  /** Output (code) shape `[B, Ho, Wo, D]`. */
+  readonly outputShape: [number, number, number, number];
+  /** The filter `[kh, kw, C, D]`. */
+  readonly filter: tf.Tensor4D;
+  readonly strides: [number, number];
+  readonly pad: TfPadding;
+  /** `A(x)`: conv2d. Refuses an input whose shape differs from {@link ConvOperator.inputShape}. */
+  forward(x: tf.Tensor4D): tf.Tensor4D;
+  /** `A*(z)`: the exact adjoint. Refuses codes whose shape differs from {@link ConvOperator.outputShape}. */
+  adjoint(z: tf.Tensor4D): tf.Tensor4D;
+}
+
+function normStrides(strides: number | [number, number] | undefined): [number, number] {
+  const s: [number, number] = strides === undefined ? [1, 1] : typeof strides === 'number' ? [strides, strides] : strides;
+  if (!s.every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new Error(`strides: expected positive integers, got ${JSON.stringify(strides)}`);
+  }
+  return s;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * Builds the operator pair `A`, `A*` for `filter` (`[kh, kw, C, D]`) acting on inputs of `inputShape`.
+ *
+ * @example
+ * const W = tf.randomNormal([3, 3, 3, 8]) as tf.Tensor4D;
+ * const op = convOperator(W, [2, 16, 16, 3], { strides: 2 });
+ * const z = op.forward(x);      // [2, 8, 8, 8]
+ * const xr = op.adjoint(z);     // [2, 16, 16, 3]
+ */
+export function convOperator(
+  filter: tf.Tensor4D,
+  inputShape: readonly number[],
+  geometry: ConvGeometry = {},
+): ConvOperator {
+  if (filter.rank !== 4) {
+    throw new Error(`filter: expected rank 4 [kh, kw, inChannels, outChannels], got shape [${filter.shape.join(', ')}]`);
+  }
+  const shape = asShape4(inputShape, 'inputShape');
+  const [kh, kw, cin, cout] = filter.shape;
+  if (shape[3] !== cin) {
+    throw new Error(
+      `input channels: the input has ${shape[3]} channels but the filter [${filter.shape.join(', ')}] expects ${cin}`,
+    );
+  }
+  const strides = normStrides(geometry.strides);
+  const pad = resolvePadding(geometry.padding ?? 'symmetric', [kh, kw]);
+  const ho = convOutputSize(shape[1], kh, strides[0], pad, 1);
+  const wo = convOutputSize(shape[2], kw, strides[1], pad, 2);
+  if (ho < 1 || wo < 1) {
+    throw new Error(`inputShape: [${shape.join(', ')}] is too small for a ${kh}x${kw} kernel with this padding`);
+  }
+  const outputShape: [number, number, number, number] = [shape[0], ho, wo, cout];
+  return {
+    inputShape: shape,
+    outputShape,
+    filter,
+    strides,
+    pad,
+    forward(x) {
+      if (!sameShape(x.shape, shape)) {
+        throw new Error(`A(x): x has shape [${x.shape.join(', ')}], the operator was built for [${shape.join(', ')}]`);
+      }
+      return tf.conv2d(x, filter, strides, pad);
+    },
+    adjoint(z) {
+      if (!sameShape(z.shape, outputShape)) {
+        throw new Error(
+          `A*(z): z has shape [${z.shape.join(', ')}], the adjoint of this operator takes [${outputShape.join(', ')}]`,
+        );
+      }
+      return tf.conv2dTranspose(z, filter, shape, strides, pad);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsdown';
+import { baseConfig } from '../../tsdown.config.ts';
+
+export default defineConfig(baseConfig);
