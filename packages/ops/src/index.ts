@@ -1,5 +1,17 @@
 export { type ConvGeometry, type ConvOperator, convOperator } from './conv-operator.ts';
 export { elasticWeights } from './elastic-weights.ts';
-export { type ConvPadding, type ExplicitPadding, resolvePadding, type TfPadding, convOutputSize } from './padding.ts';
+export { type ConvPadding, convOutputSize, type ExplicitPadding, resolvePadding, type TfPadding } from './padding.ts';
 export { estimateLipschitz, type LipschitzEstimate, type PowerIterationOptions } from './power-iteration.ts';
+export {
+  type RegisterWasmConvKernelsOptions,
+  registerWasmConvKernels,
+  WASM_CONV_KERNELS,
+} from './register-wasm-conv-kernels.ts';
+export {
+  type BackendChoice,
+  type BackendSetup,
+  defaultThreads,
+  type SetupBackendOptions,
+  setupBackend,
+} from './setup-backend.ts';
 export { nonNegativeSoftThreshold, softThreshold } from './shrinkage.ts';

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sparseLinearSolve } from './linear-solver.ts';
+import { sparsefool } from './sparsefool.ts';
+import { makeImages, makeLinearModel } from './test-helpers.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('sparseLinearSolve', () => {
+  it('crosses the hyperplane moving the largest-|normal| coordinates first', () => {
+    const normal = [0.1, -0.8, 0.5, 0.3];
+    const boundary = [0.6, 0.2, 0.7, 0.5];
+    const x0 = [0.5, 0.5, 0.5, 0.5];
+    const dot = (x: ArrayLike<number>) => normal.reduce((s, n, i) => s + n * ((x[i] ?? 0) - (boundary[i] ?? 0)), 0);
+    expect(dot(x0)).toBeLessThan(0);
+    const x = sparseLinearSolve(x0, normal, boundary);
+    expect(dot(x)).toBeGreaterThan(0);
+    // Coordinate 1 (|n| = 0.8) moves first: down by up to 0.5, to the box edge 0; then coordinate 2.
+    expect(x[1]).toBeCloseTo(0, 6);
+    expect(x[2]).toBeGreaterThan(0.5);
+    expect(x[0]).toBe(0.5);
+    expect(x[3]).toBe(0.5);
+  });
+});
+
+describe('sparsefool', () => {
+  it('fools a linear model changing few elements, inside the box, deterministically', async () => {
+    const lin = makeLinearModel(8 * 8 * 3, 4, 13);
+    const x = makeImages([3, 8, 8, 3], 2, 0.1, 0.9);
+    const y = tf.tensor1d(Array.from(tf.argMax(lin.model(x), 1).dataSync()), 'int32');
+    const attack = sparsefool({ maxIter: 10 });
+    const r = await attack.run(lin.model, x, y);
+    expect(r.success).toEqual([true, true, true]);
+    for (const n of r.norms) {
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(0.25 * 8 * 8 * 3);
+    }
+    expect(tf.min(r.xAdv).dataSync()[0]).toBeGreaterThanOrEqual(0);
+    expect(tf.max(r.xAdv).dataSync()[0]).toBeLessThanOrEqual(1);
+    const again = await attack.run(lin.model, x, y);
+    expect(tf.max(tf.abs(tf.sub(again.xAdv, r.xAdv))).dataSync()[0]).toBe(0);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { loadCifarBinaryFiles } from './cifar-files.ts';
+import { listImageFolder, loadImageFolder } from './image-folder.ts';
+import { labelHistogram } from './image-set.ts';
+import { openTarArchive } from './tar-archive.ts';
+import { NO_SHARED_DATA, SHARED_DATA, sharedData } from './testing/shared-data.ts';
+
+const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+describe.skipIf(!SHARED_DATA)(
+  `CIFAR-10 60,000-image JPEG tarball (${SHARED_DATA ? 'present' : NO_SHARED_DATA})`,
+  () => {
+    it('loads both splits through the image-folder loader with 5000 / 1000 per class', async () => {
+      const tree = await openTarArchive(sharedData('cifar10/cifar10-jpeg-60000.tar.gz'));
+      const trainList = listImageFolder(tree, { prefix: 'train' });
+      expect(trainList.classNames).toEqual(CLASSES);
+      expect(trainList.entries.length).toBe(50_000);
+      // Every JPEG of both splits is decoded (about 10 s in pure JS on our machine).
+      const train = loadImageFolder(tree, { prefix: 'train' });
+      const test = loadImageFolder(tree, { prefix: 'test' });
+      expect([train.count, train.height, train.width, train.channels]).toEqual([50_000, 32, 32, 3]);
+      expect(labelHistogram(train)).toEqual(new Array(10).fill(5000));
+      expect(labelHistogram(test)).toEqual(new Array(10).fill(1000));
+
+      // Independent check of the pixels: the k-th JPEG of class c in test/ is the k-th lossless test image of class c
+      // (JPEG error about 6/255 on average), while a wrong pairing is far off.
+      const lossless = loadCifarBinaryFiles([sharedData('cifar10/test_first1000.bin')], { format: 'cifar10' });
+      const seen = new Array(10).fill(0);
+      let sum = 0;
+      let sumWrong = 0;
+      let pairs = 0;
+      for (let i = 0; i < 200; i++) {
+        const c = lossless.labels[i]!;
+        const k = seen[c]++;
+        const j = c * 1000 + k; // test set is grouped by class, files sorted 0000..0999
+        const jWrong = ((c + 1) % 10) * 1000 + k;
+        for (let p = 0; p < 3072; p++) {
+          const v = lossless.images[i * 3072 + p]!;
+          sum += Math.abs(test.images[j * 3072 + p]! - v);
+          sumWrong += Math.abs(test.images[jWrong * 3072 + p]! - v);
+        }
+        pairs++;
+      }
+      const mae = sum / (pairs * 3072);
+      expect(mae).toBeGreaterThan(2);
+      expect(mae).toBeLessThan(10);
+      expect(sumWrong / (pairs * 3072)).toBeGreaterThan(30);
+    });
+  },
+);

@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DATASET_SOURCES, type DatasetName, type DatasetSource } from './dataset-sources.ts';
+import { downloadFile } from './download-file.ts';
+import { extractArchive } from './extract-archive.ts';
+
+/** Options of {@link downloadDataset} and {@link locateDataset}. */
+export interface DatasetCacheOptions {
+  /** Cache folder; default `$EDL_DATA_DIR` or `~/.cache/edl-datasets`. */
+  cacheDir?: string;
+  /** Progress callback for the download. */
+  onProgress?: (received: number, total: number | undefined) => void;
+}
+
+/** The default cache folder: `$EDL_DATA_DIR` or `~/.cache/edl-datasets`. */
+export function defaultCacheDir(): string {
+  return process.env.EDL_DATA_DIR ?? join(homedir(), '.cache', 'edl-datasets');
+}
+
+function resolveSource(source: DatasetName | DatasetSource): DatasetSource {
+  if (typeof source !== 'string') return source;
+  const s = (DATASET_SOURCES as Record<string, DatasetSource>)[source];
+  if (!s)
+    throw new Error(`dataset: unknown name '${source}', expected one of ${Object.keys(DATASET_SOURCES).join(', ')}`);
+  return s;
+}
+
+function whereToPut(src: DatasetSource, dir: string): string {
+  return `Download ${src.url} yourself and extract it into ${dir} so that ${join(dir, src.folder)} exists`;
+}
+
+/**
+ * The folder of an already downloaded dataset (`<cacheDir>/<name>/<folder>`), without any network access.
+ *
+ * @param source - a name from {@link DATASET_SOURCES} or a source description.
+ * @param options - cacheDir.
+ * @returns the data folder, to pass to a loader.
+ * @throws when absent, with a message that says where to put the files.
+ */
+export function locateDataset(source: DatasetName | DatasetSource, options: DatasetCacheOptions = {}): string {
+  const src = resolveSource(source);
+  const dir = join(options.cacheDir ?? defaultCacheDir(), src.name);
+  const data = join(dir, src.folder);
+  if (!existsSync(data)) {
+    throw new Error(`locateDataset: ${src.name} is not in ${dir}. ${whereToPut(src, dir)}, or call downloadDataset().`);
+  }
+  return data;
+}
+
+/**
+ * Downloads (only when called, and only if not cached), verifies and extracts an archive into
+ * `<cacheDir>/<name>/`, atomically: the archive is checked against its checksum (sha256 and/or md5) before
+ * extraction, an interrupted download resumes with an HTTP Range request, and a failed download or extraction
+ * leaves nothing but a resumable `.part` file (deleted on checksum mismatch).
+ *
+ * @param source - a name from {@link DATASET_SOURCES} or a source description.
+ * @param options - cacheDir and onProgress.
+ * @returns the data folder (`<cacheDir>/<name>/<folder>`).
+ * @example
+ * const dir = await downloadDataset('cifar-10-binary'); const train = loadCifar10(dir);
+ */
+export async function downloadDataset(
+  source: DatasetName | DatasetSource,
+  options: DatasetCacheOptions = {},
+): Promise<string> {
+  const src = resolveSource(source);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const dir = join(cacheDir, src.name);
+  if (existsSync(join(dir, src.folder))) return join(dir, src.folder);
+  if (existsSync(dir)) throw new Error(`downloadDataset: ${dir} exists but lacks ${src.folder}; remove it and retry`);
+  mkdirSync(cacheDir, { recursive: true });
+  const archive = join(cacheDir, `${src.name}.${src.archive}`);
+  if (!existsSync(archive)) {
+    try {
+      await downloadFile(src.url, archive, {
+        ...(src.sha256 ? { sha256: src.sha256 } : {}),
+        ...(src.md5 ? { md5: src.md5 } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    } catch (e) {
+      throw new Error(
+        `downloadDataset: could not download ${src.name}: ${(e as Error).message}. ${whereToPut(src, dir)}.`,
+      );
+    }
+  }
+  await extractArchive(archive, dir, src.archive);
+  rmSync(archive, { force: true });
+  if (!existsSync(join(dir, src.folder))) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`downloadDataset: ${src.url} does not contain the folder ${src.folder}; nothing was kept`);
+  }
+  return join(dir, src.folder);
+}

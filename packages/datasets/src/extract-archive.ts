@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { unzipSync } from 'fflate';
+import { forEachTarEntry } from './tar-archive.ts';
+
+function safeTarget(root: string, name: string, archive: string): string {
+  const target = resolve(root, name);
+  if (!target.startsWith(resolve(root) + sep)) {
+    throw new Error(`extractArchive: ${archive} entry ${name} would be written outside the destination`);
+  }
+  return target;
+}
+
+/**
+ * Extracts a `.tar`, `.tar.gz` or `.zip` archive atomically: everything is written into a temporary sibling of
+ * `destDir`, which is renamed to `destDir` only when extraction succeeded (and removed otherwise), so `destDir`
+ * either holds the whole archive or does not exist.
+ *
+ * @param archive - the archive file.
+ * @param destDir - the folder to create (must not exist yet).
+ * @param kind - `'tar.gz'` (also plain tar) or `'zip'`.
+ * @returns `destDir`.
+ */
+export async function extractArchive(archive: string, destDir: string, kind: 'tar.gz' | 'zip'): Promise<string> {
+  if (existsSync(destDir)) throw new Error(`extractArchive: ${destDir} already exists`);
+  const tmp = `${destDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  mkdirSync(tmp, { recursive: true });
+  const write = (name: string, data: Uint8Array): void => {
+    const target = safeTarget(tmp, name, archive);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, data);
+  };
+  try {
+    if (kind === 'zip') {
+      const files = unzipSync(readFileSync(archive));
+      for (const [name, data] of Object.entries(files)) if (!name.endsWith('/')) write(name, data);
+    } else if (kind === 'tar.gz') {
+      await forEachTarEntry(archive, write);
+    } else {
+      throw new Error(`extractArchive: kind must be 'tar.gz' or 'zip', got ${String(kind)}`);
+    }
+    renameSync(tmp, destDir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return join(destDir);
+}

@@ -1,0 +1,258 @@
+import { convOperator, estimateLipschitz } from '@edl/ops';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyConstraints, constraintsCallback } from './apply-constraints.ts';
+import { DictConv2D } from './dict-conv2d.ts';
+import type { DictKind } from './dict-conv2d-config.ts';
+import { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './dict-conv2d-factories.ts';
+import { rista } from './rista.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const KINDS: DictKind[] = ['vanilla', 'robust', 'elastic'];
+const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+const atomNorms = (layer: DictConv2D) =>
+  Array.from(tf.tidy(() => tf.sqrt(tf.sum(tf.square(layer.getWeights()[0]!), [0, 1, 2])).dataSync()));
+const built = (config: ConstructorParameters<typeof DictConv2D>[0], shape = [2, 6, 6, 2]) => {
+  const layer = new DictConv2D(config);
+  layer.apply(tf.zeros(shape));
+  return layer;
+};
+
+describe('DictConv2D forward', () => {
+  for (const kind of KINDS) {
+    it(`${kind}: output is rista with the layer's weights and its kind's beta`, () => {
+      const x = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const layer = built({ kind, filters: 4, strides: 2, steps: 3 });
+      const [kernel, beta, lambda, stepSize] = layer.getWeights();
+      const expectedBeta = kind === 'vanilla' ? 1 : kind === 'robust' ? 0 : 0.5;
+      expect(beta!.dataSync()[0]).toBe(expectedBeta);
+      const z = layer.apply(x) as tf.Tensor;
+      const ref = rista(x, kernel as tf.Tensor4D, {
+        steps: 3,
+        beta: expectedBeta,
+        lambda: lambda!.dataSync()[0]!,
+        stepSize: stepSize!.dataSync()[0]!,
+        strides: 2,
+      });
+      expect(z.shape).toEqual([2, 3, 3, 4]);
+      expect(maxAbsDiff(z, ref)).toBeLessThan(1e-5);
+      expect(tf.sum(z).dataSync()[0]).toBeGreaterThan(0);
+    });
+  }
+
+  it('creates the same four weights in the same order for every kind; only the trained ones differ', () => {
+    const rows = KINDS.map((kind) => {
+      const layer = built({ kind, filters: 4, name: `l_${kind}` });
+      return {
+        names: layer.weights.map((w) => w.name.split('/')[1]),
+        shapes: layer.weights.map((w) => w.shape),
+        trainable: layer.trainableWeights.map((w) => w.name.split('/')[1]),
+      };
+    });
+    for (const r of rows) {
+      expect(r.names).toEqual(['kernel', 'beta', 'lambda', 'stepSize']);
+      expect(r.shapes).toEqual([[3, 3, 2, 4], [], [], []]);
+    }
+    expect(rows.map((r) => r.trainable)).toEqual([['kernel'], ['kernel'], ['kernel', 'beta']]);
+    const withLambda = built({ kind: 'vanilla', filters: 4, trainLambda: true });
+    expect(withLambda.weights.map((w) => w.name.split('/')[1])).toEqual(['kernel', 'beta', 'lambda', 'stepSize']);
+    expect(withLambda.trainableWeights.map((w) => w.name.split('/')[1])).toEqual(['kernel', 'lambda']);
+  });
+
+  it("normalises atoms at init and sets stepSize 'auto' to 0.9 / ||A||^2 at build", () => {
+    const layer = built({ filters: 5, kernelSize: 3 }, [1, 7, 7, 3]);
+    for (const n of atomNorms(layer)) expect(n).toBeCloseTo(1, 5);
+    const [kernel, , , stepSize] = layer.getWeights();
+    const L = estimateLipschitz(convOperator(kernel as tf.Tensor4D, [1, 7, 7, 3]), { iterations: 200 }).value;
+    expect(stepSize!.dataSync()[0]!).toBeCloseTo(0.9 / L, 3);
+    const raw = built({ filters: 5, normalizeAtoms: false, stepSize: 0.05 }, [1, 7, 7, 3]);
+    expect(Math.max(...atomNorms(raw).map((n) => Math.abs(n - 1)))).toBeGreaterThan(1e-2);
+    expect(raw.getWeights()[3]!.dataSync()[0]).toBeCloseTo(0.05, 7);
+  });
+
+  it('computeOutputShape matches the actual output (stride 2, odd and even sizes, every padding)', () => {
+    const cases: [number, number, 'symmetric' | 'same' | 'valid' | number, number][] = [
+      [6, 2, 'symmetric', 3],
+      [7, 2, 'symmetric', 3],
+      [7, 1, 'symmetric', 5],
+      [8, 2, 'same', 3],
+      [7, 2, 'valid', 3],
+      [6, 2, 2, 5],
+    ];
+    for (const [size, strides, padding, kernelSize] of cases) {
+      const layer = new DictConv2D({ filters: 3, strides, padding, kernelSize });
+      const predicted = layer.computeOutputShape([null, size, size, 2]);
+      const out = layer.apply(tf.randomNormal([1, size, size, 2])) as tf.Tensor;
+      expect(predicted).toEqual([null, ...out.shape.slice(1)]);
+    }
+    expect(new DictConv2D({ filters: 3, strides: 2 }).computeOutputShape([null, 32, 32, 3])).toEqual([null, 16, 16, 3]);
+  });
+
+  it('vanilla equals plain ISTA in the layer: beta weight ignored, no reweighting', () => {
+    const x = tf.randomNormal([1, 6, 6, 2], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const layer = built({ kind: 'vanilla', filters: 3 }, [1, 6, 6, 2]);
+    const [k, , l, t] = layer.getWeights();
+    const ref = rista(x, k as tf.Tensor4D, { beta: 1, lambda: l!.dataSync()[0]!, stepSize: t!.dataSync()[0]! });
+    expect(maxAbsDiff(layer.apply(x) as tf.Tensor, ref)).toBeLessThan(1e-6);
+  });
+});
+
+describe('DictConv2D constraints and step-size refresh', () => {
+  it('clamps beta into [0, 1] in the forward pass; applyConstraints projects the weight', () => {
+    const x = tf.randomNormal([1, 6, 6, 2], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const layer = built({ kind: 'elastic', filters: 3 }, [1, 6, 6, 2]);
+    const z1 = tf.keep(layer.apply(x) as tf.Tensor);
+    (layer.weights[1]!.read() as tf.Variable).assign(tf.scalar(1)); // bypasses the constraint
+    const atOne = tf.keep(layer.apply(x) as tf.Tensor);
+    (layer.weights[1]!.read() as tf.Variable).assign(tf.scalar(1.7));
+    expect(maxAbsDiff(layer.apply(x) as tf.Tensor, atOne)).toBe(0);
+    expect(maxAbsDiff(z1, atOne)).toBeGreaterThan(1e-4);
+    expect(layer.currentBeta()).toBe(1);
+    expect(applyConstraints([layer])).toBe(3); // kernel, beta, lambda carry constraints
+    expect(layer.getWeights()[1]!.dataSync()[0]).toBe(1);
+    (layer.weights[1]!.read() as tf.Variable).assign(tf.scalar(-0.3));
+    layer.apply(x, { training: true }); // training calls project first
+    expect(layer.getWeights()[1]!.dataSync()[0]).toBe(0);
+  });
+
+  it("refreshes stepSize 'auto' only on training calls, every stepSizeRefresh calls", () => {
+    const x = tf.randomNormal([1, 6, 6, 2]) as tf.Tensor4D;
+    const layer = built({ filters: 3, normalizeAtoms: false, stepSizeRefresh: 2 }, [1, 6, 6, 2]);
+    const t0 = layer.getWeights()[3]!.dataSync()[0]!;
+    const [k, b, l, t] = layer.getWeights().map((w) => w.clone()); // getWeights returns live variables
+    layer.setWeights([tf.mul(k!, 2), b!, l!, t!]);
+    layer.apply(x);
+    expect(layer.getWeights()[3]!.dataSync()[0]).toBe(t0); // inference: no refresh
+    layer.apply(x, { training: true }); // call 0: refresh
+    const t1 = layer.getWeights()[3]!.dataSync()[0]!;
+    expect(t1 / t0).toBeCloseTo(0.25, 3); // ||2A||^2 = 4 ||A||^2
+    layer.setWeights([tf.mul(k!, 4), b!, l!, layer.getWeights()[3]!]);
+    layer.apply(x, { training: true }); // call 1: no refresh
+    expect(layer.getWeights()[3]!.dataSync()[0]).toBe(t1);
+    layer.apply(x, { training: true }); // call 2: refresh
+    expect(layer.getWeights()[3]!.dataSync()[0]! / t0).toBeCloseTo(1 / 16, 3);
+    const fixed = built({ filters: 3, stepSize: 0.2 }, [1, 6, 6, 2]);
+    expect(() => fixed.refreshStepSize([1, 6, 6, 2])).toThrow(/stepSize 'auto'/);
+  });
+
+  it('keeps tf.memory().numTensors flat over a long loop of training calls and gradients', () => {
+    const x = tf.randomNormal([2, 6, 6, 2]) as tf.Tensor4D;
+    const layer = built({ filters: 3, strides: 2 });
+    const opt = tf.train.sgd(0.01);
+    const step = () =>
+      tf.tidy(() => {
+        opt.minimize(() => tf.mean(tf.square(layer.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar);
+      });
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('DictConv2D in models', () => {
+  function toyData() {
+    // two classes: images whose left or right half is bright
+    const n = 16;
+    const images = tf.tidy(() => {
+      const noise = tf.randomUniform([n, 6, 6, 1], 0, 0.3, 'float32', 5);
+      const left = tf.concat([tf.ones([n / 2, 6, 3, 1]), tf.zeros([n / 2, 6, 3, 1])], 2);
+      const right = tf.reverse(left, 2);
+      return tf.add(noise, tf.concat([left, right], 0));
+    });
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        [...Array(n).keys()].map((i) => (i < n / 2 ? 0 : 1)),
+        'int32',
+      ),
+      2,
+    );
+    return { images, labels };
+  }
+
+  it('trains inside tf.sequential with model.fit: loss falls, constraints hold, beta moves', async () => {
+    const { images, labels } = toyData();
+    const model = tf.sequential({
+      layers: [
+        elasticDictConv2d({ inputShape: [6, 6, 1], filters: 4, strides: 2, name: 'dict' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+    const history = await model.fit(images, labels, {
+      epochs: 12,
+      batchSize: 8,
+      verbose: 0,
+      callbacks: constraintsCallback(model),
+    });
+    const loss = history.history.loss as number[];
+    expect(loss[loss.length - 1]!).toBeLessThan(0.5 * loss[0]!);
+    const layer = model.getLayer('dict') as DictConv2D;
+    for (const n of atomNorms(layer)) expect(n).toBeCloseTo(1, 5);
+    const beta = layer.getWeights()[1]!.dataSync()[0]!;
+    expect(beta).toBeGreaterThanOrEqual(0);
+    expect(beta).toBeLessThanOrEqual(1);
+    expect(Math.abs(beta - 0.5)).toBeGreaterThan(1e-4);
+  });
+
+  it('works in a functional tf.model (fit and predict)', async () => {
+    const { images, labels } = toyData();
+    const input = tf.input({ shape: [6, 6, 1] });
+    const codes = robustDictConv2d({ filters: 4, name: 'robust' }).apply(input) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({}).apply(codes) as tf.SymbolicTensor;
+    const output = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output });
+    expect(codes.shape).toEqual([null, 6, 6, 4]);
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+    const history = await model.fit(images, labels, { epochs: 3, batchSize: 8, verbose: 0 });
+    expect((history.history.loss as number[]).every(Number.isFinite)).toBe(true);
+    const out = model.predict(images) as tf.Tensor;
+    expect(out.shape).toEqual([16, 2]);
+    expect(tf.sum(out).dataSync()[0]).toBeCloseTo(16, 3);
+  });
+
+  it('saves and loads through tf.io handlers with identical outputs and config', async () => {
+    const model = tf.sequential({
+      layers: [
+        dictConv2d({
+          kind: 'elastic',
+          inputShape: [7, 7, 2],
+          filters: 3,
+          strides: 2,
+          beta: 0.3,
+          steps: 2,
+          lambda: 0.2,
+          trainLambda: true,
+          eps: 0.01,
+          nonNegative: false,
+          stepSizeRefresh: 3,
+          detachWeights: true,
+          name: 'dict',
+        }),
+        vanillaDictConv2d({ filters: 2, kernelSize: 1, padding: 'valid', stepSize: 0.5, normalizeAtoms: false }),
+      ],
+    });
+    const x = tf.randomNormal([2, 7, 7, 2]);
+    const y = model.predict(x) as tf.Tensor;
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    expect(maxAbsDiff(loaded.predict(x) as tf.Tensor, y)).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      expect(loaded.layers[i]!.getConfig()).toEqual(model.layers[i]!.getConfig());
+      expect(loaded.layers[i]).toBeInstanceOf(DictConv2D);
+    }
+    const a = model.layers[0]!.getWeights().map((w) => Array.from(w.dataSync()));
+    const b = loaded.layers[0]!.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(b).toEqual(a);
+  });
+});

@@ -1,0 +1,245 @@
+import { convOperator, convOutputSize, estimateLipschitz, resolvePadding, type TfPadding } from '@edl/ops';
+import * as tf from '@tensorflow/tfjs';
+import {
+  type DictConv2DConfig,
+  type ResolvedDictConv2DOptions,
+  resolveDictConv2DOptions,
+} from './dict-conv2d-config.ts';
+import {
+  deserializeKernelInitializer,
+  resolveKernelInitializer,
+  serializeKernelInitializer,
+} from './kernel-initializer.ts';
+import { rista } from './rista.ts';
+import { UnitInterval } from './unit-interval.ts';
+
+type Shape = (number | null)[];
+
+/** Axes of one atom. tfjs types `unitNorm`'s axis as a number, but it reduces with `tf.sum`, so a list works. */
+const ATOM_AXES = [0, 1, 2];
+
+/**
+ * A convolutional dictionary-learning layer (paper §4, Alg. 1): its output is the sparse code `z` of its input
+ * under the dictionary `kernel`, computed by `steps` unrolled RISTA steps (see {@link rista}).
+ * `kind` selects Vanilla DL (beta = 1, plain ISTA), Robust DL (beta = 0) or Elastic DL (learnt beta).
+ *
+ * Weights, always the same four in the same order for every kind (so weights copy between kinds):
+ * `kernel [kh, kw, Cin, filters]`, `beta` (scalar), `lambda` (scalar), `stepSize` (scalar, never trained, saved
+ * with the model). `beta` is kept in [0, 1] by a clamp in the forward pass and a {@link UnitInterval} constraint.
+ * No bias. Input: NHWC with known height, width and channels at build.
+ *
+ * Training calls (`training: true`, as `model.fit` passes) first project the weights onto their constraints
+ * (unit-norm atoms, beta in [0, 1], lambda >= 0; tfjs 4.22's `model.fit` never applies constraints itself) and,
+ * with `stepSize: 'auto'`, refresh `t = 0.9 / L` every `stepSizeRefresh` training calls, without gradient.
+ *
+ * @example
+ * const model = tf.sequential({ layers: [new DictConv2D({ inputShape: [8, 8, 3], filters: 8, kind: 'elastic' })] });
+ */
+export class DictConv2D extends tf.layers.Layer {
+  /** @nocollapse */
+  static className = 'DictConv2D';
+  /** The resolved options. */
+  readonly options: ResolvedDictConv2DOptions;
+  private readonly pad: TfPadding;
+  private kernel: tf.LayerVariable | null = null;
+  private betaWeight: tf.LayerVariable | null = null;
+  private lambdaWeight: tf.LayerVariable | null = null;
+  private stepSizeWeight: tf.LayerVariable | null = null;
+  private powerVector: tf.Tensor4D | null = null;
+  private trainingCalls = 0;
+
+  /** @param config - see {@link DictConv2DOptions}; `filters` is required. */
+  constructor(config: DictConv2DConfig) {
+    const options = resolveDictConv2DOptions(config);
+    super(config);
+    this.options = options;
+    this.pad = resolvePadding(options.padding, options.kernelSize);
+  }
+
+  /** Kind of this layer. */
+  get kind(): ResolvedDictConv2DOptions['kind'] {
+    return this.options.kind;
+  }
+
+  /**
+   * The beta the forward pass uses: 1 (vanilla), 0 (robust), or the `beta` weight clamped to [0, 1] (elastic).
+   * Synchronous read; before build, the configured initial value.
+   */
+  currentBeta(): number {
+    if (this.options.kind === 'vanilla') return 1;
+    if (this.options.kind === 'robust') return 0;
+    if (!this.betaWeight) return this.options.beta;
+    const value = this.betaWeight.read().dataSync()[0]!;
+    return Math.min(1, Math.max(0, value));
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = singleShape(inputShape, this.name);
+    const [, h, w, c] = shape;
+    if (h == null || w == null || c == null) {
+      throw new Error(
+        `DictConv2D '${this.name}': height, width and channels of the input must be known at build, got [${shape.join(', ')}]`,
+      );
+    }
+    const o = this.options;
+    const [kh, kw] = o.kernelSize;
+    const constant = (value: number) => tf.initializers.constant({ value });
+    const unitNorm = o.normalizeAtoms ? tf.constraints.unitNorm({ axis: ATOM_AXES as unknown as number }) : undefined;
+    const init = resolveKernelInitializer(o.kernelInitializer);
+    this.kernel = this.addWeight('kernel', [kh, kw, c, o.filters], 'float32', init, undefined, true, unitNorm);
+    this.betaWeight = this.addWeight(
+      'beta',
+      [],
+      'float32',
+      constant(o.beta),
+      undefined,
+      o.trainBeta,
+      new UnitInterval(),
+    );
+    const nonNeg = tf.constraints.nonNeg();
+    this.lambdaWeight = this.addWeight('lambda', [], 'float32', constant(o.lambda), undefined, o.trainLambda, nonNeg);
+    const t0 = o.stepSize === 'auto' ? 0.1 : o.stepSize;
+    this.stepSizeWeight = this.addWeight('stepSize', [], 'float32', constant(t0), undefined, false);
+    this.built = true;
+    this.projectWeights();
+    // A zero kernel (tfjs builds with zeros when it is about to load saved weights) keeps the placeholder t.
+    if (o.stepSize === 'auto') this.refreshStepSize([1, h, w, c], { skipZeroKernel: true });
+  }
+
+  /** The four weights in their fixed order: kernel, beta, lambda, stepSize (whatever is trainable). */
+  override get weights(): tf.LayerVariable[] {
+    if (!this.kernel || !this.betaWeight || !this.lambdaWeight || !this.stepSizeWeight) return [];
+    return [this.kernel, this.betaWeight, this.lambdaWeight, this.stepSizeWeight];
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = singleShape(inputShape, this.name);
+    const [kh, kw] = this.options.kernelSize;
+    const [sh, sw] = this.options.strides;
+    const out = (size: number | null, k: number, s: number, axis: 1 | 2) =>
+      size == null ? null : convOutputSize(size, k, s, this.pad, axis);
+    return [shape[0] ?? null, out(shape[1] ?? null, kh, sh, 1), out(shape[2] ?? null, kw, sw, 2), this.options.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D | undefined;
+    if (x?.rank !== 4) {
+      throw new Error(`DictConv2D '${this.name}': expected a rank-4 NHWC input, got shape [${x?.shape.join(', ')}]`);
+    }
+    if (kwargs?.training === true) this.beforeTrainingCall(x.shape);
+    return tf.tidy(() => {
+      const o = this.options;
+      const beta = o.kind === 'vanilla' ? 1 : o.kind === 'robust' ? 0 : tf.clipByValue(this.betaWeight!.read(), 0, 1);
+      return rista(x, this.kernel!.read() as tf.Tensor4D, {
+        steps: o.steps,
+        lambda: tf.relu(this.lambdaWeight!.read()) as tf.Scalar,
+        eps: o.eps,
+        beta: beta as number | tf.Scalar,
+        stepSize: this.stepSizeWeight!.read() as tf.Scalar,
+        nonNegative: o.nonNegative,
+        strides: o.strides,
+        padding: this.pad,
+        detachWeights: o.detachWeights,
+      });
+    });
+  }
+
+  /**
+   * Projects the weights onto their constraints now (unit-norm atoms, beta in [0, 1], lambda >= 0), without
+   * gradient. Called at build and at every training call; {@link applyConstraints} calls it for whole models.
+   */
+  projectWeights(): void {
+    for (const v of this.weights) {
+      const constraint = v.constraint;
+      if (constraint)
+        tf.tidy(() => {
+          v.write(constraint.apply(v.read()));
+        });
+    }
+  }
+
+  /**
+   * Recomputes `t = 0.9 / L` by power iteration on the current kernel (warm-started), without gradient, and stores
+   * it in the `stepSize` weight. Only for `stepSize: 'auto'`. Throws on a zero or non-finite kernel unless
+   * `skipZeroKernel` (then an all-zero kernel leaves `t` unchanged).
+   *
+   * @param inputShape - NHWC input shape (the batch size is ignored)
+   */
+  refreshStepSize(inputShape: readonly number[], options: { skipZeroKernel?: boolean } = {}): void {
+    if (this.options.stepSize !== 'auto') {
+      throw new Error(`DictConv2D '${this.name}': refreshStepSize needs stepSize 'auto', got ${this.options.stepSize}`);
+    }
+    if (!this.kernel || !this.stepSizeWeight) throw new Error(`DictConv2D '${this.name}': build the layer first`);
+    const shape = [1, inputShape[1]!, inputShape[2]!, inputShape[3]!];
+    tf.tidy(() => {
+      const filter = this.kernel!.read() as tf.Tensor4D; // the estimate is a number: no gradient reaches it
+      const op = convOperator(filter, shape, { strides: this.options.strides, padding: this.pad });
+      const init = this.powerVector && this.powerVector.shape.join() === shape.join() ? this.powerVector : undefined;
+      const estimate = estimateLipschitz(op, init ? { init } : {});
+      if (estimate.value === 0 && options.skipZeroKernel) {
+        estimate.vector.dispose();
+        return;
+      }
+      if (!(estimate.value > 0) || !Number.isFinite(estimate.value)) {
+        throw new Error(
+          `DictConv2D '${this.name}': power iteration gave ||A||^2 = ${estimate.value} (zero or NaN kernel?)`,
+        );
+      }
+      this.powerVector?.dispose();
+      this.powerVector = tf.keep(estimate.vector);
+      this.stepSizeWeight!.write(tf.scalar(0.9 / estimate.value));
+    });
+  }
+
+  private beforeTrainingCall(shape: readonly number[]): void {
+    this.projectWeights();
+    if (this.options.stepSize === 'auto' && this.trainingCalls % this.options.stepSizeRefresh === 0) {
+      this.refreshStepSize(shape);
+    }
+    this.trainingCalls++;
+  }
+
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    const result = super.dispose();
+    if (result.refCountAfterDispose === 0) {
+      this.powerVector?.dispose();
+      this.powerVector = null;
+    }
+    return result;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const { kernelInitializer, kernelSize, strides, padding, ...rest } = this.options;
+    return {
+      ...rest,
+      kernelSize: [...kernelSize],
+      strides: [...strides],
+      padding: (Array.isArray(padding) ? padding.map((p) => [...p]) : padding) as tf.serialization.ConfigDictValue,
+      kernelInitializer: serializeKernelInitializer(kernelInitializer),
+      ...super.getConfig(),
+    };
+  }
+
+  /** @nocollapse */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const kernelInitializer = deserializeKernelInitializer(config.kernelInitializer);
+    return new cls({ ...config, kernelInitializer });
+  }
+}
+tf.serialization.registerClass(DictConv2D);
+
+function singleShape(inputShape: tf.Shape | tf.Shape[], name: string): Shape {
+  const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  if (Array.isArray(inputShape[0]) && inputShape.length !== 1) {
+    throw new Error(`DictConv2D '${name}': expected one input, got ${inputShape.length}`);
+  }
+  if (shape.length !== 4) {
+    throw new Error(
+      `DictConv2D '${name}': expected a rank-4 NHWC input [batch, height, width, channels], got shape [${shape.join(', ')}]`,
+    );
+  }
+  return shape;
+}

@@ -1,0 +1,137 @@
+import {
+  type ConvPadding,
+  convOperator,
+  elasticWeights,
+  estimateLipschitz,
+  nonNegativeSoftThreshold,
+  softThreshold,
+} from '@edl/ops';
+import * as tf from '@tensorflow/tfjs';
+import { type ObjectiveReduction, ristaObjective } from './rista-objective.ts';
+import { stopGradient } from './stop-gradient.ts';
+import { checkBoolean, checkInteger, checkNumber, checkNumberOrScalar } from './validate.ts';
+
+/** Options of {@link rista}. Numbers are validated; scalar tensors are used as given (their values are not read). */
+export interface RistaOptions {
+  /** Unrolled steps `T` (>= 1): one thresholded encoder pass plus `T - 1` RISTA corrections. Default 3. */
+  steps?: number;
+  /** Sparsity weight `lambda` (>= 0); the threshold is `lambda * t`. Number or scalar tensor. Default 0.1. */
+  lambda?: number | tf.Scalar;
+  /** `eps` of the reweighting `w = 1 / (2 (|r| + eps))`, > 0. Default 1e-3. */
+  eps?: number;
+  /** Elastic mix `beta` in [0, 1]: 1 is Vanilla DL (ISTA), 0 Robust DL. Number or scalar tensor. Default 0.5. */
+  beta?: number | tf.Scalar;
+  /**
+   * Step size `t` (> 0), a number or a scalar tensor, or `'auto'` (default): `0.9 / L` with `L = ||A||^2` from
+   * power iteration, computed without gradient (so a gradient w.r.t. the filter treats `t` as a constant).
+   */
+  stepSize?: number | tf.Scalar | 'auto';
+  /** Use the one-sided threshold `max(z - lambda t, 0)` (SDNet) instead of the two-sided one. Default true. */
+  nonNegative?: boolean;
+  /** Stride of `A`. Default 1. */
+  strides?: number | [number, number];
+  /** Padding of `A`. Default `'symmetric'` (PyTorch-equivalent). */
+  padding?: ConvPadding;
+  /** Stop the gradient through the reweighting `w` (BPDA-style adaptive evaluation). Default false. */
+  detachWeights?: boolean;
+  /** Also return the code and the objective of every step, see {@link RistaTrace}. Default false. */
+  trace?: boolean;
+  /** Reduction of the traced objective over the batch: per-sample `'mean'` (default) or batch `'sum'`. */
+  objectiveReduction?: ObjectiveReduction;
+}
+
+/** What {@link rista} returns with `trace: true`. The caller owns (and disposes) every tensor. */
+export interface RistaTrace {
+  /** The final codes `z_T` (the same values as `codes[steps - 1]`). */
+  output: tf.Tensor4D;
+  /** `z_0 ... z_{T-1}`, one tensor per step. */
+  codes: tf.Tensor4D[];
+  /**
+   * Objective `beta/2 ||x - A*z||_2^2 + (1-beta)/2 ||x - A*z||_1 + lambda ||z||_1` of each code, shape `[steps]`,
+   * reduced over the batch as `objectiveReduction` says (default: per-sample mean).
+   */
+  objectives: tf.Tensor1D;
+  /** The step size `t` used. */
+  stepSize: number | tf.Scalar;
+}
+
+/**
+ * Unrolled RISTA (paper Alg. 1, App. B.2): sparse codes `z` of images `x` under the convolutional dictionary
+ * `filter`, minimising `beta/2 ||x - A*z||_2^2 + (1-beta)/2 ||x - A*z||_1 + lambda ||z||_1`.
+ *
+ * `z0 = T(t A(x))`, then `steps - 1` times: `r = x - A*(z)`, `w = 1 / (2 (|r| + eps))`,
+ * `z = T(z + t A((beta + (1 - beta) w) r))`, where `T` is the soft threshold at `lambda t`. Like SDNet, `z0` is the
+ * thresholded encoder output (the paper writes `z0 = A(x)`). Gradients flow through every step, through `w`
+ * (unless `detachWeights`), and to `x`, `filter`, and tensor-valued `beta`, `lambda` and `stepSize`.
+ *
+ * @param x - images `[B, H, W, C]` (NHWC)
+ * @param filter - the dictionary `[kh, kw, C, D]`
+ * @returns the codes `[B, Ho, Wo, D]`, or a {@link RistaTrace} with `trace: true`
+ * @example
+ * const z = rista(x, W, { steps: 3, beta: 0.5, lambda: 0.1, strides: 2 });
+ */
+export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions & { trace: true }): RistaTrace;
+export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options?: RistaOptions & { trace?: false }): tf.Tensor4D;
+export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options?: RistaOptions): tf.Tensor4D | RistaTrace;
+export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions = {}): tf.Tensor4D | RistaTrace {
+  if (x?.rank !== 4) {
+    throw new Error(
+      `x: expected a rank-4 NHWC tensor [batch, height, width, channels], got shape [${x?.shape?.join(', ')}]`,
+    );
+  }
+  const steps = checkInteger('steps', options.steps ?? 3, 1);
+  const lambda = checkNumberOrScalar('lambda', options.lambda ?? 0.1, { min: 0 });
+  const eps = checkNumber('eps', options.eps ?? 1e-3, { min: 0, exclusiveMin: true });
+  const beta = checkNumberOrScalar('beta', options.beta ?? 0.5, { min: 0, max: 1 });
+  const nonNegative = checkBoolean('nonNegative', options.nonNegative ?? true);
+  const detach = checkBoolean('detachWeights', options.detachWeights ?? false);
+  const trace = checkBoolean('trace', options.trace ?? false);
+  const requested = options.stepSize ?? 'auto';
+  const op = convOperator(filter, x.shape, { strides: options.strides ?? 1, padding: options.padding ?? 'symmetric' });
+  const stepSize =
+    requested === 'auto'
+      ? autoStepSize(filter, x.shape, op)
+      : checkNumberOrScalar('stepSize', requested, { min: 0, exclusiveMin: true });
+  const shrink = nonNegative ? nonNegativeSoftThreshold : softThreshold;
+
+  return tf.tidy(() => {
+    const threshold =
+      typeof lambda === 'number' && typeof stepSize === 'number'
+        ? lambda * stepSize
+        : (tf.mul(lambda, stepSize) as tf.Scalar);
+    const codes: tf.Tensor4D[] = [];
+    let z = shrink(tf.mul(stepSize, op.forward(x)) as tf.Tensor4D, threshold);
+    codes.push(z);
+    for (let k = 1; k < steps; k++) {
+      const r = tf.sub(x, op.adjoint(z)) as tf.Tensor4D;
+      const g = weightedResidual(r, beta, eps, detach);
+      z = shrink(tf.add(z, tf.mul(stepSize, op.forward(g))) as tf.Tensor4D, threshold);
+      codes.push(z);
+    }
+    if (!trace) return z;
+    const objectives = tf.stack(
+      codes.map((c) => ristaObjective(op, x, c, { beta, lambda, reduction: options.objectiveReduction ?? 'mean' })),
+    ) as tf.Tensor1D;
+    return { output: z, codes, objectives, stepSize };
+  });
+}
+
+/** `(beta + (1 - beta) w) r`, skipping `w` where `beta` is the number 1. */
+function weightedResidual(r: tf.Tensor4D, beta: number | tf.Scalar, eps: number, detach: boolean): tf.Tensor4D {
+  if (beta === 1) return r;
+  let w = elasticWeights(r, eps);
+  if (detach) w = stopGradient(w);
+  if (beta === 0) return tf.mul(w, r);
+  return tf.mul(tf.add(beta, tf.mul(tf.sub(1, beta), w)), r);
+}
+
+/** `0.9 / L` from a power iteration on a gradient-stopped copy of the filter. */
+function autoStepSize(filter: tf.Tensor4D, shape: number[], op: ReturnType<typeof convOperator>): number {
+  const detached = stopGradient(filter);
+  const estimate = estimateLipschitz(convOperator(detached, shape, { strides: op.strides, padding: op.pad }));
+  estimate.vector.dispose();
+  detached.dispose();
+  if (!(estimate.value > 0))
+    throw new Error('stepSize: the filter is zero, so ||A||^2 = 0 and no step size can be derived');
+  return 0.9 / estimate.value;
+}

@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+import { exportSafetensors, resnet } from '../src/index.ts';
+import { writeFileSync } from 'node:fs';
+await tf.setBackend('cpu');
+const conv = process.argv[2] as 'elastic';
+const train = process.argv[3] === '1';
+const model = resnet({ depth: 10, conv, widthMultiplier: 1 / 16, inputShape: [16, 16, 3], seed: 4, lambda: 0.01, beta: 0.4, steps: 3, eps: Number(process.argv[4] ?? 1e-3), ...(conv === 'elastic' ? {} : { beta: undefined }) });
+if (train) tf.tidy(() => model.apply(tf.randomUniform([8, 16, 16, 3], 0, 1, 'float32', 1), { training: true }));
+const names = ['conv1', 'bn1', 'layer1.0.conv1', 'layer1.0.relu', 'layer2.0.conv1', 'layer2.0.relu', 'layer3.0.relu', 'layer4.0.relu', 'linear'];
+const probe = tf.model({ inputs: model.inputs, outputs: names.map((n) => model.getLayer(n).output as tf.SymbolicTensor) });
+const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 6);
+const outs = probe.predict(x) as tf.Tensor[];
+await exportSafetensors(model, '/tmp/m/r.safetensors');
+writeFileSync('/tmp/m/x.f32', new Uint8Array(x.dataSync().buffer));
+names.forEach((n, i) => writeFileSync(`/tmp/m/o-${n}.f32`, new Uint8Array(outs[i]!.dataSync().buffer)));
+console.log(JSON.stringify(outs.map((o) => o.shape)));

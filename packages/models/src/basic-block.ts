@@ -1,0 +1,29 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { LayerBuilder } from './layer-builder.ts';
+
+/**
+ * A ResNet BasicBlock named like PyTorch's `layerS.B` (`conv1`, `bn1`, `conv2`, `bn2`, `shortcut.0`, `shortcut.1`).
+ * Standard: `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`. Dictionary kinds (SDNet `sdnet*_all`): both 3x3
+ * convs are `DictConv2D` and there is no ReLU between them (the threshold is the nonlinearity); ReLU after the sum.
+ * The shortcut is a 1x1 conv + BN when the shape changes, else the identity.
+ */
+export function basicBlock(
+  b: LayerBuilder,
+  x: tf.SymbolicTensor,
+  prefix: string,
+  inChannels: number,
+  channels: number,
+  strides: 1 | 2,
+): tf.SymbolicTensor {
+  let out = b.conv(x, { name: `${prefix}.conv1`, filters: channels, kernelSize: 3, strides, dictionary: true });
+  out = b.batchNorm(out, `${prefix}.bn1`);
+  if (!b.isDictionary) out = b.relu(out, `${prefix}.relu1`);
+  out = b.conv(out, { name: `${prefix}.conv2`, filters: channels, kernelSize: 3, strides: 1, dictionary: true });
+  out = b.batchNorm(out, `${prefix}.bn2`);
+  let shortcut = x;
+  if (strides !== 1 || inChannels !== channels) {
+    shortcut = b.conv(x, { name: `${prefix}.shortcut.0`, filters: channels, kernelSize: 1, strides, dictionary: false });
+    shortcut = b.batchNorm(shortcut, `${prefix}.shortcut.1`);
+  }
+  return b.relu(b.add(out, shortcut, `${prefix}.add`), `${prefix}.relu`);
+}

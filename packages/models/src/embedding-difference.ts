@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs';
+import { dictLayersOf } from './dict-layers.ts';
+
+/** Options of {@link embeddingDifference}. */
+export interface EmbeddingDifferenceOptions {
+  /**
+   * Names of the layers whose outputs to compare. Default: every `DictConv2D` layer, or every `Conv2D` layer when
+   * the model has none.
+   */
+  layers?: string[];
+}
+
+/** Relative difference of one layer's output. */
+export interface LayerDifference {
+  /** Layer name (`'input'` for the input images). */
+  layer: string;
+  /** `||f(x_adv) - f(x)||_F / ||f(x)||_F` over the whole batch. */
+  difference: number;
+  /** The same ratio for each sample. */
+  perSample: number[];
+}
+
+function relative(clean: tf.Tensor, adv: tf.Tensor): { difference: number; perSample: number[] } {
+  return tf.tidy(() => {
+    const batch = clean.shape[0]!;
+    const c = tf.reshape(clean, [batch, -1]);
+    const d = tf.sub(tf.reshape(adv, [batch, -1]), c);
+    const num = tf.sum(tf.square(d), 1);
+    const den = tf.sum(tf.square(c), 1);
+    const n = Array.from(num.dataSync());
+    const m = Array.from(den.dataSync());
+    const perSample = n.map((v, i) => (v === 0 ? 0 : Math.sqrt(v / m[i]!)));
+    const total = n.reduce((a, b) => a + b, 0);
+    const totalDen = m.reduce((a, b) => a + b, 0);
+    return { difference: total === 0 ? 0 : Math.sqrt(total / totalDen), perSample };
+  });
+}
+
+/**
+ * Per-layer relative embedding difference between clean and adversarial inputs (paper Fig. 5, App. D.3.4):
+ * `||f_l(x_adv) - f_l(x)|| / ||f_l(x)||` for the input (`'input'`, first entry) and each selected layer's output,
+ * computed in inference mode. An identical pair gives 0; a layer whose clean output is 0 while the adversarial one is
+ * not gives Infinity.
+ *
+ * @example
+ * embeddingDifference(model, x, xAdv).map((d) => `${d.layer}: ${d.difference.toFixed(3)}`);
+ */
+export function embeddingDifference(
+  model: tf.LayersModel,
+  xClean: tf.Tensor,
+  xAdv: tf.Tensor,
+  options: EmbeddingDifferenceOptions = {},
+): LayerDifference[] {
+  if (xClean.shape.join() !== xAdv.shape.join()) {
+    throw new Error(`xAdv: expected the shape of xClean [${xClean.shape}], got [${xAdv.shape}]`);
+  }
+  if (xClean.rank < 1 || xClean.shape[0] === 0) throw new Error('xClean: expected a non-empty batch');
+  let layers: tf.layers.Layer[];
+  if (options.layers !== undefined) {
+    if (options.layers.length === 0) throw new Error('layers: expected at least one layer name');
+    layers = options.layers.map((name) => model.getLayer(name));
+  } else {
+    layers = dictLayersOf(model);
+    if (layers.length === 0) layers = model.layers.filter((l) => l.getClassName() === 'Conv2D');
+    if (layers.length === 0) throw new Error(`model '${model.name}': has no DictConv2D or Conv2D layers`);
+  }
+  const probe = tf.model({ inputs: model.inputs, outputs: layers.map((l) => l.output as tf.SymbolicTensor) });
+  const result: LayerDifference[] = [{ layer: 'input', ...relative(xClean, xAdv) }];
+  const clean = probe.predict(xClean) as tf.Tensor | tf.Tensor[];
+  const adv = probe.predict(xAdv) as tf.Tensor | tf.Tensor[];
+  const c = Array.isArray(clean) ? clean : [clean];
+  const a = Array.isArray(adv) ? adv : [adv];
+  layers.forEach((layer, i) => result.push({ layer: layer.name, ...relative(c[i]!, a[i]!) }));
+  tf.dispose([c, a]);
+  return result;
+}

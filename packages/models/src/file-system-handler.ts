@@ -1,0 +1,121 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, normalize } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { atomicWrite } from './atomic-write.ts';
+import { weightByteLength } from './weights-byte-length.ts';
+
+/** File name of the model topology and weights manifest. */
+export const MODEL_JSON = 'model.json';
+/** File name of the weights written by {@link fileSystemHandler}. */
+export const WEIGHTS_BIN = 'weights.bin';
+
+function concat(data: tf.io.WeightData): Uint8Array {
+  const buffers = Array.isArray(data) ? data : [data];
+  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const b of buffers) {
+    out.set(new Uint8Array(b), offset);
+    offset += b.byteLength;
+  }
+  return out;
+}
+
+async function readOrExplain(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${path}: ${what} not found`);
+    throw new Error(`${path}: cannot read ${what}: ${(error as Error).message}`);
+  }
+}
+
+function parseModelJson(text: string, path: string): tf.io.ModelJSON {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const j = json as Partial<tf.io.ModelJSON> | null;
+  if (j === null || typeof j !== 'object' || j.modelTopology === null || typeof j.modelTopology !== 'object') {
+    throw new Error(`${path}: expected an object with a 'modelTopology' object (tfjs layers-model format)`);
+  }
+  if (!Array.isArray(j.weightsManifest)) throw new Error(`${path}: expected a 'weightsManifest' array`);
+  return j as tf.io.ModelJSON;
+}
+
+async function loadWeights(
+  dir: string,
+  jsonPath: string,
+  manifest: tf.io.WeightsManifestConfig,
+): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const [g, group] of manifest.entries()) {
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) {
+      throw new Error(`${jsonPath}: weightsManifest[${g}] needs 'paths' and 'weights' arrays`);
+    }
+    const files: Buffer[] = [];
+    for (const p of group.paths) {
+      if (typeof p !== 'string' || isAbsolute(p) || normalize(p).startsWith('..')) {
+        throw new Error(`${jsonPath}: weights path ${JSON.stringify(p)} must be a relative path inside ${dir}`);
+      }
+      files.push(await readOrExplain(join(dir, p), 'weights file'));
+    }
+    const actual = files.reduce((n, f) => n + f.byteLength, 0);
+    const expected = group.weights.reduce((n, s) => n + weightByteLength(s, jsonPath), 0);
+    const where = group.paths.map((p) => join(dir, p)).join(', ');
+    if (actual < expected) {
+      throw new Error(`${where}: truncated weights file: ${actual} bytes, but ${jsonPath} describes ${expected}`);
+    }
+    if (actual > expected) {
+      throw new Error(`${where}: ${actual} bytes, but ${jsonPath} describes only ${expected}: the files do not match`);
+    }
+    specs.push(...group.weights);
+    parts.push(...files.map((f) => new Uint8Array(f.buffer, f.byteOffset, f.byteLength)));
+  }
+  return [specs, concat(parts.map((p) => p.slice().buffer as ArrayBuffer)).buffer as ArrayBuffer];
+}
+
+/**
+ * A tfjs IOHandler reading and writing a model directory in Node, no tfjs-node needed: `model.json` (topology and
+ * weights manifest) and `weights.bin`, the standard tfjs layout that `tf.loadLayersModel('file://…')` and the tfjs
+ * converter also use. Both files are written atomically (temp file, fsync, rename), weights first. Loading checks
+ * that the weights files hold exactly the bytes the manifest describes and names the file when they do not.
+ *
+ * @example
+ * await model.save(fileSystemHandler('./checkpoints/epoch-10'));
+ * const again = await tf.loadLayersModel(fileSystemHandler('./checkpoints/epoch-10'));
+ */
+export function fileSystemHandler(dir: string): tf.io.IOHandler {
+  if (typeof dir !== 'string' || dir.length === 0) throw new Error('dir: expected a non-empty directory path');
+  const jsonPath = join(dir, MODEL_JSON);
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology === undefined) {
+        throw new Error('fileSystemHandler: only JSON model topologies (layers models) can be saved');
+      }
+      await mkdir(dir, { recursive: true });
+      const weights = concat(artifacts.weightData ?? new ArrayBuffer(0));
+      const modelJson: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      };
+      if (artifacts.trainingConfig !== undefined) modelJson.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata !== undefined) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+      if (artifacts.signature !== undefined) modelJson.signature = artifacts.signature;
+      await atomicWrite(join(dir, WEIGHTS_BIN), weights);
+      await atomicWrite(jsonPath, JSON.stringify(modelJson));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const json = parseModelJson((await readOrExplain(jsonPath, MODEL_JSON)).toString('utf8'), jsonPath);
+      return tf.io.getModelArtifactsForJSON(json, (manifest) => loadWeights(dir, jsonPath, manifest));
+    },
+  };
+}

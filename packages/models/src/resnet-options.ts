@@ -1,0 +1,139 @@
+import type { DictConv2DOptions } from '@edl/layers';
+
+/** Depths of the ResNets {@link resnet} builds. */
+export type ResNetDepth = 10 | 18 | 34 | 50;
+
+/**
+ * Convolution kind of the 3x3 convolutions: `'standard'` ordinary convs with ReLU; the three dictionary-learning
+ * kinds make every 3x3 conv (stem included) a `DictConv2D` of that kind.
+ */
+export type ConvKind = 'standard' | 'vanilla' | 'robust' | 'elastic';
+
+/**
+ * Options passed to every `DictConv2D` layer of a dictionary-learning ResNet (ignored for `conv: 'standard'`); see
+ * @edl/layers `DictConv2DOptions` for their meaning and defaults. `beta` / `trainBeta` only apply to the elastic
+ * kind (vanilla fixes beta = 1, robust beta = 0).
+ */
+export type DictionaryOptions = Pick<
+  DictConv2DOptions,
+  | 'steps'
+  | 'lambda'
+  | 'trainLambda'
+  | 'eps'
+  | 'nonNegative'
+  | 'stepSize'
+  | 'stepSizeRefresh'
+  | 'normalizeAtoms'
+  | 'beta'
+  | 'trainBeta'
+  | 'detachWeights'
+>;
+
+/** Keys of {@link DictionaryOptions}, in a stable order. */
+export const DICTIONARY_KEYS = [
+  'steps',
+  'lambda',
+  'trainLambda',
+  'eps',
+  'nonNegative',
+  'stepSize',
+  'stepSizeRefresh',
+  'normalizeAtoms',
+  'beta',
+  'trainBeta',
+  'detachWeights',
+] as const satisfies readonly (keyof DictionaryOptions)[];
+
+/** Options of {@link resnet}. */
+export interface ResNetOptions extends DictionaryOptions {
+  /** 10 / 18 / 34 (BasicBlock) or 50 (Bottleneck). */
+  depth: ResNetDepth;
+  /** Kind of the 3x3 convolutions (default `'standard'`). */
+  conv?: ConvKind;
+  /** Number of classes of the dense head (default 10). */
+  numClasses?: number;
+  /** Input shape `[H, W, C]` without batch (default `[32, 32, 3]`). */
+  inputShape?: [number, number, number];
+  /** Multiplies the stage widths 64/128/256/512 (default 1); widths are rounded, at least 1. */
+  widthMultiplier?: number;
+  /**
+   * Stride of the first stage. Default: 2 when the smaller input side is at least 64 (Tiny-ImageNet: 64 -> 32 -> 16
+   * -> 8 -> 4, the CIFAR feature-map sizes), otherwise 1 (CIFAR 32x32, MNIST 28x28).
+   */
+  firstStageStride?: 1 | 2;
+  /** Seed of every initializer (layer i uses `seed + i`); unseeded when absent. */
+  seed?: number;
+  /** Model name (default `resnet<depth>-<conv>`). */
+  name?: string;
+}
+
+/** {@link ResNetOptions} with defaults applied and checked. */
+export interface ResolvedResNetOptions {
+  depth: ResNetDepth;
+  conv: ConvKind;
+  numClasses: number;
+  inputShape: [number, number, number];
+  widths: [number, number, number, number];
+  blocks: [number, number, number, number];
+  bottleneck: boolean;
+  firstStageStride: 1 | 2;
+  seed: number | undefined;
+  name: string;
+  dictionary: DictionaryOptions;
+}
+
+const BLOCKS: Record<ResNetDepth, [number, number, number, number]> = {
+  10: [1, 1, 1, 1],
+  18: [2, 2, 2, 2],
+  34: [3, 4, 6, 3],
+  50: [3, 4, 6, 3],
+};
+
+const KINDS: readonly ConvKind[] = ['standard', 'vanilla', 'robust', 'elastic'];
+
+function positiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${value}`);
+  return value;
+}
+
+/** Applies the defaults of {@link ResNetOptions} and validates every field. */
+export function resolveResNetOptions(options: ResNetOptions): ResolvedResNetOptions {
+  if (options === null || typeof options !== 'object') throw new Error('resnet: expected an options object');
+  const { depth } = options;
+  if (!(depth in BLOCKS)) throw new Error(`depth: expected 10, 18, 34 or 50, got ${String(depth)}`);
+  const conv = options.conv ?? 'standard';
+  if (!KINDS.includes(conv)) throw new Error(`conv: expected one of ${KINDS.join(', ')}, got ${String(conv)}`);
+  const numClasses = positiveInt(options.numClasses ?? 10, 'numClasses');
+  const inputShape = options.inputShape ?? [32, 32, 3];
+  if (!Array.isArray(inputShape) || inputShape.length !== 3) {
+    throw new Error(`inputShape: expected [height, width, channels], got ${JSON.stringify(inputShape)}`);
+  }
+  inputShape.forEach((v, i) => positiveInt(v, `inputShape[${i}]`));
+  const m = options.widthMultiplier ?? 1;
+  if (!Number.isFinite(m) || m <= 0) throw new Error(`widthMultiplier: expected a positive number, got ${m}`);
+  const widths = [64, 128, 256, 512].map((w) => Math.max(1, Math.round(w * m))) as [number, number, number, number];
+  const firstStageStride = options.firstStageStride ?? (Math.min(inputShape[0], inputShape[1]) >= 64 ? 2 : 1);
+  if (firstStageStride !== 1 && firstStageStride !== 2) {
+    throw new Error(`firstStageStride: expected 1 or 2, got ${String(firstStageStride)}`);
+  }
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    throw new Error(`seed: expected a finite number, got ${options.seed}`);
+  }
+  const dictionary: DictionaryOptions = {};
+  for (const key of DICTIONARY_KEYS) {
+    if (options[key] !== undefined) Object.assign(dictionary, { [key]: options[key] });
+  }
+  return {
+    depth,
+    conv,
+    numClasses,
+    inputShape,
+    widths,
+    blocks: BLOCKS[depth],
+    bottleneck: depth === 50,
+    firstStageStride,
+    seed: options.seed,
+    name: options.name ?? `resnet${depth}-${conv}`,
+    dictionary,
+  };
+}

@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { layerBetas } from './layer-betas.ts';
+import { resnet } from './resnet.ts';
+import { toElastic } from './to-elastic.ts';
+
+const small = { depth: 10 as const, widthMultiplier: 1 / 16, inputShape: [8, 8, 3] as [number, number, number] };
+const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+
+let x: tf.Tensor4D;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 11);
+});
+
+describe('toElastic', () => {
+  it('with beta = 1 computes the vanilla function, keeps every weight and sets the betas', () => {
+    const vanilla = resnet({ ...small, conv: 'vanilla', lambda: 0.01, seed: 1 });
+    const elastic = toElastic(vanilla, { beta: 1 });
+    const yv = vanilla.predict(x) as tf.Tensor;
+    const ye = elastic.predict(x) as tf.Tensor;
+    expect(tf.max(tf.abs(yv)).dataSync()[0]).toBeGreaterThan(1e-4); // non-trivial output
+    expect(maxAbsDiff(yv, ye)).toBeLessThan(1e-5);
+    for (const layer of vanilla.layers) {
+      const target = elastic.getLayer(layer.name);
+      if (layer.getClassName() === 'DictConv2D') {
+        expect((target as unknown as { kind: string }).kind).toBe('elastic');
+        expect((layer as unknown as { kind: string }).kind).toBe('vanilla'); // source untouched
+        const [k0, , l0, t0] = layer.getWeights();
+        const [k1, , l1, t1] = target.getWeights();
+        expect(Array.from(k1!.dataSync())).toEqual(Array.from(k0!.dataSync()));
+        expect(l1!.dataSync()[0]).toBe(l0!.dataSync()[0]);
+        expect(t1!.dataSync()[0]).toBe(t0!.dataSync()[0]);
+      } else {
+        const w0 = layer.getWeights();
+        const w1 = target.getWeights();
+        expect(w1.length).toBe(w0.length);
+        w0.forEach((w, i) => expect(Array.from(w1[i]!.dataSync())).toEqual(Array.from(w.dataSync())));
+      }
+    }
+    expect(Object.values(layerBetas(elastic))).toEqual(new Array(9).fill(1));
+    expect(Object.values(layerBetas(vanilla))).toEqual(new Array(9).fill(1));
+    tf.dispose([yv, ye]);
+  });
+
+  it('sets the requested beta, trainable or not, and then changes the function', () => {
+    const vanilla = resnet({ ...small, conv: 'vanilla', lambda: 0.01, seed: 2 });
+    const trained = toElastic(vanilla, { beta: 0.25 });
+    const frozen = toElastic(vanilla, { beta: 0.25, trainBeta: false });
+    expect(Object.values(layerBetas(trained))).toEqual(new Array(9).fill(0.25));
+    const dictNames = new Set(Object.keys(layerBetas(vanilla)));
+    const isBeta = (w: tf.LayerVariable) => w.originalName.endsWith('/beta') && dictNames.has(w.originalName.split('/')[0]!);
+    expect(trained.trainableWeights.filter(isBeta)).toHaveLength(9);
+    expect(frozen.trainableWeights.filter(isBeta)).toHaveLength(0);
+    expect(vanilla.trainableWeights.filter(isBeta)).toHaveLength(0);
+    const yv = vanilla.predict(x) as tf.Tensor;
+    const ye = trained.predict(x) as tf.Tensor;
+    expect(maxAbsDiff(yv, ye)).toBeGreaterThan(1e-6);
+    tf.dispose([yv, ye]);
+  });
+
+  it('refuses a model without dictionary layers and a beta outside [0, 1]', () => {
+    const standard = resnet({ ...small });
+    expect(() => toElastic(standard)).toThrow(/DictConv2D/);
+    const robust = resnet({ ...small, conv: 'robust' });
+    expect(() => toElastic(robust, { beta: 1.5 })).toThrow(/beta/);
+    expect(Object.values(layerBetas(toElastic(robust)))).toEqual(new Array(9).fill(0.5));
+  });
+});

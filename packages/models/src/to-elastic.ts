@@ -1,0 +1,67 @@
+import { type DictConv2DOptions, withKind } from '@edl/layers';
+import * as tf from '@tensorflow/tfjs';
+import { DICT_CONV_CLASS, dictLayersOf, weightOf } from './dict-layers.ts';
+
+/** Options of {@link toElastic}. */
+export interface ToElasticOptions {
+  /** beta of every switched layer, in [0, 1] (default 0.5). beta = 1 computes exactly the vanilla function. */
+  beta?: number;
+  /** Whether beta is trained (default true). */
+  trainBeta?: boolean;
+}
+
+interface LayerConfigEntry {
+  className: string;
+  name: string;
+  config: tf.serialization.ConfigDict;
+}
+
+/**
+ * Returns a copy of `model` whose `DictConv2D` layers are Elastic DL (paper §5.1: pretrain Vanilla DL, then
+ * fine-tune Elastic DL): the model config is rebuilt with `kind: 'elastic'`, the requested beta and `trainBeta`,
+ * every weight (kernels, BatchNorm statistics, lambda, step size, dense head) is copied, then beta is set. The
+ * input model is left unchanged. Works from any DL kind (vanilla, robust, or elastic with other betas).
+ *
+ * @example
+ * const vanilla = resnet({ depth: 18, conv: 'vanilla' });
+ * // ... pretrain ...
+ * const elastic = toElastic(vanilla, { beta: 0.5 });
+ */
+export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {}): tf.LayersModel {
+  if (!(model instanceof tf.LayersModel)) throw new Error('model: expected a tf.LayersModel');
+  const beta = options.beta ?? 0.5;
+  const trainBeta = options.trainBeta ?? true;
+  if (typeof beta !== 'number' || !(beta >= 0 && beta <= 1)) throw new Error(`beta: expected a number in [0, 1], got ${beta}`);
+  if (typeof trainBeta !== 'boolean') throw new Error(`trainBeta: expected a boolean, got ${String(trainBeta)}`);
+  if (dictLayersOf(model).length === 0) throw new Error(`model '${model.name}': has no ${DICT_CONV_CLASS} layers`);
+
+  const config = model.getConfig() as tf.serialization.ConfigDict & { layers: LayerConfigEntry[] };
+  const layers = config.layers.map((entry) =>
+    entry.className === DICT_CONV_CLASS
+      ? { ...entry, config: withKind(entry.config as unknown as DictConv2DOptions, 'elastic', { beta, trainBeta }) }
+      : entry,
+  );
+  const elastic = tf.LayersModel.fromConfig(tf.LayersModel, {
+    ...config,
+    layers,
+  } as unknown as tf.serialization.ConfigDict) as tf.LayersModel;
+
+  for (const layer of elastic.layers) {
+    if (layer.weights.length === 0) continue;
+    const source = model.getLayer(layer.name);
+    const values = new Map(source.weights.map((w) => [w.originalName, w]));
+    layer.setWeights(
+      layer.weights.map((w) => {
+        const v = values.get(w.originalName);
+        if (v === undefined) throw new Error(`layer '${layer.name}': the source model has no weight '${w.originalName}'`);
+        return v.read();
+      }),
+    );
+  }
+  for (const layer of dictLayersOf(elastic)) {
+    const b = tf.scalar(beta);
+    weightOf(layer, 'beta').write(b);
+    b.dispose();
+  }
+  return elastic;
+}

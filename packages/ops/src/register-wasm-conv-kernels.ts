@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { wasmConv2DBackpropFilter } from './wasm-conv-backprop-filter.ts';
+import { wasmConv2DBackpropInput } from './wasm-conv-backprop-input.ts';
+import type { KernelArgs } from './wasm-kernel-utils.ts';
+
+/** Names of the kernels {@link registerWasmConvKernels} installs on the wasm backend. */
+export const WASM_CONV_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+
+/** Options of {@link registerWasmConvKernels}. */
+export interface RegisterWasmConvKernelsOptions {
+  /**
+   * Which kernels to install (default both). The bench uses `['Conv2DBackpropFilter']` to measure the stock
+   * `Conv2DBackpropInput`, since stock wasm cannot run a conv backward pass at all without the filter gradient.
+   */
+  kernels?: ReadonlyArray<(typeof WASM_CONV_KERNELS)[number]>;
+}
+
+const registered = new Set<string>();
+
+function install(name: string, fn: (args: KernelArgs) => tf.TensorInfo): void {
+  if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
+  registered.add(name);
+}
+
+/**
+ * Registers the fast wasm conv kernels of `@edl/ops` over the wasm backend: `Conv2DBackpropFilter` (missing
+ * upstream) and `Conv2DBackpropInput` (upstream is a naive single-threaded loop), both built on the XNNPACK
+ * `Conv2D`. Requires `@tensorflow/tfjs-backend-wasm` to be imported (its stock kernels are the building blocks).
+ * Safe to call again. {@link setupBackend} calls it for you. Returns the names of the kernels now installed.
+ */
+export function registerWasmConvKernels(options: RegisterWasmConvKernelsOptions = {}): string[] {
+  if (!tf.getKernel('Conv2D', 'wasm')) {
+    throw new Error(
+      'registerWasmConvKernels: the wasm backend is not loaded; import @tensorflow/tfjs-backend-wasm (or call setupBackend) first',
+    );
+  }
+  const wanted = options.kernels ?? WASM_CONV_KERNELS;
+  for (const name of wanted) {
+    if (name === 'Conv2DBackpropFilter') install(name, wasmConv2DBackpropFilter);
+    else if (name === 'Conv2DBackpropInput') install(name, wasmConv2DBackpropInput);
+    else throw new Error(`registerWasmConvKernels: unknown kernel '${String(name)}', expected one of ${WASM_CONV_KERNELS.join(', ')}`);
+  }
+  return [...registered].filter((n) => (wanted as readonly string[]).includes(n));
+}

@@ -1,0 +1,254 @@
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmConvKernels } from './register-wasm-conv-kernels.ts';
+import { installWasmThreadShim, withCpuCount } from './wasm-thread-shim.ts';
+
+/** Backends {@link setupBackend} can set up. */
+export type BackendChoice = 'auto' | 'wasm' | 'webgpu' | 'tensorflow' | 'cpu';
+
+/** Options of {@link setupBackend}. */
+export interface SetupBackendOptions {
+  /** Which backend; `'auto'` (default) picks the fastest one available, see {@link setupBackend}. */
+  backend?: BackendChoice;
+  /** wasm threads; default `min(os.cpus().length, 8)`. 1 disables the multithreading shim. */
+  threads?: number;
+  /** Suppress the informational log line (warnings about slow paths are never suppressed). */
+  quiet?: boolean;
+}
+
+/** What {@link setupBackend} chose and why. */
+export interface BackendSetup {
+  /** The active tfjs backend, as `tf.getBackend()` reports it. */
+  backend: string;
+  /** wasm threads actually in use (`getThreadsCount()`), 1 for other backends. */
+  threads: number;
+  /** Why this backend: what was tried and what was unavailable. */
+  reason: string;
+  /** Kernels `@edl/ops` registered over the backend (wasm: the fast conv kernels). */
+  kernels: string[];
+}
+
+interface WasmModule {
+  setThreadsCount(n: number): void;
+  getThreadsCount(): number;
+}
+
+const warned = new Set<string>();
+
+/** `console.warn` once per distinct message, prefixed so it stands out. */
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(`[@edl/ops] WARNING: ${message}`);
+}
+
+function isModuleNotFound(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+  const message = String((err as { message?: unknown } | null)?.message ?? '');
+  return /Cannot find (module|package)|Failed to (load|resolve)/.test(message);
+}
+
+/**
+ * Dynamic import through a variable specifier, so bundlers and TypeScript leave optional peers alone.
+ * Rejects with the loader's error (module-not-found is told apart by {@link isModuleNotFound}).
+ */
+async function optionalImport<T>(specifier: string): Promise<T> {
+  return (await import(/* @vite-ignore */ specifier)) as T;
+}
+
+async function activate(name: string): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok || tf.getBackend() !== name) {
+    throw new Error(
+      `setupBackend: the '${name}' backend did not initialise (tfjs reports '${tf.getBackend()}'); see the tfjs error logged above`,
+    );
+  }
+  await tf.ready();
+}
+
+async function setupTensorflow(): Promise<{ reason: string }> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await optionalImport(pkg);
+    } catch (err) {
+      if (isModuleNotFound(err)) continue;
+      throw new Error(`setupBackend: ${pkg} is installed but failed to load: ${(err as Error).message}`);
+    }
+    await activate('tensorflow');
+    return { reason: `${pkg} (native libtensorflow)` };
+  }
+  throw new Error(
+    "setupBackend: backend 'tensorflow' needs the npm package @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu), which is not installed; `npm install @tensorflow/tfjs-node` (its install downloads libtensorflow)",
+  );
+}
+
+async function setupWebgpu(): Promise<{ reason: string }> {
+  if (typeof navigator === 'undefined' || !(navigator as { gpu?: unknown }).gpu) {
+    let dawn: { create(flags: string[]): unknown; globals: object };
+    try {
+      dawn = await optionalImport('webgpu');
+    } catch (err) {
+      if (isModuleNotFound(err)) {
+        throw new Error(
+          "setupBackend: backend 'webgpu' in Node needs the npm package webgpu (Dawn bindings), which is not installed; `npm install webgpu @tensorflow/tfjs-backend-webgpu`",
+        );
+      }
+      throw new Error(`setupBackend: the npm package webgpu failed to load: ${(err as Error).message}`);
+    }
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]) as { requestAdapter(): Promise<unknown> };
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) {
+      throw new Error(
+        "setupBackend: backend 'webgpu': Dawn found no GPU adapter (needs a GPU, libvulkan1 and the vendor's Vulkan ICD, e.g. VK_ICD_FILENAMES=.../nvidia_icd.json)",
+      );
+    }
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { ...(globalThis as { navigator?: object }).navigator, gpu },
+      configurable: true,
+      writable: true,
+    });
+  }
+  try {
+    await optionalImport('@tensorflow/tfjs-backend-webgpu');
+  } catch (err) {
+    if (isModuleNotFound(err)) {
+      throw new Error(
+        "setupBackend: backend 'webgpu' needs the npm package @tensorflow/tfjs-backend-webgpu, which is not installed; `npm install @tensorflow/tfjs-backend-webgpu`",
+      );
+    }
+    throw err;
+  }
+  await activate('webgpu');
+  return { reason: 'WebGPU (Dawn) adapter found' };
+}
+
+/** Default wasm threads: `min(os.cpus().length, 8)`. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(os.cpus().length, 8));
+}
+
+async function setupWasm(threads: number): Promise<{ reason: string; threads: number; kernels: string[] }> {
+  let wasm: WasmModule;
+  try {
+    wasm = await optionalImport<WasmModule>('@tensorflow/tfjs-backend-wasm');
+  } catch (err) {
+    if (isModuleNotFound(err)) {
+      throw new Error(
+        "setupBackend: backend 'wasm' needs the npm package @tensorflow/tfjs-backend-wasm, which is not installed; `npm install @tensorflow/tfjs-backend-wasm`",
+      );
+    }
+    throw err;
+  }
+  const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+  let reason = 'wasm (XNNPACK, SIMD)';
+  if (tf.findBackend('wasm')) {
+    // Already initialised in this process: threads are fixed at first init.
+    await activate('wasm');
+  } else if (threads > 1 && isNode) {
+    try {
+      const shim = installWasmThreadShim();
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      wasm.setThreadsCount(threads);
+      // tfjs caps threads at os.cpus().length / 2 (1 on a 2-vCPU machine): report enough cores while it initialises.
+      await withCpuCount(2 * threads, () => activate('wasm'));
+      shim.unrefWorkers();
+    } catch (err) {
+      warnOnce(
+        `wasm multithreading failed (${(err as Error).message}); falling back to 1 thread, so convolutions run about 2x slower. Fix: report this with your Node and @tensorflow/tfjs-backend-wasm versions (the shim targets 4.22.0).`,
+      );
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasm.setThreadsCount(1);
+      // The failed start left the factory registered: a second setBackend runs it again, single-threaded.
+      await activate('wasm');
+    }
+  } else {
+    if (threads > 1 && !isNode) reason += ' (threads follow the browser: cross-origin isolation enables them)';
+    wasm.setThreadsCount(threads);
+    await activate('wasm');
+  }
+  const actual = wasm.getThreadsCount();
+  if (threads > 1 && actual < threads) {
+    warnOnce(`wasm asked for ${threads} threads but runs ${actual}; convolutions are slower than they could be.`);
+  }
+  const kernels = registerWasmConvKernels();
+  reason += `, ${actual} thread${actual === 1 ? '' : 's'}, @edl/ops conv kernels`;
+  return { reason, threads: actual, kernels };
+}
+
+/**
+ * Selects and initialises the tfjs backend, verifies it is really active (tfjs silently stays on `cpu`
+ * otherwise) and registers the fast kernels of `@edl/ops`.
+ *
+ * `'auto'` in Node tries, in order: `@tensorflow/tfjs-node-gpu` / `@tensorflow/tfjs-node` if installed, WebGPU if
+ * the npm packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` are installed and a GPU adapter exists, then
+ * wasm (SIMD, multithreaded through a Node shim) with the `@edl/ops` conv kernels, and last the pure-JS `cpu`
+ * backend with a loud warning. In a browser `'auto'` tries webgpu, then wasm, then cpu.
+ * An explicitly requested backend that cannot start throws an Error naming the missing npm package.
+ *
+ * @example
+ * const info = await setupBackend({ backend: 'auto' });
+ * console.log(info.backend, info.threads, info.reason);
+ */
+export async function setupBackend(options: SetupBackendOptions = {}): Promise<BackendSetup> {
+  const choice = options.backend ?? 'auto';
+  const choices: BackendChoice[] = ['auto', 'wasm', 'webgpu', 'tensorflow', 'cpu'];
+  if (!choices.includes(choice)) {
+    throw new Error(`backend: expected one of ${choices.join(', ')}, got ${JSON.stringify(choice)}`);
+  }
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`threads: expected a positive integer, got ${threads}`);
+  }
+  let result: BackendSetup;
+  if (choice === 'cpu') {
+    await activate('cpu');
+    result = { backend: 'cpu', threads: 1, reason: 'requested', kernels: [] };
+  } else if (choice === 'tensorflow') {
+    result = { backend: 'tensorflow', threads: 1, kernels: [], ...(await setupTensorflow()) };
+  } else if (choice === 'webgpu') {
+    result = { backend: 'webgpu', threads: 1, kernels: [], ...(await setupWebgpu()) };
+  } else if (choice === 'wasm') {
+    result = { backend: 'wasm', ...(await setupWasm(threads)) };
+  } else {
+    result = await setupAuto(threads);
+  }
+  result.backend = tf.getBackend();
+  if (!options.quiet) console.info(`[@edl/ops] backend: ${result.backend} (${result.reason})`);
+  return result;
+}
+
+async function setupAuto(threads: number): Promise<BackendSetup> {
+  const skipped: string[] = [];
+  const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+  if (isNode) {
+    try {
+      const r = await setupTensorflow();
+      return { backend: 'tensorflow', threads: 1, kernels: [], reason: `auto: ${r.reason}` };
+    } catch (err) {
+      skipped.push(`tfjs-node: ${firstLine(err)}`);
+    }
+  }
+  try {
+    const r = await setupWebgpu();
+    return { backend: 'webgpu', threads: 1, kernels: [], reason: `auto: ${r.reason}; skipped ${skipped.join('; ')}` };
+  } catch (err) {
+    skipped.push(`webgpu: ${firstLine(err)}`);
+  }
+  try {
+    const r = await setupWasm(threads);
+    return { backend: 'wasm', ...r, reason: `auto: ${r.reason}; skipped ${skipped.join('; ')}` };
+  } catch (err) {
+    skipped.push(`wasm: ${firstLine(err)}`);
+  }
+  warnOnce(
+    `no fast tfjs backend available, running on the pure-JS 'cpu' backend (30-1000x slower, conv weight gradients take minutes). Fix: npm install @tensorflow/tfjs-backend-wasm. Skipped: ${skipped.join('; ')}`,
+  );
+  await activate('cpu');
+  return { backend: 'cpu', threads: 1, kernels: [], reason: `auto: fallback; skipped ${skipped.join('; ')}` };
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0]!;
+}

@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from './setup-backend.ts';
+
+// The wasm backend is process-wide: this file runs in its own process (vitest pool 'forks').
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+interface Case {
+  h: number;
+  w: number;
+  k: number;
+  stride: number;
+  pad: Pad;
+}
+
+const explicit = (t: number, b: number, l: number, r: number): Pad => [
+  [0, 0],
+  [t, b],
+  [l, r],
+  [0, 0],
+];
+
+const cases: Case[] = [];
+for (const stride of [1, 2]) {
+  for (const k of [1, 3, 5]) {
+    for (const [h, w] of [
+      [8, 8],
+      [7, 9],
+    ] as const) {
+      for (const pad of ['same', 'valid', explicit(1, 1, 1, 1), explicit(2, 0, 0, 1)] as Pad[]) {
+        if (pad === 'valid' && (h < k || w < k)) continue;
+        cases.push({ h, w, k, stride, pad });
+      }
+    }
+  }
+}
+// padding wider than the kernel (exercises the dy-skip path of the sub-pixel plan)
+cases.push({ h: 6, w: 6, k: 1, stride: 2, pad: explicit(3, 2, 3, 1) });
+cases.push({ h: 6, w: 7, k: 3, stride: 3, pad: explicit(1, 2, 0, 1) });
+
+const B = 2;
+const CIN = 3;
+const COUT = 4;
+
+function rand(n: number, seed: number): Float32Array {
+  // small LCG, deterministic and backend-independent
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+interface Results {
+  y: Float32Array;
+  dx: Float32Array;
+  dw: Float32Array;
+  tr: Float32Array;
+  dz: Float32Array;
+  dwT: Float32Array;
+}
+
+/** conv2d forward, its dx and dW against an upstream G, conv2dTranspose forward and its dz, dW. */
+function compute(c: Case): Results {
+  return tf.tidy(() => {
+    const xShape: [number, number, number, number] = [B, c.h, c.w, CIN];
+    const x = tf.tensor4d(rand(B * c.h * c.w * CIN, 1), xShape);
+    const W = tf.tensor4d(rand(c.k * c.k * CIN * COUT, 2), [c.k, c.k, CIN, COUT]);
+    const y = tf.conv2d(x, W, c.stride, c.pad);
+    const G = tf.tensor4d(rand(y.size, 3), y.shape);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), G)),
+    )([x, W]);
+    const z = tf.tensor4d(rand(y.size, 4), y.shape);
+    const tr = tf.conv2dTranspose(z, W, xShape, c.stride, c.pad);
+    const H = tf.tensor4d(rand(tr.size, 5), xShape);
+    const [dz, dwT] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, xShape, c.stride, c.pad), H)),
+    )([z, W]);
+    return {
+      y: y.dataSync() as Float32Array,
+      dx: dx!.dataSync() as Float32Array,
+      dw: dw!.dataSync() as Float32Array,
+      tr: tr.dataSync() as Float32Array,
+      dz: dz!.dataSync() as Float32Array,
+      dwT: dwT!.dataSync() as Float32Array,
+    };
+  });
+}
+
+function relErr(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
+describe('wasm conv kernels of @edl/ops (2 threads) against the cpu backend', () => {
+  const label = (c: Case) => `${c.h}x${c.w} k${c.k} s${c.stride} pad ${JSON.stringify(c.pad)}`;
+  const wasmResults = new Map<string, Results>();
+
+  beforeAll(async () => {
+    const info = await setupBackend({ backend: 'wasm', threads: 2, quiet: true });
+    expect(info.backend).toBe('wasm');
+    for (const c of cases) wasmResults.set(label(c), compute(c));
+    await tf.setBackend('cpu');
+  });
+
+  it.each(cases.map((c) => [label(c), c] as const))('%s', (_name, c) => {
+    const got = wasmResults.get(label(c))!;
+    const want = compute(c);
+    for (const key of ['y', 'dx', 'dw', 'tr', 'dz', 'dwT'] as const) {
+      expect(got[key].length, key).toBe(want[key].length);
+      expect(relErr(got[key], want[key]), key).toBeLessThan(1e-5);
+    }
+  });
+});

@@ -1,0 +1,163 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { UserError } from './user-error.ts';
+
+/** Every setting of `edl train` (flags and `--config` JSON use these names). */
+export interface TrainConfig {
+  dataset: 'mnist' | 'cifar10' | 'cifar100' | 'tiny-imagenet';
+  dataDir?: string;
+  trainCount: number;
+  testCount: number;
+  depth: 10 | 18 | 34 | 50;
+  conv: 'standard' | 'vanilla' | 'robust' | 'elastic';
+  width: number;
+  firstStageStride?: 1 | 2;
+  ristaSteps: number;
+  lambda?: number;
+  method: 'standard' | 'pgd-at' | 'trades' | 'mart' | 'hat';
+  awp: boolean;
+  awpGamma: number;
+  helper?: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  schedule: 'multistep' | 'cosine' | 'constant';
+  milestones: number[];
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  eps: number;
+  stepSize: number;
+  attackSteps: number;
+  beta: number;
+  switchEpoch?: number;
+  switchLr?: number;
+  switchBeta: number;
+  l1: number;
+  l2: number;
+  crop: number;
+  flip: boolean;
+  cutout: number;
+  earlyStopping?: number;
+  monitorCount: number;
+  seed: number;
+  backend: 'auto' | 'wasm' | 'webgpu' | 'tensorflow' | 'cpu';
+  threads?: number;
+  out: string;
+  resume: boolean;
+}
+
+/** Defaults: the main job's MNIST setting. */
+export const TRAIN_DEFAULTS: TrainConfig = {
+  dataset: 'mnist',
+  trainCount: 2400,
+  testCount: 500,
+  depth: 10,
+  conv: 'vanilla',
+  width: 0.125,
+  ristaSteps: 2,
+  method: 'pgd-at',
+  awp: false,
+  awpGamma: 5e-3,
+  epochs: 2,
+  batchSize: 64,
+  lr: 0.05,
+  schedule: 'cosine',
+  milestones: [],
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+  eps: 0.1,
+  stepSize: 0.04,
+  attackSteps: 3,
+  beta: 6,
+  switchBeta: 0.5,
+  l1: 0,
+  l2: 0,
+  crop: 0,
+  flip: false,
+  cutout: 0,
+  monitorCount: 200,
+  seed: 1,
+  backend: 'auto',
+  out: 'runs/train',
+  resume: false,
+};
+
+const CHOICES: Partial<Record<keyof TrainConfig, readonly (string | number)[]>> = {
+  dataset: ['mnist', 'cifar10', 'cifar100', 'tiny-imagenet'],
+  depth: [10, 18, 34, 50],
+  conv: ['standard', 'vanilla', 'robust', 'elastic'],
+  method: ['standard', 'pgd-at', 'trades', 'mart', 'hat'],
+  schedule: ['multistep', 'cosine', 'constant'],
+  backend: ['auto', 'wasm', 'webgpu', 'tensorflow', 'cpu'],
+  firstStageStride: [1, 2],
+};
+
+/** Reads a `--config` JSON file; unknown keys are errors (they are usually typos). */
+export function readConfigFile(path: string): Partial<TrainConfig> {
+  if (!existsSync(path)) throw new UserError(`--config: file not found: ${path}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UserError(`--config: ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed == null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UserError(`--config: ${path} must hold a JSON object of settings`);
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!(key in TRAIN_DEFAULTS) && !['dataDir', 'helper', 'switchEpoch', 'switchLr', 'earlyStopping', 'threads', 'lambda', 'firstStageStride'].includes(key)) {
+      throw new UserError(`--config: unknown setting "${key}" in ${path} (see edl train --help)`);
+    }
+  }
+  return parsed as Partial<TrainConfig>;
+}
+
+function need(cond: boolean, message: string): void {
+  if (!cond) throw new UserError(message);
+}
+
+/** Merges defaults < config file < flags and validates every value with an actionable message. */
+export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<TrainConfig>): TrainConfig {
+  const defined = (o: Partial<TrainConfig>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const c = { ...TRAIN_DEFAULTS, ...defined(file), ...defined(flags) } as TrainConfig;
+  for (const [key, allowed] of Object.entries(CHOICES)) {
+    const v = c[key as keyof TrainConfig];
+    if (v === undefined && key === 'firstStageStride') continue;
+    need(allowed.includes(v as string | number), `--${kebab(key)}: expected one of ${allowed.join(', ')}, got ${String(v)}`);
+  }
+  const posInt = (k: keyof TrainConfig) =>
+    need(Number.isInteger(c[k]) && (c[k] as number) >= 1, `--${kebab(k)}: expected a positive integer, got ${String(c[k])}`);
+  const pos = (k: keyof TrainConfig) =>
+    need(typeof c[k] === 'number' && (c[k] as number) > 0, `--${kebab(k)}: expected a number > 0, got ${String(c[k])}`);
+  const nonNeg = (k: keyof TrainConfig) =>
+    need(typeof c[k] === 'number' && (c[k] as number) >= 0, `--${kebab(k)}: expected a number >= 0, got ${String(c[k])}`);
+  for (const k of ['trainCount', 'testCount', 'ristaSteps', 'epochs', 'batchSize', 'attackSteps', 'monitorCount'] as const) posInt(k);
+  for (const k of ['width', 'lr', 'eps', 'stepSize'] as const) pos(k);
+  for (const k of ['weightDecay', 'l1', 'l2', 'beta', 'crop', 'cutout'] as const) nonNeg(k);
+  need(c.eps <= 1, `--eps: images are in [0, 1], so eps must be <= 1, got ${c.eps}`);
+  need(c.momentum >= 0 && c.momentum < 1, `--momentum: expected a number in [0, 1), got ${c.momentum}`);
+  need(!(c.nesterov && c.momentum === 0), '--nesterov needs --momentum > 0');
+  need(c.switchBeta >= 0 && c.switchBeta <= 1, `--switch-beta: expected a number in [0, 1], got ${c.switchBeta}`);
+  need(c.awpGamma > 0 && c.awpGamma < 1, `--awp-gamma: expected a number in (0, 1), got ${c.awpGamma}`);
+  if (c.switchEpoch !== undefined) {
+    need(
+      Number.isInteger(c.switchEpoch) && c.switchEpoch >= 0 && c.switchEpoch <= c.epochs,
+      `--switch-epoch: expected an integer in [0, --epochs=${c.epochs}], got ${c.switchEpoch}`,
+    );
+    need(c.conv === 'vanilla', `--switch-epoch: the vanilla -> elastic switch needs --conv vanilla, got ${c.conv}`);
+  }
+  if (c.switchLr !== undefined) pos('switchLr');
+  if (c.earlyStopping !== undefined) posInt('earlyStopping');
+  if (c.method === 'hat') need(c.helper !== undefined, '--method hat needs --helper <dir of a standard-trained model>');
+  need(!c.awp || c.method === 'pgd-at' || c.method === 'trades', `--awp wraps pgd-at or trades, not ${c.method}`);
+  for (const m of c.milestones) {
+    need(Number.isInteger(m) && m >= 1 && m < c.epochs, `--milestones: expected epochs in [1, ${c.epochs}), got ${m}`);
+  }
+  need(c.dataset === 'mnist' || c.dataDir !== undefined, `--dataset ${c.dataset} needs --data-dir <folder with its files>`);
+  return c;
+}
+
+function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
+}

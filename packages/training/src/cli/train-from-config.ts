@@ -1,0 +1,109 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyConstraints, getBetas } from '@edl/layers';
+import { loadModel, resnet, toElastic } from '@edl/models';
+import type { ImageSet } from '@edl/datasets';
+import type * as tf from '@tensorflow/tfjs';
+import { batchAugmentation } from '../augmentation.ts';
+import { awp } from '../awp.ts';
+import { hat } from '../hat.ts';
+import { constantLr, cosineLr, type LrSchedule, multiStepLr } from '../lr-schedule.ts';
+import { mart } from '../mart.ts';
+import { pgdAT } from '../pgd-at.ts';
+import { standardTraining } from '../standard-training.ts';
+import { trades } from '../trades.ts';
+import { logitsOf, type TrainResult, train } from '../trainer.ts';
+import type { TrainingMethod } from '../training-method.ts';
+import type { TrainConfig } from './train-config.ts';
+
+/** Builds the ResNet a config describes. */
+export function buildModel(c: TrainConfig, data: ImageSet): tf.LayersModel {
+  return resnet({
+    depth: c.depth,
+    conv: c.conv,
+    numClasses: data.numClasses,
+    inputShape: [data.height, data.width, data.channels],
+    widthMultiplier: c.width,
+    ...(c.conv === 'standard' ? {} : { steps: c.ristaSteps }),
+    ...(c.lambda !== undefined && c.conv !== 'standard' ? { lambda: c.lambda } : {}),
+    ...(c.firstStageStride ? { firstStageStride: c.firstStageStride } : {}),
+    seed: c.seed,
+  });
+}
+
+function schedule(c: TrainConfig, base: number, epochs: number): LrSchedule {
+  if (c.schedule === 'constant') return constantLr(base);
+  if (c.schedule === 'cosine') return cosineLr({ base, epochs, min: 0 });
+  return multiStepLr({ base, milestones: c.milestones, gamma: 0.1 });
+}
+
+/** Builds the training method a config describes (HAT loads its helper model). */
+export async function buildMethod(c: TrainConfig): Promise<TrainingMethod> {
+  const threat = { epsilon: c.eps, stepSize: c.stepSize, steps: c.attackSteps };
+  let method: TrainingMethod;
+  if (c.method === 'standard') method = standardTraining();
+  else if (c.method === 'pgd-at') method = pgdAT(threat);
+  else if (c.method === 'trades') method = trades({ ...threat, beta: c.beta });
+  else if (c.method === 'mart') method = mart({ ...threat, beta: c.beta });
+  else {
+    const helper = await loadModel(c.helper!);
+    method = hat({ ...threat, helper: (x) => logitsOf(helper, x, false) });
+  }
+  if (c.awp) method = awp(method, { gamma: c.awpGamma });
+  return method;
+}
+
+/** Betas per dictionary layer, as a name -> value record for the metrics. */
+export function betasRecord(model: tf.LayersModel): Record<string, number> {
+  return Object.fromEntries(getBetas(model).map((b) => [b.layer, b.beta]));
+}
+
+/** Trains from a resolved config: the work of `edl train`, the quickstart and the CIFAR example. */
+export async function trainFromConfig(
+  c: TrainConfig,
+  data: { train: ImageSet; test: ImageSet },
+  extra: { progress?: boolean; onEpoch?: Parameters<typeof train>[0]['onEpoch'] } = {},
+): Promise<TrainResult> {
+  mkdirSync(c.out, { recursive: true });
+  writeFileSync(join(c.out, 'config.json'), `${JSON.stringify(c, null, 2)}\n`);
+  const model = buildModel(c, data.train);
+  const method = await buildMethod(c);
+  const augment = batchAugmentation({ crop: c.crop, flip: c.flip, cutout: c.cutout });
+  const threat = { epsilon: c.eps, stepSize: c.stepSize, steps: c.attackSteps };
+  const result = await train({
+    model,
+    method,
+    train: data.train,
+    test: data.test,
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    lr: schedule(c, c.lr, c.epochs),
+    sgd: { momentum: c.momentum, nesterov: c.nesterov, weightDecay: c.weightDecay },
+    regularizer: { l1: c.l1, l2: c.l2 },
+    seed: c.seed,
+    monitor: {
+      trainSubset: c.monitorCount,
+      testSubset: c.monitorCount,
+      attack: threat,
+    },
+    ...(c.switchEpoch !== undefined
+      ? {
+          elasticSwitch: {
+            epoch: c.switchEpoch,
+            toElastic: (m: tf.LayersModel) => toElastic(m, { beta: c.switchBeta, trainBeta: true }),
+            ...(c.switchLr !== undefined ? { lr: constantLr(c.switchLr) } : {}),
+          },
+        }
+      : {}),
+    ...(c.earlyStopping !== undefined ? { earlyStoppingPatience: c.earlyStopping } : {}),
+    ...(augment ? { augment } : {}),
+    outDir: c.out,
+    resume: c.resume,
+    handleSigint: true,
+    applyConstraints: (m) => applyConstraints(m),
+    betas: betasRecord,
+    ...(extra.progress !== undefined ? { progress: extra.progress } : {}),
+    ...(extra.onEpoch ? { onEpoch: extra.onEpoch } : {}),
+  });
+  return result;
+}

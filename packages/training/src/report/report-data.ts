@@ -1,0 +1,29 @@
+import type { EpochMetrics } from '../metrics-log.ts';
+
+/** One training run shown in the report. */
+export interface ReportRun {
+  /** Legend name, e.g. 'Elastic DL' or 'standard'. */
+  name: string;
+  /** Per-epoch metrics (metrics.jsonl). */
+  metrics: EpochMetrics[];
+  /** 1-based epoch after which the vanilla -> elastic switch happened (marked on the curves). */
+  switchAfterEpoch?: number;
+}
+
+/** Everything {@link writeReport} draws. Every part but `title` is optional. */
+export interface ReportData {
+  title: string;
+  /** Free text under the title (setting, command, machine). */
+  subtitle?: string;
+  runs?: ReportRun[];
+  /** The comparison table: one row per model, one column per attack (accuracies in [0, 1]). */
+  table?: { columns: string[]; rows: { model: string; values: Record<string, number | null> }[] };
+  /** Accuracy vs epsilon, one series per model (and attack). */
+  epsilonCurves?: { series: string; points: { epsilon: number; accuracy: number }[] }[];
+  /** RISTA objective per unrolled step (paper Fig. 6), one series per layer or model. */
+  ristaObjective?: { series: string; points: { step: number; objective: number }[] }[];
+  /** Trust-check flags to show prominently (empty = none raised). */
+  flags?: string[];
+  /** Extra facts (key -> value) listed at the end. */
+  facts?: Record<string, string>;
+}

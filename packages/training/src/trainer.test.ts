@@ -1,0 +1,155 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultStore, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { constantLr, multiStepLr } from './lr-schedule.ts';
+import { readMetrics } from './metrics-log.ts';
+import { pgdAT } from './pgd-at.ts';
+import { toyData, toyModel } from './testing/toy-problem.ts';
+import { train } from './trainer.ts';
+import type { TrainOptions } from './trainer-options.ts';
+
+const threat = { epsilon: 0.1, stepSize: 0.04, steps: 2 };
+const tmp = () => mkdtempSync(join(tmpdir(), 'edl-train-'));
+
+function options(outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    model: toyModel(11),
+    method: pgdAT(threat),
+    train: toyData(40, 1),
+    test: toyData(18, 2),
+    epochs: 3,
+    batchSize: 8,
+    lr: multiStepLr({ base: 0.05, milestones: [2] }),
+    sgd: { momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
+    seed: 42,
+    monitor: { trainSubset: 12, testSubset: 12, attack: threat },
+    outDir,
+    progress: false,
+    ...extra,
+  };
+}
+
+const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+
+describe('train', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('writes one complete JSON line per epoch and a checkpoint, and lowers the loss', async () => {
+    const dir = tmp();
+    const { history, model } = await train(options(dir, { lr: constantLr(0.1), epochs: 4 }));
+    const lines = readMetrics(join(dir, 'metrics.jsonl'));
+    expect(lines).toHaveLength(4);
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3, 4]);
+    for (const l of lines) {
+      expect(l.phase).toBe('single');
+      expect(l.lr).toBeCloseTo(0.1, 10);
+      for (const k of ['loss', 'trainNatural', 'trainRobust', 'testNatural', 'testRobust', 'seconds'] as const) {
+        expect(Number.isFinite(l[k])).toBe(true);
+      }
+      expect(l.testRobust).toBeLessThanOrEqual(l.testNatural + 1e-9);
+    }
+    expect(history[3]!.loss).toBeLessThan(history[0]!.loss);
+    expect(existsSync(join(dir, 'checkpoints', 'latest.json'))).toBe(true);
+    model.dispose();
+  });
+
+  it('resumes exactly: interrupted after epoch 1 (and mid-epoch) then resumed == uninterrupted, bitwise', async () => {
+    const full = await train(options(tmp()));
+    const expected = weightsOf(full.model);
+    full.model.dispose();
+
+    const dir = tmp();
+    const first = await train(options(dir, { shouldStop: ({ epoch, step }) => epoch === 1 && step === 2 }));
+    expect(first.interrupted).toBe(true);
+    first.model.dispose();
+    // a fresh process would build a fresh (differently initialised) model: the checkpoint must override it
+    const resumed = await train(options(dir, { model: toyModel(99), resume: true }));
+    expect(resumed.interrupted).toBe(false);
+    expect(weightsOf(resumed.model)).toEqual(expected);
+    const lines = readMetrics(join(dir, 'metrics.jsonl'));
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
+    resumed.model.dispose();
+  });
+
+  it('keeps tf.memory().numTensors flat over many steps', async () => {
+    const run = async (epochs: number) => {
+      const before = tf.memory().numTensors;
+      const r = await train(options(tmp(), { epochs, monitor: { attack: null, trainSubset: 8, testSubset: 8 } }));
+      const after = tf.memory().numTensors;
+      r.model.dispose();
+      return after - before;
+    };
+    const short = await run(1);
+    const long = await run(6);
+    expect(long).toBe(short);
+  });
+
+  it('switches vanilla -> elastic at the given epoch with its own learning rate', async () => {
+    let switched = 0;
+    const dir = tmp();
+    const r = await train(
+      options(dir, {
+        epochs: 3,
+        elasticSwitch: {
+          epoch: 2,
+          toElastic: (m) => {
+            switched++;
+            return m;
+          },
+          lr: constantLr(0.001),
+        },
+      }),
+    );
+    expect(switched).toBe(1);
+    const lines = readMetrics(join(dir, 'metrics.jsonl'));
+    expect(lines.map((l) => l.phase)).toEqual(['vanilla', 'vanilla', 'elastic']);
+    expect(lines[2]!.lr).toBeCloseTo(0.001, 10);
+    r.model.dispose();
+  });
+
+  it('early stopping ends the run and keeps the best model', async () => {
+    const dir = tmp();
+    // lr 0 never improves after the first epoch
+    const r = await train(options(dir, { epochs: 10, lr: () => 0, earlyStoppingPatience: 2 }));
+    expect(r.stoppedEarly).toBe(true);
+    expect(readMetrics(join(dir, 'metrics.jsonl'))).toHaveLength(3);
+    expect(existsSync(join(dir, 'best', 'model.json'))).toBe(true);
+    r.model.dispose();
+  });
+
+  it('a crash while writing a checkpoint leaves the previous checkpoint intact', async () => {
+    const dir = tmp();
+    const r = await train(options(dir, { epochs: 1 }));
+    const root = join(dir, 'checkpoints');
+    const before = readFileSync(join(root, 'latest.json'), 'utf8');
+    const crashing = {
+      ...defaultStore,
+      save: async () => {
+        throw new Error('simulated crash during write');
+      },
+    };
+    await expect(
+      writeCheckpoint(root, r.model, { buffers: [] }, { ...(await readCheckpoint(root)).state, epoch: 7 }, crashing),
+    ).rejects.toThrow(/simulated crash/);
+    expect(readFileSync(join(root, 'latest.json'), 'utf8')).toBe(before);
+    const ckpt = await readCheckpoint(root);
+    expect(ckpt.state.epoch).toBe(1);
+    expect(weightsOf(ckpt.model)).toEqual(weightsOf(r.model));
+    expect(readdirSync(root).filter((e) => e.startsWith('ckpt-')).length).toBeGreaterThanOrEqual(1);
+    r.model.dispose();
+    ckpt.model.dispose();
+  });
+
+  it('rejects bad options with named errors', async () => {
+    await expect(train(options(tmp(), { epochs: 0 }))).rejects.toThrow(/epochs/);
+    await expect(train(options(tmp(), { batchSize: 2.5 }))).rejects.toThrow(/batchSize/);
+    await expect(
+      train(options(tmp(), { elasticSwitch: { epoch: 9, toElastic: (m) => m } })),
+    ).rejects.toThrow(/elasticSwitch.epoch/);
+  });
+});

@@ -1,0 +1,54 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/** What a method sees during one step. */
+export interface StepContext {
+  /** The model as logits: `training` true runs BatchNorm on batch statistics (and updates its moving stats). */
+  forward: (x: tf.Tensor4D, training: boolean) => tf.Tensor2D;
+  /** Number of classes. */
+  numClasses: number;
+  /** The trainable variables `update` optimizes (in model order). */
+  variables: readonly tf.Variable[];
+  /** Every model weight, BatchNorm moving statistics included (for methods that must save and restore them). */
+  stateVariables: readonly tf.Variable[];
+  /** Seed for this step's random draws (a pure function of base seed, epoch and step). */
+  seed: number;
+  /**
+   * Computes the gradient of `lossFn` (built in training mode) with respect to the trainable variables, adds the
+   * configured regulariser, applies the optimizer and the layer constraints; returns the loss value.
+   */
+  update: (lossFn: () => tf.Scalar) => number;
+}
+
+/**
+ * A training method (standard, PGD-AT, TRADES, MART, HAT, AWP wrapper): one step on a batch. Methods generate
+ * their adversarial examples with `forward(x, false)` (eval mode, as in the reference code of Madry et al.,
+ * TRADES, MART and HAT), then call `ctx.update` once with a loss built with `forward(·, true)`.
+ */
+export interface TrainingMethod {
+  readonly name: string;
+  /** Runs one step on images `x` in [0, 1] (NHWC) and int32 labels `y`; returns the batch loss. */
+  step(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D): number;
+}
+
+/** The L∞ threat model used to generate training examples. */
+export interface ThreatModel {
+  /** L∞ radius ε. */
+  epsilon: number;
+  /** Step size α. */
+  stepSize: number;
+  /** Attack steps. */
+  steps: number;
+}
+
+/** Validates a {@link ThreatModel}, naming the method in the error. */
+export function checkThreatModel(method: string, t: ThreatModel): void {
+  if (!(Number.isFinite(t.epsilon) && t.epsilon > 0 && t.epsilon <= 1)) {
+    throw new Error(`${method}: epsilon must be in (0, 1] for images in [0, 1], got ${t.epsilon}`);
+  }
+  if (!(Number.isFinite(t.stepSize) && t.stepSize > 0)) {
+    throw new Error(`${method}: stepSize must be > 0, got ${t.stepSize}`);
+  }
+  if (!(Number.isInteger(t.steps) && t.steps >= 1)) {
+    throw new Error(`${method}: steps must be an integer >= 1, got ${t.steps}`);
+  }
+}
