@@ -18,14 +18,28 @@ describe('bpda', () => {
     const x = tf.tensor1d([0.1, 0.3, 0.62]);
     expect(Array.from(f(x).dataSync())).toEqual(Array.from(quantise(x).dataSync()));
     const dy = tf.tensor1d([1, 2, -1]);
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy)))(x).dataSync();
+    const g = tf
+      .grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy)))(x)
+      .dataSync();
     [0.1 * 6 * 1, 0.3 * 6 * 2, 0.62 * 6 * -1].forEach((e, i) => {
       expect(g[i]).toBeCloseTo(e, 5);
     });
     // The plain quantiser has zero gradient; the straight-through version passes dy.
-    expect(Array.from(tf.grad((v: tf.Tensor) => tf.sum(quantise(v)))(x).dataSync())).toEqual([0, 0, 0]);
+    expect(
+      Array.from(
+        tf
+          .grad((v: tf.Tensor) => tf.sum(quantise(v)))(x)
+          .dataSync(),
+      ),
+    ).toEqual([0, 0, 0]);
     const ste = bpda(quantise, (v) => v);
-    expect(Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(ste(v), dy)))(x).dataSync())).toEqual([1, 2, -1]);
+    expect(
+      Array.from(
+        tf
+          .grad((v: tf.Tensor) => tf.sum(tf.mul(ste(v), dy)))(x)
+          .dataSync(),
+      ),
+    ).toEqual([1, 2, -1]);
   });
 });
 
@@ -38,20 +52,27 @@ describe('eot', () => {
     const a = eot(lin.model, shift, 4, 9)(x).dataSync();
     const b = eot(lin.model, shift, 4, 9)(x).dataSync();
     expect(Array.from(a)).toEqual(Array.from(b));
-    // Linear model: the mean of logits equals the logits at the mean shift.
-    let s = 0;
-    const rng = (() => {
-      const r = eot(lin.model, (v, g) => {
-        s += g.uniform(-0.1, 0.1);
-        return v;
-      }, 4, 9);
-      return r;
-    })();
-    rng(x).dispose();
-    const expected = lin.model(tf.add(x, s / 4) as tf.Tensor4D).dataSync();
+    // Linear model: the mean of the logits equals the logits at the mean shift. Record the shifts drawn.
+    const shifts: number[] = [];
+    const recording = eot(
+      lin.model,
+      (v, rng) => {
+        const s = rng.uniform(-0.1, 0.1);
+        shifts.push(s);
+        return tf.add(v, s) as tf.Tensor4D;
+      },
+      4,
+      9,
+    );
+    const c = recording(x).dataSync();
+    expect(shifts.length).toBe(4);
+    expect(Array.from(c)).toEqual(Array.from(a));
+    const meanShift = shifts.reduce((t, v) => t + v, 0) / 4;
+    const expected = lin.model(tf.add(x, meanShift) as tf.Tensor4D).dataSync();
     a.forEach((v, i) => {
       expect(v).toBeCloseTo(expected[i] ?? Number.NaN, 4);
     });
+    expect(() => eot(lin.model, (v) => v, 0)).toThrow(/n must be an integer >= 1/);
   });
 });
 

@@ -9,7 +9,10 @@ import * as tf from '@tensorflow/tfjs';
  * How: `forward` runs inside a `tf.customGrad` (so it is never taped and needs no gradients of its own) that takes
  * the surrogate's output as a second input and hands the upstream gradient to it.
  */
-export function bpda<I extends tf.Tensor, O extends tf.Tensor>(forward: (x: I) => O, surrogate: (x: I) => O): (x: I) => O {
+export function bpda<I extends tf.Tensor, O extends tf.Tensor>(
+  forward: (x: I) => O,
+  surrogate: (x: I) => O,
+): (x: I) => O {
   const route = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as I;
     const s = args[1] as tf.Tensor;

@@ -129,14 +129,14 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
             let logitsKept: tf.Tensor2D | undefined;
             let xKept: tf.Tensor4D | undefined;
             const { value, grads } = tf.valueAndGrads((wi: tf.Tensor) => {
-                  const xi = toImage(wi);
-                  const logits = model(xi);
-                  const l2 = tf.sum(tf.square(tf.sub(xi, x)), [1, 2, 3]) as tf.Tensor1D;
-                  l2Kept = tf.keep(l2);
-                  logitsKept = tf.keep(logits);
-                  xKept = tf.keep(xi);
-                  return tf.sum(tf.add(l2, tf.mul(c, cwTerm(logits, labels, kappa, targeted))));
-                })([w]);
+              const xi = toImage(wi);
+              const logits = model(xi);
+              const l2 = tf.sum(tf.square(tf.sub(xi, x)), [1, 2, 3]) as tf.Tensor1D;
+              l2Kept = tf.keep(l2);
+              logitsKept = tf.keep(logits);
+              xKept = tf.keep(xi);
+              return tf.sum(tf.add(l2, tf.mul(c, cwTerm(logits, labels, kappa, targeted))));
+            })([w]);
             const g = grads[0] as tf.Tensor;
             const l2 = tf.clone(l2Kept as tf.Tensor1D);
             const logits = tf.clone(logitsKept as tf.Tensor2D);

@@ -38,9 +38,11 @@ export interface CorruptionOptions {
 /** The numeric parameter for a corruption at a severity, or the explicit `parameter`. */
 export function corruptionParameter(type: CorruptionType, severity = 1, parameter?: number): number {
   const table = CIFAR10C_SEVERITIES[type];
-  if (table === undefined) throw new Error(`corruption type must be impulse, gaussian, shot or speckle, got ${String(type)}`);
+  if (table === undefined)
+    throw new Error(`corruption type must be impulse, gaussian, shot or speckle, got ${String(type)}`);
   if (parameter !== undefined) {
-    if (!(parameter >= 0) || !Number.isFinite(parameter)) throw new Error(`parameter must be a finite number >= 0, got ${parameter}`);
+    if (!(parameter >= 0) || !Number.isFinite(parameter))
+      throw new Error(`parameter must be a finite number >= 0, got ${parameter}`);
     if (type === 'shot' && parameter === 0) throw new Error('parameter of shot noise (photon count) must be > 0');
     if (type === 'impulse' && parameter > 1) throw new Error(`impulse amount must be in [0, 1], got ${parameter}`);
     return parameter;

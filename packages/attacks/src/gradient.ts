@@ -57,3 +57,15 @@ export function predictLabels(model: Model, x: tf.Tensor4D): number[] {
   labels.dispose();
   return out;
 }
+
+/** Predicted classes of `model` at `x`, computed in slices of `batchSize` images to bound memory. */
+export function predictLabelsBatched(model: Model, x: tf.Tensor4D, batchSize: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < x.shape[0]; s += batchSize) {
+    const size = Math.min(batchSize, x.shape[0] - s);
+    const p = tf.tidy(() => tf.argMax(model(tf.slice(x, [s, 0, 0, 0], [size, -1, -1, -1])), 1));
+    out.push(...p.dataSync());
+    p.dispose();
+  }
+  return out;
+}

@@ -1,6 +1,57 @@
+export { type ApgdOptions, apgd } from './apgd.ts';
+export { type ApgdRunOptions, type ApgdRunResult, apgdRun } from './apgd-run.ts';
+export { apgdCheckpointIntervals, apgdCheckpoints, lossOscillates } from './apgd-schedule.ts';
+export { rankedClassTargets, targetCount } from './apgd-target-classes.ts';
+export { type ApgdTargetedOptions, apgdTargeted } from './apgd-targeted.ts';
 export { type Attack, type AttackNorm, type AttackResult, type RunBatchedOptions, runBatched } from './attack.ts';
+export { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
+export type { AttackSummary } from './attack-summary.ts';
+export {
+  type AutoAttack,
+  type AutoAttackChecks,
+  type AutoAttackLogEntry,
+  type AutoAttackName,
+  type AutoAttackOptions,
+  type AutoAttackResult,
+  type AutoAttackVersion,
+  autoAttack,
+} from './auto-attack.ts';
+export { bpda } from './bpda.ts';
+export { type CarliniWagnerL2Options, carliniWagnerL2 } from './carlini-wagner-l2.ts';
+export {
+  CIFAR10C_SEVERITIES,
+  type CorruptionOptions,
+  type CorruptionType,
+  corrupt,
+  corruption,
+  corruptionParameter,
+} from './corruptions.ts';
+export { type DeepFoolOptions, type DeepFoolState, deepfool, deepfoolLoop } from './deepfool.ts';
+export { eot, type RandomTransform } from './eot.ts';
+export {
+  type EpsilonSweepOptions,
+  type EpsilonSweepResult,
+  epsilonSweep,
+  type SweepPoint,
+} from './epsilon-sweep.ts';
+export {
+  type EvaluateOptions,
+  evaluateRobustness,
+  type LabelledData,
+  type RobustnessReport,
+} from './evaluate-robustness.ts';
+export { projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
+export { type FabTargetedOptions, fabTargeted } from './fab-targeted.ts';
+export { type FgsmOptions, fgsm } from './fgsm.ts';
 export { type FinalizeOptions, finalizeResult, NORM_TOLERANCE } from './finalize-result.ts';
-export { type LossAndGradient, lossAndGradient, predict, predictLabels } from './gradient.ts';
+export {
+  type LossAndGradient,
+  lossAndGradient,
+  predict,
+  predictLabels,
+  predictLabelsBatched,
+} from './gradient.ts';
+export { sparseLinearSolve } from './linear-solver.ts';
 export {
   crossEntropy,
   cwLoss,
@@ -20,6 +71,8 @@ export {
   type Normalization,
   withNormalization,
 } from './model.ts';
+export { type PgdOptions, type PgdStepInfo, pgd } from './pgd.ts';
+export { samplePoisson } from './poisson.ts';
 export { createProgress, type Progress, type ProgressOptions } from './progress.ts';
 export {
   clipBox,
@@ -31,16 +84,28 @@ export {
   projectLinf,
 } from './projections.ts';
 export { createRng, type Rng } from './rng.ts';
+export { type SparseFoolOptions, sparsefool } from './sparsefool.ts';
+export { type SquareOptions, square } from './square.ts';
+export { squarePattern, squareRectangles } from './square-l2-pattern.ts';
+export { squarePSelection, squareSide } from './square-schedule.ts';
+export { resolveTargets, type TargetMode } from './targets.ts';
+export { transferAttack } from './transfer-attack.ts';
 export {
+  type GradientCheck,
+  gradientFlags,
+  measureGradients,
+  measureRandomness,
+  probabilityFlags,
+  type RandomnessCheck,
+  randomnessFlags,
+} from './trust-checks.ts';
+export type { FlagSeverity, TrustFlag } from './trust-flag.ts';
+export {
+  numClassesOf,
   validateAttackInputs,
   validateEps,
   validateImages,
-  numClassesOf,
   validateLabels,
   validatePositiveInt,
 } from './validate-inputs.ts';
-export { type CarliniWagnerL2Options, carliniWagnerL2 } from './carlini-wagner-l2.ts';
-export { type DeepFoolOptions, type DeepFoolState, deepfool, deepfoolLoop } from './deepfool.ts';
-export { type FgsmOptions, fgsm } from './fgsm.ts';
-export { type PgdOptions, type PgdStepInfo, pgd } from './pgd.ts';
-export { resolveTargets, type TargetMode } from './targets.ts';
+export { writeJsonAtomic } from './write-report.ts';

@@ -21,7 +21,10 @@ function minimalDistance(lin: ReturnType<typeof makeLinearModel>, x: number[]): 
   let best = { d: Number.POSITIVE_INFINITY, maxShift: 0 };
   for (let k = 0; k < CLASSES; k++) {
     if (k === l) continue;
-    const w = Array.from({ length: DIM }, (_, i) => (lin.weights[i * CLASSES + l] ?? 0) - (lin.weights[i * CLASSES + k] ?? 0));
+    const w = Array.from(
+      { length: DIM },
+      (_, i) => (lin.weights[i * CLASSES + l] ?? 0) - (lin.weights[i * CLASSES + k] ?? 0),
+    );
     const norm = Math.sqrt(w.reduce((s, v) => s + v * v, 0));
     const d = ((z[l] ?? 0) - (z[k] ?? 0)) / norm;
     if (d < best.d) best = { d, maxShift: (d * Math.max(...w.map(Math.abs))) / norm };

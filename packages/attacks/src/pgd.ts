@@ -35,7 +35,10 @@ export interface PgdOptions {
   randomStart?: boolean;
   /** Number of runs; each sample keeps its worst case over runs (default 1). */
   restarts?: number;
-  /** 'ce' (default), 'cw' (margin, kappa), 'dlr', 'margin' or a custom {@link LossFn} (higher = better). */
+  /**
+   * 'ce' (default), 'cw' (margin, kappa), 'dlr' (targeted DLR when `targeted`), 'margin' or a custom {@link LossFn}
+   * (per sample, higher = better for the attacker; receives the targets in targeted mode).
+   */
   loss?: LossName | LossFn;
   /** Kappa of the 'cw' loss (default 50, as in adversarial-training papers). */
   kappa?: number;
@@ -80,7 +83,11 @@ function updateBest(best: Best, x: tf.Tensor4D, loss: tf.Tensor1D, success: tf.T
     );
     const better4 = tf.reshape(better, [-1, 1, 1, 1]);
     const bx = tf.where(tf.broadcastTo(better4, x.shape), x, best.x) as tf.Tensor4D;
-    return { x: bx, loss: tf.where(better, loss, best.loss) as tf.Tensor1D, success: tf.maximum(success, best.success) as tf.Tensor1D };
+    return {
+      x: bx,
+      loss: tf.where(better, loss, best.loss) as tf.Tensor1D,
+      success: tf.maximum(success, best.success) as tf.Tensor1D,
+    };
   });
   tf.dispose([best.x, best.loss, best.success]);
   return next;
@@ -120,8 +127,9 @@ export function pgd(options: PgdOptions): Attack {
   validateEps(stepSize, 'stepSize');
   const kappa = options.kappa ?? 50;
   const lossOption = options.loss ?? 'ce';
-  const lossFn = resolveLoss(lossOption, kappa);
   const targeted = options.targeted ?? false;
+  // The untargeted DLR ignores targets: a targeted attack with 'dlr' uses the targeted DLR of APGD-T.
+  const lossFn = resolveLoss(targeted && lossOption === 'dlr' ? 'dlr-targeted' : lossOption, kappa);
   const targetMode = options.targetMode ?? 'least-likely';
   const earlyStop = options.earlyStop ?? false;
   const keep = options.keep ?? 'best';

@@ -3,7 +3,8 @@
  * Hormann's PTRS transformed rejection (1993) above. Exact in both regimes.
  */
 export function samplePoisson(lambda: number, uniform: () => number): number {
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new Error(`samplePoisson: lambda must be finite >= 0, got ${lambda}`);
+  if (!(lambda >= 0) || !Number.isFinite(lambda))
+    throw new Error(`samplePoisson: lambda must be finite >= 0, got ${lambda}`);
   if (lambda === 0) return 0;
   if (lambda < 10) {
     const limit = Math.exp(-lambda);

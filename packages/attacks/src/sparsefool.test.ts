@@ -16,12 +16,18 @@ describe('sparseLinearSolve', () => {
     const dot = (x: ArrayLike<number>) => normal.reduce((s, n, i) => s + n * ((x[i] ?? 0) - (boundary[i] ?? 0)), 0);
     expect(dot(x0)).toBeLessThan(0);
     const x = sparseLinearSolve(x0, normal, boundary);
-    expect(dot(x)).toBeGreaterThan(0);
-    // Coordinate 1 (|n| = 0.8) moves first: down by up to 0.5, to the box edge 0; then coordinate 2.
-    expect(x[1]).toBeCloseTo(0, 6);
-    expect(x[2]).toBeGreaterThan(0.5);
-    expect(x[0]).toBe(0.5);
-    expect(x[3]).toBe(0.5);
+    // f0 = -0.35, beta = -0.001: coordinate 1 (|n| = 0.8) moves by -(0.351 / 0.8) and that already crosses.
+    expect(dot(x)).toBeCloseTo(0.001, 5);
+    expect(x[1]).toBeCloseTo(0.5 - 0.351 / 0.8, 6);
+    expect([x[0], x[2], x[3]]).toEqual([0.5, 0.5, 0.5]);
+    // A farther plane: coordinate 1 is clipped at the box edge 0, then coordinate 2 (|n| = 0.5) finishes the job.
+    const far = [0.6, 0.2, 1.2, 0.5];
+    const dotFar = (v: ArrayLike<number>) => normal.reduce((s, n, i) => s + n * ((v[i] ?? 0) - (far[i] ?? 0)), 0);
+    const x2 = sparseLinearSolve(x0, normal, far);
+    expect(x2[1]).toBe(0);
+    expect(x2[2]).toBeGreaterThan(0.5);
+    expect(dotFar(x2)).toBeGreaterThan(0);
+    expect([x2[0], x2[3]]).toEqual([0.5, 0.5]);
   });
 });
 

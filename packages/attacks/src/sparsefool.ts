@@ -94,7 +94,10 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
         const lab = Array.from(labels.dataSync());
         labels.dispose();
         // Frozen samples keep their earlier result.
-        const mask = tf.tensor1d(active.map((a) => (a ? 1 : 0)), 'bool');
+        const mask = tf.tensor1d(
+          active.map((a) => (a ? 1 : 0)),
+          'bool',
+        );
         const merged = tf.tidy(() => {
           const m4 = tf.broadcastTo(tf.reshape(mask, [-1, 1, 1, 1]), x0.shape);
           return { xi: tf.where(m4, xiNext, xi) as tf.Tensor4D, fool: tf.where(m4, foolNext, fool) as tf.Tensor4D };

@@ -20,7 +20,9 @@ export function resolveTargets(
 ): tf.Tensor1D {
   if (targets !== undefined) {
     if (targets.rank !== 1 || targets.shape[0] !== x.shape[0]) {
-      throw new Error(`targets must be a Tensor1D with one label per image (${x.shape[0]}), got shape [${targets.shape}]`);
+      throw new Error(
+        `targets must be a Tensor1D with one label per image (${x.shape[0]}), got shape [${targets.shape}]`,
+      );
     }
     return tf.cast(targets, 'int32') as tf.Tensor1D;
   }

@@ -23,14 +23,13 @@ export {
 } from './cifar-files.ts';
 export { concatImageSets } from './concat-image-sets.ts';
 export { DATASET_SOURCES, type DatasetName, type DatasetSource } from './dataset-sources.ts';
+export { type DecodeEntriesOptions, decodeEntries } from './decode-entries.ts';
 export { type DecodedImage, decodeImage } from './decode-image.ts';
 export { type DatasetCacheOptions, defaultCacheDir, downloadDataset, locateDataset } from './download-dataset.ts';
 export { type DownloadFileOptions, downloadFile, hashFile } from './download-file.ts';
 export { extractArchive } from './extract-archive.ts';
 export { type FileTree, memoryFileTree, openDirectory } from './file-tree.ts';
 export {
-  type DecodeEntriesOptions,
-  decodeEntries,
   IMAGE_EXTENSIONS,
   type ImageFolderEntry,
   type ImageFolderListing,
@@ -46,3 +45,4 @@ export { forEachTarEntry, openTarArchive } from './tar-archive.ts';
 export { batchToTensors, iterateTensorBatches, type TensorBatch } from './tensor-batches.ts';
 export { loadTinyImageNet, TINY_IMAGENET_EXTRA_WNIDS, type TinyImageNetOptions } from './tiny-imagenet.ts';
 export { toChannels } from './to-channels.ts';
+export { openZipArchive } from './zip-archive.ts';

@@ -1,5 +1,6 @@
+import { decodeEntries } from './decode-entries.ts';
 import { type FileTree, openDirectory } from './file-tree.ts';
-import { decodeEntries, type ImageFolderEntry } from './image-folder.ts';
+import type { ImageFolderEntry } from './image-folder.ts';
 import type { ImageSet } from './image-set.ts';
 import { type OnError, resolveOnError } from './on-error.ts';
 

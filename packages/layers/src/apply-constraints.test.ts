@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyConstraints, constraintsCallback } from './apply-constraints.ts';
+import { applyConstraints } from './apply-constraints.ts';
+import { constraintsCallback } from './constraints-callback.ts';
 import { elasticDictConv2d } from './dict-conv2d-factories.ts';
 
 beforeAll(async () => {

@@ -1,20 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { collectLayers, type LayerSource } from './collect-layers.ts';
 
-/** Anything holding layers: a model (sequential or functional), one layer, or a list of layers. */
-export type LayerSource = tf.LayersModel | tf.layers.Layer | tf.layers.Layer[];
-
-/** All layers of a source, descending into nested models. Internal. */
-export function collectLayers(source: LayerSource): tf.layers.Layer[] {
-  const roots = Array.isArray(source) ? source : [source];
-  const out: tf.layers.Layer[] = [];
-  const visit = (layer: tf.layers.Layer) => {
-    const inner = (layer as { layers?: tf.layers.Layer[] }).layers;
-    if (Array.isArray(inner) && layer instanceof tf.LayersModel) inner.forEach(visit);
-    else out.push(layer);
-  };
-  roots.forEach(visit);
-  return out;
-}
+export type { LayerSource } from './collect-layers.ts';
 
 /**
  * Projects every constrained weight of a model or layers onto its constraint (`w <- constraint(w)`), e.g. the
@@ -39,19 +26,4 @@ export function applyConstraints(source: LayerSource): number {
     }
   }
   return count;
-}
-
-/**
- * `model.fit` callbacks that call {@link applyConstraints} after every batch, so the weights a fit leaves behind
- * satisfy their constraints (tfjs 4.22's `fit` does not apply them).
- *
- * @example
- * await model.fit(x, y, { epochs: 5, callbacks: constraintsCallback(model) });
- */
-export function constraintsCallback(source: LayerSource): { onBatchEnd: () => Promise<void> } {
-  return {
-    onBatchEnd: async () => {
-      applyConstraints(source);
-    },
-  };
 }

@@ -1,7 +1,8 @@
 import { convOperator, estimateLipschitz } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyConstraints, constraintsCallback } from './apply-constraints.ts';
+import { applyConstraints } from './apply-constraints.ts';
+import { constraintsCallback } from './constraints-callback.ts';
 import { DictConv2D } from './dict-conv2d.ts';
 import type { DictKind } from './dict-conv2d-config.ts';
 import { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './dict-conv2d-factories.ts';
@@ -67,7 +68,11 @@ describe('DictConv2D forward', () => {
     for (const n of atomNorms(layer)) expect(n).toBeCloseTo(1, 5);
     const [kernel, , , stepSize] = layer.getWeights();
     const L = estimateLipschitz(convOperator(kernel as tf.Tensor4D, [1, 7, 7, 3]), { iterations: 200 }).value;
-    expect(stepSize!.dataSync()[0]!).toBeCloseTo(0.9 / L, 3);
+    // power iteration approaches L from below and @edl/ops stops on a 1e-5 relative change, so the layer's
+    // estimate may be a little low (t a little high, up to ~2% seen): still well below 1 / L
+    const ratio = stepSize!.dataSync()[0]! / (0.9 / L);
+    expect(ratio).toBeGreaterThan(0.999);
+    expect(ratio).toBeLessThan(1.05);
     const raw = built({ filters: 5, normalizeAtoms: false, stepSize: 0.05 }, [1, 7, 7, 3]);
     expect(Math.max(...atomNorms(raw).map((n) => Math.abs(n - 1)))).toBeGreaterThan(1e-2);
     expect(raw.getWeights()[3]!.dataSync()[0]).toBeCloseTo(0.05, 7);
@@ -128,12 +133,12 @@ describe('DictConv2D constraints and step-size refresh', () => {
     expect(layer.getWeights()[3]!.dataSync()[0]).toBe(t0); // inference: no refresh
     layer.apply(x, { training: true }); // call 0: refresh
     const t1 = layer.getWeights()[3]!.dataSync()[0]!;
-    expect(t1 / t0).toBeCloseTo(0.25, 3); // ||2A||^2 = 4 ||A||^2
+    expect(Math.abs(t1 / t0 / 0.25 - 1)).toBeLessThan(0.03); // ||2A||^2 = 4 ||A||^2 (power iteration: ~1e-2 noise)
     layer.setWeights([tf.mul(k!, 4), b!, l!, layer.getWeights()[3]!]);
     layer.apply(x, { training: true }); // call 1: no refresh
     expect(layer.getWeights()[3]!.dataSync()[0]).toBe(t1);
     layer.apply(x, { training: true }); // call 2: refresh
-    expect(layer.getWeights()[3]!.dataSync()[0]! / t0).toBeCloseTo(1 / 16, 3);
+    expect(Math.abs((layer.getWeights()[3]!.dataSync()[0]! / t0) * 16 - 1)).toBeLessThan(0.03);
     const fixed = built({ filters: 3, stepSize: 0.2 }, [1, 6, 6, 2]);
     expect(() => fixed.refreshStepSize([1, 6, 6, 2])).toThrow(/stepSize 'auto'/);
   });
@@ -183,6 +188,8 @@ describe('DictConv2D in models', () => {
       ],
     });
     model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+    const layer = model.getLayer('dict') as DictConv2D;
+    const t0 = layer.getWeights()[3]!.dataSync()[0]!;
     const history = await model.fit(images, labels, {
       epochs: 12,
       batchSize: 8,
@@ -191,8 +198,8 @@ describe('DictConv2D in models', () => {
     });
     const loss = history.history.loss as number[];
     expect(loss[loss.length - 1]!).toBeLessThan(0.5 * loss[0]!);
-    const layer = model.getLayer('dict') as DictConv2D;
     for (const n of atomNorms(layer)) expect(n).toBeCloseTo(1, 5);
+    expect(layer.getWeights()[3]!.dataSync()[0]).not.toBe(t0); // fit's training calls refreshed t
     const beta = layer.getWeights()[1]!.dataSync()[0]!;
     expect(beta).toBeGreaterThanOrEqual(0);
     expect(beta).toBeLessThanOrEqual(1);

@@ -1,4 +1,4 @@
-import { convOperator, convOutputSize, estimateLipschitz, resolvePadding, type TfPadding } from '@edl/ops';
+import { convOutputSize, resolvePadding, type TfPadding } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
 import {
   type DictConv2DConfig,
@@ -10,10 +10,10 @@ import {
   resolveKernelInitializer,
   serializeKernelInitializer,
 } from './kernel-initializer.ts';
+import { nhwcShape } from './nhwc-shape.ts';
 import { rista } from './rista.ts';
+import { StepSizeTracker } from './step-size-tracker.ts';
 import { UnitInterval } from './unit-interval.ts';
-
-type Shape = (number | null)[];
 
 /** Axes of one atom. tfjs types `unitNorm`'s axis as a number, but it reduces with `tf.sum`, so a list works. */
 const ATOM_AXES = [0, 1, 2];
@@ -45,7 +45,7 @@ export class DictConv2D extends tf.layers.Layer {
   private betaWeight: tf.LayerVariable | null = null;
   private lambdaWeight: tf.LayerVariable | null = null;
   private stepSizeWeight: tf.LayerVariable | null = null;
-  private powerVector: tf.Tensor4D | null = null;
+  private readonly tracker = new StepSizeTracker();
   private trainingCalls = 0;
 
   /** @param config - see {@link DictConv2DOptions}; `filters` is required. */
@@ -54,6 +54,10 @@ export class DictConv2D extends tf.layers.Layer {
     super(config);
     this.options = options;
     this.pad = resolvePadding(options.padding, options.kernelSize);
+  }
+
+  private get owner(): string {
+    return `DictConv2D '${this.name}'`;
   }
 
   /** Kind of this layer. */
@@ -73,12 +77,13 @@ export class DictConv2D extends tf.layers.Layer {
     return Math.min(1, Math.max(0, value));
   }
 
+  /** Creates the weights for an NHWC input shape with known height, width and channels. */
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = singleShape(inputShape, this.name);
+    const shape = nhwcShape(inputShape, this.owner);
     const [, h, w, c] = shape;
     if (h == null || w == null || c == null) {
       throw new Error(
-        `DictConv2D '${this.name}': height, width and channels of the input must be known at build, got [${shape.join(', ')}]`,
+        `${this.owner}: height, width and channels of the input must be known at build, got [${shape.join(', ')}]`,
       );
     }
     const o = this.options;
@@ -112,8 +117,9 @@ export class DictConv2D extends tf.layers.Layer {
     return [this.kernel, this.betaWeight, this.lambdaWeight, this.stepSizeWeight];
   }
 
+  /** `[batch, Ho, Wo, filters]`, with the conv arithmetic of the layer's padding and strides. */
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shape = singleShape(inputShape, this.name);
+    const shape = nhwcShape(inputShape, this.owner);
     const [kh, kw] = this.options.kernelSize;
     const [sh, sw] = this.options.strides;
     const out = (size: number | null, k: number, s: number, axis: 1 | 2) =>
@@ -121,10 +127,11 @@ export class DictConv2D extends tf.layers.Layer {
     return [shape[0] ?? null, out(shape[1] ?? null, kh, sh, 1), out(shape[2] ?? null, kw, sw, 2), this.options.filters];
   }
 
+  /** The codes `z` of the input (training calls project the weights and refresh `t` first). */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D | undefined;
     if (x?.rank !== 4) {
-      throw new Error(`DictConv2D '${this.name}': expected a rank-4 NHWC input, got shape [${x?.shape.join(', ')}]`);
+      throw new Error(`${this.owner}: expected a rank-4 NHWC input, got shape [${x?.shape.join(', ')}]`);
     }
     if (kwargs?.training === true) this.beforeTrainingCall(x.shape);
     return tf.tidy(() => {
@@ -167,28 +174,16 @@ export class DictConv2D extends tf.layers.Layer {
    */
   refreshStepSize(inputShape: readonly number[], options: { skipZeroKernel?: boolean } = {}): void {
     if (this.options.stepSize !== 'auto') {
-      throw new Error(`DictConv2D '${this.name}': refreshStepSize needs stepSize 'auto', got ${this.options.stepSize}`);
+      throw new Error(`${this.owner}: refreshStepSize needs stepSize 'auto', got ${this.options.stepSize}`);
     }
-    if (!this.kernel || !this.stepSizeWeight) throw new Error(`DictConv2D '${this.name}': build the layer first`);
-    const shape = [1, inputShape[1]!, inputShape[2]!, inputShape[3]!];
-    tf.tidy(() => {
-      const filter = this.kernel!.read() as tf.Tensor4D; // the estimate is a number: no gradient reaches it
-      const op = convOperator(filter, shape, { strides: this.options.strides, padding: this.pad });
-      const init = this.powerVector && this.powerVector.shape.join() === shape.join() ? this.powerVector : undefined;
-      const estimate = estimateLipschitz(op, init ? { init } : {});
-      if (estimate.value === 0 && options.skipZeroKernel) {
-        estimate.vector.dispose();
-        return;
-      }
-      if (!(estimate.value > 0) || !Number.isFinite(estimate.value)) {
-        throw new Error(
-          `DictConv2D '${this.name}': power iteration gave ||A||^2 = ${estimate.value} (zero or NaN kernel?)`,
-        );
-      }
-      this.powerVector?.dispose();
-      this.powerVector = tf.keep(estimate.vector);
-      this.stepSizeWeight!.write(tf.scalar(0.9 / estimate.value));
-    });
+    if (!this.kernel || !this.stepSizeWeight) throw new Error(`${this.owner}: build the layer first`);
+    const geometry = { strides: this.options.strides, padding: this.pad };
+    const t = this.tracker.stepSize(this.kernel.read() as tf.Tensor4D, inputShape, geometry, this.owner);
+    if (t === null && !options.skipZeroKernel) throw new Error(`${this.owner}: the kernel is zero, so ||A||^2 = 0`);
+    if (t === null) return;
+    const value = tf.scalar(t);
+    this.stepSizeWeight.write(value);
+    value.dispose();
   }
 
   private beforeTrainingCall(shape: readonly number[]): void {
@@ -199,15 +194,14 @@ export class DictConv2D extends tf.layers.Layer {
     this.trainingCalls++;
   }
 
+  /** Disposes the weights (tfjs semantics) and the power-iteration state. */
   override dispose(): ReturnType<tf.layers.Layer['dispose']> {
     const result = super.dispose();
-    if (result.refCountAfterDispose === 0) {
-      this.powerVector?.dispose();
-      this.powerVector = null;
-    }
+    if (result.refCountAfterDispose === 0) this.tracker.dispose();
     return result;
   }
 
+  /** Every option (see {@link DictConv2DOptions}) plus the base layer config; JSON-serialisable. */
   override getConfig(): tf.serialization.ConfigDict {
     const { kernelInitializer, kernelSize, strides, padding, ...rest } = this.options;
     return {
@@ -220,7 +214,7 @@ export class DictConv2D extends tf.layers.Layer {
     };
   }
 
-  /** @nocollapse */
+  /** Rebuilds a layer from {@link DictConv2D.getConfig} output. @nocollapse */
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
@@ -230,16 +224,3 @@ export class DictConv2D extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(DictConv2D);
-
-function singleShape(inputShape: tf.Shape | tf.Shape[], name: string): Shape {
-  const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-  if (Array.isArray(inputShape[0]) && inputShape.length !== 1) {
-    throw new Error(`DictConv2D '${name}': expected one input, got ${inputShape.length}`);
-  }
-  if (shape.length !== 4) {
-    throw new Error(
-      `DictConv2D '${name}': expected a rank-4 NHWC input [batch, height, width, channels], got shape [${shape.join(', ')}]`,
-    );
-  }
-  return shape;
-}

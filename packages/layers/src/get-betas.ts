@@ -1,4 +1,4 @@
-import { collectLayers, type LayerSource } from './apply-constraints.ts';
+import { collectLayers, type LayerSource } from './collect-layers.ts';
 import { DictConv2D } from './dict-conv2d.ts';
 
 /** One row of {@link getBetas}. */

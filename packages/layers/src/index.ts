@@ -1,4 +1,6 @@
-export { applyConstraints, constraintsCallback, type LayerSource } from './apply-constraints.ts';
+export { applyConstraints } from './apply-constraints.ts';
+export type { LayerSource } from './collect-layers.ts';
+export { constraintsCallback } from './constraints-callback.ts';
 export { DictConv2D } from './dict-conv2d.ts';
 export {
   DICT_KINDS,

@@ -42,7 +42,7 @@ export interface RistaOptions {
 
 /** What {@link rista} returns with `trace: true`. The caller owns (and disposes) every tensor. */
 export interface RistaTrace {
-  /** The final codes `z_T` (the same values as `codes[steps - 1]`). */
+  /** The final codes `z_T`: the same tensor object as `codes[steps - 1]` (dispose it once). */
   output: tf.Tensor4D;
   /** `z_0 ... z_{T-1}`, one tensor per step. */
   codes: tf.Tensor4D[];

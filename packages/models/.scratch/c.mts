@@ -1,11 +1,20 @@
-import * as tf from '@tensorflow/tfjs';
-import { dictConv2d } from '@edl/layers';
-import { exportSafetensors } from '../src/index.ts';
 import { writeFileSync } from 'node:fs';
+import { dictConv2d } from '@edl/layers';
+import * as tf from '@tensorflow/tfjs';
+import { exportSafetensors } from '../src/index.ts';
+
 await tf.setBackend('cpu');
 const [kind, steps, stride] = [process.argv[2] as 'vanilla', Number(process.argv[3]), Number(process.argv[4])];
 const input = tf.input({ shape: [8, 8, 2] });
-const y = dictConv2d({ name: 'conv1', filters: 3, kind, steps, strides: stride, lambda: 0.01, ...(kind === 'elastic' ? { beta: 0.4 } : {}) }).apply(input) as tf.SymbolicTensor;
+const y = dictConv2d({
+  name: 'conv1',
+  filters: 3,
+  kind,
+  steps,
+  strides: stride,
+  lambda: 0.01,
+  ...(kind === 'elastic' ? { beta: 0.4 } : {}),
+}).apply(input) as tf.SymbolicTensor;
 const m = tf.model({ inputs: input, outputs: y });
 const x = tf.randomUniform([1, 8, 8, 2], 0, 1, 'float32', 1);
 const out = m.predict(x) as tf.Tensor;

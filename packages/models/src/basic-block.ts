@@ -22,7 +22,13 @@ export function basicBlock(
   out = b.batchNorm(out, `${prefix}.bn2`);
   let shortcut = x;
   if (strides !== 1 || inChannels !== channels) {
-    shortcut = b.conv(x, { name: `${prefix}.shortcut.0`, filters: channels, kernelSize: 1, strides, dictionary: false });
+    shortcut = b.conv(x, {
+      name: `${prefix}.shortcut.0`,
+      filters: channels,
+      kernelSize: 1,
+      strides,
+      dictionary: false,
+    });
     shortcut = b.batchNorm(shortcut, `${prefix}.shortcut.1`);
   }
   return b.relu(b.add(out, shortcut, `${prefix}.add`), `${prefix}.relu`);

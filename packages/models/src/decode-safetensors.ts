@@ -38,7 +38,9 @@ function parseEntry(name: string, value: unknown, dataLength: number, source: st
   const shape = v.shape as number[];
   const expected = numElements(shape) * DTYPES[dtype].bytes;
   if (end - begin !== expected) {
-    throw new Error(`${source}: tensor '${name}' [${shape}] ${dtype} needs ${expected} bytes, data_offsets give ${end - begin}`);
+    throw new Error(
+      `${source}: tensor '${name}' [${shape}] ${dtype} needs ${expected} bytes, data_offsets give ${end - begin}`,
+    );
   }
   return { name, dtype, shape, begin, end };
 }
@@ -85,7 +87,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   let expectedBegin = 0;
   for (const e of entries) {
     if (e.begin !== expectedBegin) {
-      throw new Error(`${source}: tensor '${e.name}' starts at byte ${e.begin}, expected ${expectedBegin} (overlap or gap)`);
+      throw new Error(
+        `${source}: tensor '${e.name}' starts at byte ${e.begin}, expected ${expectedBegin} (overlap or gap)`,
+      );
     }
     expectedBegin = e.end;
   }

@@ -26,14 +26,13 @@ export function dictConv(x: tf.SymbolicTensor, spec: DictConvSpec): tf.SymbolicT
     Object.entries({ ...rest, ...elastic }).filter(([, v]) => v !== undefined),
   ) as DictionaryOptions;
   return dictConv2d({
-      ...config,
-      name: spec.name,
-      filters: spec.filters,
-      kernelSize: spec.kernelSize,
-      strides: spec.strides,
-      padding: 'symmetric',
-      kind: spec.kind,
-      kernelInitializer: tf.initializers.heNormal({ seed: spec.seed }),
-    })
-    .apply(x) as tf.SymbolicTensor;
+    ...config,
+    name: spec.name,
+    filters: spec.filters,
+    kernelSize: spec.kernelSize,
+    strides: spec.strides,
+    padding: 'symmetric',
+    kind: spec.kind,
+    kernelInitializer: tf.initializers.heNormal({ seed: spec.seed }),
+  }).apply(x) as tf.SymbolicTensor;
 }

@@ -39,7 +39,7 @@ describe('embeddingDifference', () => {
     const sq = (v: number[]) => v.reduce((s, e) => s + e * e, 0);
     const num = a.map((s, i) => sq(s.map((e, j) => b[i]![j]! - e)));
     const den = a.map(sq);
-    num.forEach((n, i) => expect(input!.perSample[i]).toBeCloseTo(Math.sqrt(n / den[i]!), 5));
+    for (const [i, n] of num.entries()) expect(input!.perSample[i]).toBeCloseTo(Math.sqrt(n / den[i]!), 5);
     const total = Math.sqrt(num.reduce((s, e) => s + e, 0) / den.reduce((s, e) => s + e, 0));
     expect(input!.difference).toBeCloseTo(total, 5);
   });

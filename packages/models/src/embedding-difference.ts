@@ -70,7 +70,7 @@ export function embeddingDifference(
   const adv = probe.predict(xAdv) as tf.Tensor | tf.Tensor[];
   const c = Array.isArray(clean) ? clean : [clean];
   const a = Array.isArray(adv) ? adv : [adv];
-  layers.forEach((layer, i) => result.push({ layer: layer.name, ...relative(c[i]!, a[i]!) }));
+  for (const [i, layer] of layers.entries()) result.push({ layer: layer.name, ...relative(c[i]!, a[i]!) });
   tf.dispose([c, a]);
   return result;
 }

@@ -29,7 +29,9 @@ export function encodeSafetensors(tensors: Record<string, SafeTensor>, metadata?
     }
     const bytes = numElements(t.shape) * info.bytes;
     if (t.data.byteLength !== bytes) {
-      throw new Error(`tensors.${name}: shape [${t.shape}] ${t.dtype} needs ${bytes} bytes, data has ${t.data.byteLength}`);
+      throw new Error(
+        `tensors.${name}: shape [${t.shape}] ${t.dtype} needs ${bytes} bytes, data has ${t.data.byteLength}`,
+      );
     }
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;

@@ -1,10 +1,10 @@
-export { type EmbeddingDifferenceOptions, embeddingDifference, type LayerDifference } from './embedding-difference.ts';
-export { exportSafetensors, importSafetensors } from './export-safetensors.ts';
+export { getBetas, type LayerBeta } from '@edl/layers';
 export { decodeSafetensors, type SafetensorsFile } from './decode-safetensors.ts';
+export { type EmbeddingDifferenceOptions, embeddingDifference, type LayerDifference } from './embedding-difference.ts';
 export { encodeSafetensors } from './encode-safetensors.ts';
+export { exportSafetensors, importSafetensors } from './export-safetensors.ts';
 export { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './file-system-handler.ts';
 export { layerBetas } from './layer-betas.ts';
-export { getBetas, type LayerBeta } from '@edl/layers';
 export { resnet } from './resnet.ts';
 export type { ConvKind, DictionaryOptions, ResNetDepth, ResNetOptions } from './resnet-options.ts';
 export type { SafeTensor, SafetensorsData, SafetensorsDtype } from './safetensors.ts';

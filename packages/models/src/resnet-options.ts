@@ -108,7 +108,7 @@ export function resolveResNetOptions(options: ResNetOptions): ResolvedResNetOpti
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
     throw new Error(`inputShape: expected [height, width, channels], got ${JSON.stringify(inputShape)}`);
   }
-  inputShape.forEach((v, i) => positiveInt(v, `inputShape[${i}]`));
+  for (const [i, v] of inputShape.entries()) positiveInt(v, `inputShape[${i}]`);
   const m = options.widthMultiplier ?? 1;
   if (!Number.isFinite(m) || m <= 0) throw new Error(`widthMultiplier: expected a positive number, got ${m}`);
   const widths = [64, 128, 256, 512].map((w) => Math.max(1, Math.round(w * m))) as [number, number, number, number];

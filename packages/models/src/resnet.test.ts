@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resnet } from './resnet.ts';
 import type { ConvKind, ResNetDepth } from './resnet-options.ts';
 
-const trainableCount = (m: tf.LayersModel) =>
-  m.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+const trainableCount = (m: tf.LayersModel) => m.trainableWeights.reduce((s, w) => s + w.read().size, 0);
 const inboundOf = (m: tf.LayersModel, name: string) =>
   (m.getLayer(name).inboundNodes[0]!.inboundLayers as tf.layers.Layer[]).map((l) => l.name);
 const small = { widthMultiplier: 1 / 16, inputShape: [8, 8, 3] as [number, number, number], seed: 7 };
@@ -103,10 +102,18 @@ describe('resnet structure', () => {
     const m = resnet({ depth: 10, ...small });
     const conv = m.getLayer('layer2.0.conv1');
     const pad = m.getLayer('layer2.0.conv1.pad');
-    const probe = tf.model({ inputs: m.inputs, outputs: [pad.input as tf.SymbolicTensor, conv.output as tf.SymbolicTensor] });
+    const probe = tf.model({
+      inputs: m.inputs,
+      outputs: [pad.input as tf.SymbolicTensor, conv.output as tf.SymbolicTensor],
+    });
     const [input, output] = probe.predict(tf.randomNormal([1, 8, 8, 3], 0, 1, 'float32', 2)) as tf.Tensor4D[];
     const kernel = conv.getWeights()[0] as tf.Tensor4D;
-    const pytorch = tf.conv2d(input!, kernel, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const pytorch = tf.conv2d(input!, kernel, 2, [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ]);
     const same = tf.conv2d(input!, kernel, 2, 'same');
     expect(output!.shape).toEqual([1, 4, 4, 8]);
     expect(tf.max(tf.abs(tf.sub(output!, pytorch))).dataSync()[0]).toBeLessThan(1e-5);
@@ -131,7 +138,9 @@ describe('resnet structure', () => {
   it('is deterministic for a seed and differs across seeds', () => {
     const kernel = (seed: number) => {
       const m = resnet({ depth: 10, conv: 'elastic', ...small, seed });
-      const values = [m.getLayer('layer3.0.conv2'), m.getLayer('linear')].map((l) => Array.from(l.getWeights()[0]!.dataSync()));
+      const values = [m.getLayer('layer3.0.conv2'), m.getLayer('linear')].map((l) =>
+        Array.from(l.getWeights()[0]!.dataSync()),
+      );
       m.dispose();
       return values;
     };
@@ -144,7 +153,9 @@ describe('resnet structure', () => {
     expect(() => resnet({ depth: 10, conv: 'fancy' as ConvKind })).toThrow(/conv/);
     expect(() => resnet({ depth: 10, numClasses: 0 })).toThrow(/numClasses/);
     expect(() => resnet({ depth: 10, widthMultiplier: -1 })).toThrow(/widthMultiplier/);
-    expect(() => resnet({ depth: 10, inputShape: [32, 32] as unknown as [number, number, number] })).toThrow(/inputShape/);
+    expect(() => resnet({ depth: 10, inputShape: [32, 32] as unknown as [number, number, number] })).toThrow(
+      /inputShape/,
+    );
     expect(() => resnet({ depth: 10, conv: 'vanilla', ...small, steps: 0 })).toThrow(/steps/);
   });
 

@@ -57,7 +57,9 @@ describe('safetensors encode / decode', () => {
     for (const [name, t] of Object.entries(sample)) {
       expect(tensors[name]!.dtype).toBe(t.dtype);
       expect(tensors[name]!.shape).toEqual(t.shape);
-      expect(Array.from(tensors[name]!.data as ArrayLike<number | bigint>)).toEqual(Array.from(t.data as ArrayLike<number | bigint>));
+      expect(Array.from(tensors[name]!.data as ArrayLike<number | bigint>)).toEqual(
+        Array.from(t.data as ArrayLike<number | bigint>),
+      );
     }
   });
 
@@ -71,7 +73,9 @@ describe('safetensors encode / decode', () => {
     const bytes = encodeSafetensors(sample);
     const path = join(root, 'truncated.safetensors');
     await writeFile(path, bytes.subarray(0, bytes.byteLength - 3));
-    await expect(readSafetensors(path)).rejects.toThrow(/truncated\.safetensors: tensor 'c\.idx' has data_offsets \[32, 44\] beyond the end of the data \(43 bytes\)/);
+    await expect(readSafetensors(path)).rejects.toThrow(
+      /truncated\.safetensors: tensor 'c\.idx' has data_offsets \[32, 44\] beyond the end of the data \(43 bytes\)/,
+    );
     await writeFile(path, bytes.subarray(0, 40));
     await expect(readSafetensors(path)).rejects.toThrow(/truncated\.safetensors: truncated: header length \d+ exceeds/);
     await writeFile(path, bytes.subarray(0, 5));
@@ -82,12 +86,22 @@ describe('safetensors encode / decode', () => {
   it('rejects offsets beyond the end, unknown dtypes, wrong sizes, gaps and bad headers', () => {
     const data = new Uint8Array(8);
     const one = (entry: object) => handMade({ x: entry }, data);
-    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [4], data_offsets: [0, 16] }), 'f')).toThrow(/f: .*beyond the end/);
-    expect(() => decodeSafetensors(one({ dtype: 'Q4', shape: [2], data_offsets: [0, 8] }), 'f')).toThrow(/unknown dtype "Q4"/);
-    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [3], data_offsets: [0, 8] }), 'f')).toThrow(/needs 12 bytes/);
+    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [4], data_offsets: [0, 16] }), 'f')).toThrow(
+      /f: .*beyond the end/,
+    );
+    expect(() => decodeSafetensors(one({ dtype: 'Q4', shape: [2], data_offsets: [0, 8] }), 'f')).toThrow(
+      /unknown dtype "Q4"/,
+    );
+    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [3], data_offsets: [0, 8] }), 'f')).toThrow(
+      /needs 12 bytes/,
+    );
     expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [1], data_offsets: [4, 8] }), 'f')).toThrow(/gap/);
-    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [1], data_offsets: [0, 4] }), 'f')).toThrow(/cover 4 bytes/);
-    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [2], data_offsets: [8, 0] }), 'f')).toThrow(/end < begin/);
+    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [1], data_offsets: [0, 4] }), 'f')).toThrow(
+      /cover 4 bytes/,
+    );
+    expect(() => decodeSafetensors(one({ dtype: 'F32', shape: [2], data_offsets: [8, 0] }), 'f')).toThrow(
+      /end < begin/,
+    );
     expect(() => decodeSafetensors(handMade([] as unknown as object, data), 'f')).toThrow(/not a JSON object/);
     const broken = handMade({ x: 1 }, data);
     broken[8] = 0x7b + 1; // corrupt the opening brace
@@ -95,7 +109,11 @@ describe('safetensors encode / decode', () => {
   });
 
   it('refuses to encode inconsistent tensors', () => {
-    expect(() => encodeSafetensors({ x: { dtype: 'F32', shape: [3], data: new Float32Array(2) } })).toThrow(/x: .*needs 12 bytes/);
-    expect(() => encodeSafetensors({ __metadata__: { dtype: 'F32', shape: [], data: new Float32Array(1) } })).toThrow(/reserved/);
+    expect(() => encodeSafetensors({ x: { dtype: 'F32', shape: [3], data: new Float32Array(2) } })).toThrow(
+      /x: .*needs 12 bytes/,
+    );
+    expect(() => encodeSafetensors({ __metadata__: { dtype: 'F32', shape: [], data: new Float32Array(1) } })).toThrow(
+      /reserved/,
+    );
   });
 });

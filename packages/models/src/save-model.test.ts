@@ -33,7 +33,9 @@ describe('saveModel / loadModel', () => {
     for (const conv of ['standard', 'elastic'] as const) {
       const model = resnet({ ...small, conv, lambda: 0.01, beta: 0.3, seed: 5 });
       // move the BN statistics away from their init so the test sees them saved
-      tf.tidy(() => model.apply(x, { training: true }));
+      tf.tidy(() => {
+        model.apply(x, { training: true });
+      });
       const dir = join(root, conv);
       await saveModel(model, dir);
       expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']); // no temp files left
@@ -84,10 +86,15 @@ describe('saveModel / loadModel', () => {
     const other = JSON.parse(await readFile(join(narrow, 'model.json'), 'utf8'));
     // the topology of a 3-class model with the 10-class weights manifest and data
     await writeFile(join(dir, 'model.json'), JSON.stringify({ ...json, modelTopology: other.modelTopology }));
-    await expect(loadModel(dir)).rejects.toThrow(/model\.json: weight 'linear\/kernel' is saved as \[32,10\] but the model expects \[32,3\]/);
+    await expect(loadModel(dir)).rejects.toThrow(
+      /model\.json: weight 'linear\/kernel' is saved as \[32,10\] but the model expects \[32,3\]/,
+    );
     // a manifest that lacks a weight the topology needs (bytes adjusted so the file check passes)
     const specs = json.weightsManifest[0].weights.filter((w: { name: string }) => w.name !== 'linear/bias');
-    await writeFile(join(dir, 'model.json'), JSON.stringify({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] }));
+    await writeFile(
+      join(dir, 'model.json'),
+      JSON.stringify({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] }),
+    );
     const bin = await readFile(join(dir, 'weights.bin'));
     await writeFile(join(dir, 'weights.bin'), bin.subarray(0, bin.byteLength - 40));
     await expect(loadModel(dir)).rejects.toThrow(/model\.json: the weights lack linear\/bias/);

@@ -26,7 +26,8 @@ function checkWeightsMatch(model: tf.LayersModel, specs: tf.io.WeightsManifestEn
     saved.delete(w.originalName);
   }
   if (missing.length > 0) throw new Error(`${where}: the weights lack ${missing.join(', ')}`);
-  if (saved.size > 0) throw new Error(`${where}: weights without a layer in the topology: ${[...saved.keys()].join(', ')}`);
+  if (saved.size > 0)
+    throw new Error(`${where}: weights without a layer in the topology: ${[...saved.keys()].join(', ')}`);
 }
 
 /**

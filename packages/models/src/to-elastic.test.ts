@@ -35,7 +35,7 @@ describe('toElastic', () => {
         const w0 = layer.getWeights();
         const w1 = target.getWeights();
         expect(w1.length).toBe(w0.length);
-        w0.forEach((w, i) => expect(Array.from(w1[i]!.dataSync())).toEqual(Array.from(w.dataSync())));
+        for (const [i, w] of w0.entries()) expect(Array.from(w1[i]!.dataSync())).toEqual(Array.from(w.dataSync()));
       }
     }
     expect(Object.values(layerBetas(elastic))).toEqual(new Array(9).fill(1));
@@ -49,7 +49,8 @@ describe('toElastic', () => {
     const frozen = toElastic(vanilla, { beta: 0.25, trainBeta: false });
     expect(Object.values(layerBetas(trained))).toEqual(new Array(9).fill(0.25));
     const dictNames = new Set(Object.keys(layerBetas(vanilla)));
-    const isBeta = (w: tf.LayerVariable) => w.originalName.endsWith('/beta') && dictNames.has(w.originalName.split('/')[0]!);
+    const isBeta = (w: tf.LayerVariable) =>
+      w.originalName.endsWith('/beta') && dictNames.has(w.originalName.split('/')[0]!);
     expect(trained.trainableWeights.filter(isBeta)).toHaveLength(9);
     expect(frozen.trainableWeights.filter(isBeta)).toHaveLength(0);
     expect(vanilla.trainableWeights.filter(isBeta)).toHaveLength(0);

@@ -31,7 +31,8 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
   if (!(model instanceof tf.LayersModel)) throw new Error('model: expected a tf.LayersModel');
   const beta = options.beta ?? 0.5;
   const trainBeta = options.trainBeta ?? true;
-  if (typeof beta !== 'number' || !(beta >= 0 && beta <= 1)) throw new Error(`beta: expected a number in [0, 1], got ${beta}`);
+  if (typeof beta !== 'number' || !(beta >= 0 && beta <= 1))
+    throw new Error(`beta: expected a number in [0, 1], got ${beta}`);
   if (typeof trainBeta !== 'boolean') throw new Error(`trainBeta: expected a boolean, got ${String(trainBeta)}`);
   if (dictLayersOf(model).length === 0) throw new Error(`model '${model.name}': has no ${DICT_CONV_CLASS} layers`);
 
@@ -53,7 +54,8 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
     layer.setWeights(
       layer.weights.map((w) => {
         const v = values.get(w.originalName);
-        if (v === undefined) throw new Error(`layer '${layer.name}': the source model has no weight '${w.originalName}'`);
+        if (v === undefined)
+          throw new Error(`layer '${layer.name}': the source model has no weight '${w.originalName}'`);
         return v.read();
       }),
     );

@@ -32,7 +32,7 @@ function tinyModel(): tf.LayersModel {
   x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
   const y = tf.layers.dense({ name: 'fc', units: 2 }).apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: y });
-  model.setWeights(model.weights.map((w) => tf.range(0, w.shape.reduce((a, b) => a * b, 1)).reshape(w.shape)));
+  model.setWeights(model.weights.map((w) => tf.reshape(tf.range(0, w.read().size), w.read().shape)));
   return model;
 }
 
@@ -56,7 +56,17 @@ describe('PyTorch state dict / safetensors export', () => {
     expect(sd['fc.weight']!.shape).toEqual([2, 3]);
     expect(Array.from(sd['fc.weight']!.data as Float32Array)).toEqual([0, 2, 4, 1, 3, 5]);
     expect(Object.keys(sd).sort()).toEqual(
-      ['bn.bias', 'bn.num_batches_tracked', 'bn.running_mean', 'bn.running_var', 'bn.weight', 'conv.bias', 'conv.weight', 'fc.bias', 'fc.weight'].sort(),
+      [
+        'bn.bias',
+        'bn.num_batches_tracked',
+        'bn.running_mean',
+        'bn.running_var',
+        'bn.weight',
+        'conv.bias',
+        'conv.weight',
+        'fc.bias',
+        'fc.weight',
+      ].sort(),
     );
     expect(sd['bn.num_batches_tracked']).toMatchObject({ dtype: 'I64', shape: [] });
   });
@@ -85,7 +95,9 @@ describe('PyTorch state dict / safetensors export', () => {
   it('round-trips through a .safetensors file into a differently initialised model', async () => {
     for (const conv of ['standard', 'elastic'] as const) {
       const a = resnet({ ...small, conv, lambda: 0.01, seed: 1 });
-      tf.tidy(() => a.apply(tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 2), { training: true }));
+      tf.tidy(() => {
+        a.apply(tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 2), { training: true });
+      });
       const b = resnet({ ...small, conv, lambda: 0.01, seed: 99 });
       const path = join(root, `${conv}.safetensors`);
       await exportSafetensors(a, path);
@@ -93,7 +105,9 @@ describe('PyTorch state dict / safetensors export', () => {
       expect(metadata.format).toBe('pt');
       await importSafetensors(b, path);
       const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 3);
-      expect(Array.from((b.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((a.predict(x) as tf.Tensor).dataSync()));
+      expect(Array.from((b.predict(x) as tf.Tensor).dataSync())).toEqual(
+        Array.from((a.predict(x) as tf.Tensor).dataSync()),
+      );
     }
   });
 
@@ -103,7 +117,9 @@ describe('PyTorch state dict / safetensors export', () => {
     const { 'linear.bias': _dropped, ...missing } = sd;
     expect(() => fromTorchStateDict(model, missing)).toThrow(/missing 'linear\.bias'/);
     expect(() => fromTorchStateDict(model, { ...sd, 'extra.weight': sd['linear.bias']! })).toThrow(/extra\.weight/);
-    expect(() => fromTorchStateDict(model, { ...sd, 'linear.bias': sd['bn1.weight']! })).toThrow(/'linear\.bias' has shape \[4\]/);
+    expect(() => fromTorchStateDict(model, { ...sd, 'linear.bias': sd['bn1.weight']! })).toThrow(
+      /'linear\.bias' has shape \[4\]/,
+    );
   });
 
   // With the default eps = 1e-3 the reweighting w = 1 / (2(|r| + eps)) has slope up to 1 / (2 eps) = 500, so float32
@@ -119,8 +135,20 @@ describe('PyTorch state dict / safetensors export', () => {
     it.skipIf(!hasTorch)(`gives the same logits in PyTorch (${conv} ResNet10, weights loaded strictly)`, async () => {
       const dict = conv === 'standard' ? [] : ['--dict', '--steps', '3', '--eps', String(eps)];
       const options = conv === 'elastic' ? { beta: 0.4 } : {};
-      const model = resnet({ depth: 10, conv, widthMultiplier: 1 / 16, inputShape: [16, 16, 3], seed: 4, lambda: 0.01, eps, steps: 3, ...options });
-      tf.tidy(() => model.apply(tf.randomUniform([8, 16, 16, 3], 0, 1, 'float32', 1), { training: true }));
+      const model = resnet({
+        depth: 10,
+        conv,
+        widthMultiplier: 1 / 16,
+        inputShape: [16, 16, 3],
+        seed: 4,
+        lambda: 0.01,
+        eps,
+        steps: 3,
+        ...options,
+      });
+      tf.tidy(() => {
+        model.apply(tf.randomUniform([8, 16, 16, 3], 0, 1, 'float32', 1), { training: true });
+      });
       const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 6);
       const y = model.predict(x) as tf.Tensor;
       const path = join(root, `torch-${conv}.safetensors`);
@@ -129,8 +157,21 @@ describe('PyTorch state dict / safetensors export', () => {
       await writeFile(join(root, 'y.f32'), new Uint8Array(y.dataSync().buffer as ArrayBuffer));
       const out = execFileSync(
         PYTHON,
-        [SCRIPT, path, join(root, 'x.f32'), join(root, 'y.f32'), '--blocks', '1,1,1,1', '--widths', '4,8,16,32',
-          '--classes', '10', '--shape', '2,16,16,3', ...dict],
+        [
+          SCRIPT,
+          path,
+          join(root, 'x.f32'),
+          join(root, 'y.f32'),
+          '--blocks',
+          '1,1,1,1',
+          '--widths',
+          '4,8,16,32',
+          '--classes',
+          '10',
+          '--shape',
+          '2,16,16,3',
+          ...dict,
+        ],
         { encoding: 'utf8' },
       );
       const { max_abs_diff, max_abs } = JSON.parse(out) as { max_abs_diff: number; max_abs: number };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SafeTensor } from './safetensors.ts';
-import { torchWeightsOf, type TorchLayout } from './torch-names.ts';
+import { type TorchLayout, torchWeightsOf } from './torch-names.ts';
 
 const TO_TORCH: Record<TorchLayout, number[] | null> = { conv: [3, 2, 0, 1], dense: [1, 0], same: null };
 const FROM_TORCH: Record<TorchLayout, number[] | null> = { conv: [2, 3, 1, 0], dense: [1, 0], same: null };
@@ -15,7 +15,10 @@ export interface TorchStateDictOptions {
  * The model's weights as a PyTorch state dict (float32 tensors, PyTorch names and layouts, see
  * {@link torchWeightsOf}), ready for {@link writeSafetensors}.
  */
-export function toTorchStateDict(model: tf.LayersModel, options: TorchStateDictOptions = {}): Record<string, SafeTensor> {
+export function toTorchStateDict(
+  model: tf.LayersModel,
+  options: TorchStateDictOptions = {},
+): Record<string, SafeTensor> {
   const out: Record<string, SafeTensor> = {};
   for (const layer of model.layers) {
     const values = layer.weights.map((w) => w.read()); // the variables themselves: never dispose

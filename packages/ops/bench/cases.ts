@@ -2,7 +2,13 @@
 // Usage (from the repo root): node --conditions=@edl/source --import tsx packages/ops/bench/cases.ts <stock1|ours2>
 // Prints one JSON line: { config, threads, kernels, cases: { name: { ms, min, max, n, gflop } }, profile }.
 import * as tf from '@tensorflow/tfjs';
-import { convOperator, elasticWeights, nonNegativeSoftThreshold, registerWasmConvKernels, setupBackend } from '../src/index.ts';
+import {
+  convOperator,
+  elasticWeights,
+  nonNegativeSoftThreshold,
+  registerWasmConvKernels,
+  setupBackend,
+} from '../src/index.ts';
 
 const config = process.argv[2] ?? 'ours2';
 const reps = Number(process.env.EDL_BENCH_REPS ?? 5);
@@ -44,7 +50,14 @@ function time(fn: () => void, gflop: number): Timing {
   ts.sort((a, b) => a - b);
   const ms = ts[Math.floor(ts.length / 2)]!;
   const r = (v: number) => Math.round(v * 100) / 100;
-  return { ms: r(ms), min: r(ts[0]!), max: r(ts[ts.length - 1]!), n: reps, gflop: r(gflop), gflops: r(gflop / (ms / 1000)) };
+  return {
+    ms: r(ms),
+    min: r(ts[0]!),
+    max: r(ts[ts.length - 1]!),
+    n: reps,
+    gflop: r(gflop),
+    gflops: r(gflop / (ms / 1000)),
+  };
 }
 
 const B = 32;
@@ -58,12 +71,12 @@ function elasticLayer(x: tf.Tensor4D, W: tf.Tensor4D): tf.Tensor4D {
   const t = 0.1;
   const thr = 0.1 * t;
   const beta = 0.5;
-  let z = nonNegativeSoftThreshold(tf.mul(t, op.forward(x)), thr);
+  let z: tf.Tensor4D = nonNegativeSoftThreshold(tf.mul(t, op.forward(x)), thr);
   for (let k = 1; k < 3; k++) {
     const r = tf.sub(x, op.adjoint(z));
     const w = elasticWeights(r, 1e-3);
     const mixed = tf.mul(tf.add(beta, tf.mul(1 - beta, w)), r) as tf.Tensor4D;
-    z = nonNegativeSoftThreshold(tf.add(z, tf.mul(t, op.forward(mixed))), thr);
+    z = nonNegativeSoftThreshold(tf.add(z, tf.mul(t, op.forward(mixed))) as tf.Tensor4D, thr);
   }
   return z;
 }
@@ -83,14 +96,19 @@ async function main(): Promise<void> {
   const read = (ts: tf.Tensor[]) => {
     for (const t of ts) t.dataSync();
   };
-  const convGrad = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), G)));
-  const layerGrad = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(elasticLayer(a as tf.Tensor4D, b as tf.Tensor4D), G)));
+  const convGrad = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), G)),
+  );
+  const layerGrad = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(elasticLayer(a as tf.Tensor4D, b as tf.Tensor4D), G)),
+  );
 
   const cases: Record<string, Timing> = {};
   const run = (name: string, gflop: number, fn: () => tf.Tensor[]) => {
     const before = tf.memory().numTensors;
     cases[name] = time(() => tf.tidy(() => read(fn())), gflop);
-    if (tf.memory().numTensors !== before) throw new Error(`${name}: leaked ${tf.memory().numTensors - before} tensors`);
+    if (tf.memory().numTensors !== before)
+      throw new Error(`${name}: leaked ${tf.memory().numTensors - before} tensors`);
   };
   run('conv2d', CONV_GFLOP, () => [tf.conv2d(x, W, 1, 'same')]);
   run('conv2d-fwd-bwd', 3 * CONV_GFLOP, () => convGrad([x, W]));
@@ -104,9 +122,10 @@ async function main(): Promise<void> {
   const byKernel: Record<string, { ms: number; calls: number }> = {};
   for (const k of prof.kernels) {
     const ms = Number(await k.kernelTimeMs);
-    const e = (byKernel[k.name] ??= { ms: 0, calls: 0 });
+    const e = byKernel[k.name] ?? { ms: 0, calls: 0 };
     e.ms += ms;
     e.calls += 1;
+    byKernel[k.name] = e;
   }
   for (const e of Object.values(byKernel)) e.ms = Math.round(e.ms * 10) / 10;
   console.log(JSON.stringify({ config, threads, kernels, cases, profile: byKernel }));

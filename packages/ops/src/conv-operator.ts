@@ -7,6 +7,12 @@ export interface ConvGeometry {
   strides?: number | [number, number];
   /** Padding, see {@link ConvPadding}. Default `'symmetric'` (PyTorch-equivalent). */
   padding?: ConvPadding;
+  /**
+   * Check that the filter holds no NaN / Inf, throwing a clear Error otherwise (default false). It costs one
+   * synchronous scalar read-back, so leave it off in hot loops and on GPU backends (where synchronous reads fail in
+   * Node); {@link estimateLipschitz} always detects a non-finite operator.
+   */
+  checkFinite?: boolean;
 }
 
 /**
@@ -30,7 +36,8 @@ export interface ConvOperator {
 }
 
 function normStrides(strides: number | [number, number] | undefined): [number, number] {
-  const s: [number, number] = strides === undefined ? [1, 1] : typeof strides === 'number' ? [strides, strides] : strides;
+  const s: [number, number] =
+    strides === undefined ? [1, 1] : typeof strides === 'number' ? [strides, strides] : strides;
   if (!s.every((v) => Number.isInteger(v) && v >= 1)) {
     throw new Error(`strides: expected positive integers, got ${JSON.stringify(strides)}`);
   }
@@ -56,7 +63,9 @@ export function convOperator(
   geometry: ConvGeometry = {},
 ): ConvOperator {
   if (filter.rank !== 4) {
-    throw new Error(`filter: expected rank 4 [kh, kw, inChannels, outChannels], got shape [${filter.shape.join(', ')}]`);
+    throw new Error(
+      `filter: expected rank 4 [kh, kw, inChannels, outChannels], got shape [${filter.shape.join(', ')}]`,
+    );
   }
   const shape = asShape4(inputShape, 'inputShape');
   const [kh, kw, cin, cout] = filter.shape;
@@ -64,6 +73,10 @@ export function convOperator(
     throw new Error(
       `input channels: the input has ${shape[3]} channels but the filter [${filter.shape.join(', ')}] expects ${cin}`,
     );
+  }
+  if (geometry.checkFinite) {
+    const finite = tf.tidy(() => tf.all(tf.isFinite(filter)).dataSync()[0]);
+    if (!finite) throw new Error(`filter: contains NaN or Inf (shape [${filter.shape.join(', ')}])`);
   }
   const strides = normStrides(geometry.strides);
   const pad = resolvePadding(geometry.padding ?? 'symmetric', [kh, kw]);

@@ -1,5 +1,3 @@
-
-
 /** Explicit NHWC padding as tfjs takes it: `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -63,13 +61,7 @@ export function resolvePadding(padding: ConvPadding, kernelSize: readonly [numbe
 }
 
 /** Output spatial size of a conv along one axis, for resolved padding. */
-export function convOutputSize(
-  inSize: number,
-  kernel: number,
-  stride: number,
-  pad: TfPadding,
-  axis: 1 | 2,
-): number {
+export function convOutputSize(inSize: number, kernel: number, stride: number, pad: TfPadding, axis: 1 | 2): number {
   if (pad === 'same') return Math.ceil(inSize / stride);
   if (pad === 'valid') return Math.floor((inSize - kernel) / stride) + 1;
   const [before, after] = pad[axis];
@@ -81,4 +73,3 @@ export function asShape4(shape: readonly number[], name: string): [number, numbe
   if (shape.length !== 4) throw new Error(`${name}: expected a rank-4 NHWC shape, got [${shape.join(', ')}]`);
   return [shape[0]!, shape[1]!, shape[2]!, shape[3]!];
 }
-

@@ -62,7 +62,8 @@ export function estimateLipschitz(op: ConvOperator, options: PowerIterationOptio
     norm.dispose();
     v.dispose();
     v = next;
-    if (!Number.isFinite(estimate)) throw new Error('estimateLipschitz: the operator produced a non-finite value (NaN or Inf in the filter?)');
+    if (!Number.isFinite(estimate))
+      throw new Error('estimateLipschitz: the operator produced a non-finite value (NaN or Inf in the filter?)');
     const done = Math.abs(estimate - value) <= tolerance * Math.abs(estimate);
     value = estimate;
     if (done) break;

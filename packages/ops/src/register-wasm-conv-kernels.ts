@@ -2,14 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { wasmConv2DBackpropFilter } from './wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from './wasm-conv-backprop-input.ts';
 import type { KernelArgs } from './wasm-kernel-utils.ts';
+import { makeWasmCast, wasmIdentity } from './wasm-zero-copy-kernels.ts';
 
 /** Names of the kernels {@link registerWasmConvKernels} installs on the wasm backend. */
-export const WASM_CONV_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+export const WASM_CONV_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'Cast'] as const;
 
 /** Options of {@link registerWasmConvKernels}. */
 export interface RegisterWasmConvKernelsOptions {
   /**
-   * Which kernels to install (default both). The bench uses `['Conv2DBackpropFilter']` to measure the stock
+   * Which kernels to install (default all). `Identity` and same-dtype `Cast` become zero-copy. The bench uses `['Conv2DBackpropFilter']` to measure the stock
    * `Conv2DBackpropInput`, since stock wasm cannot run a conv backward pass at all without the filter gradient.
    */
   kernels?: ReadonlyArray<(typeof WASM_CONV_KERNELS)[number]>;
@@ -24,9 +25,9 @@ function install(name: string, fn: (args: KernelArgs) => tf.TensorInfo): void {
 }
 
 /**
- * Registers the fast wasm conv kernels of `@edl/ops` over the wasm backend: `Conv2DBackpropFilter` (missing
+ * Registers the fast wasm kernels of `@edl/ops` over the wasm backend: `Conv2DBackpropFilter` (missing
  * upstream) and `Conv2DBackpropInput` (upstream is a naive single-threaded loop), both built on the XNNPACK
- * `Conv2D`. Requires `@tensorflow/tfjs-backend-wasm` to be imported (its stock kernels are the building blocks).
+ * `Conv2D`, plus zero-copy `Identity` and same-dtype `Cast` (upstream copies the tensor). Requires `@tensorflow/tfjs-backend-wasm` to be imported (its stock kernels are the building blocks).
  * Safe to call again. {@link setupBackend} calls it for you. Returns the names of the kernels now installed.
  */
 export function registerWasmConvKernels(options: RegisterWasmConvKernelsOptions = {}): string[] {
@@ -39,7 +40,13 @@ export function registerWasmConvKernels(options: RegisterWasmConvKernelsOptions 
   for (const name of wanted) {
     if (name === 'Conv2DBackpropFilter') install(name, wasmConv2DBackpropFilter);
     else if (name === 'Conv2DBackpropInput') install(name, wasmConv2DBackpropInput);
-    else throw new Error(`registerWasmConvKernels: unknown kernel '${String(name)}', expected one of ${WASM_CONV_KERNELS.join(', ')}`);
+    else if (name === 'Identity') install(name, wasmIdentity);
+    else if (name === 'Cast') {
+      if (!registered.has('Cast')) install(name, makeWasmCast(tf.getKernel('Cast', 'wasm')!.kernelFunc));
+    } else
+      throw new Error(
+        `registerWasmConvKernels: unknown kernel '${String(name)}', expected one of ${WASM_CONV_KERNELS.join(', ')}`,
+      );
   }
   return [...registered].filter((n) => (wanted as readonly string[]).includes(n));
 }

@@ -42,11 +42,14 @@ function warnOnce(message: string): void {
   console.warn(`[@edl/ops] WARNING: ${message}`);
 }
 
-function isModuleNotFound(err: unknown): boolean {
+/** True when `err` says that `specifier` itself (not one of its dependencies) cannot be found. */
+function isModuleNotFound(err: unknown, specifier: string): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
   const message = String((err as { message?: unknown } | null)?.message ?? '');
-  return /Cannot find (module|package)|Failed to (load|resolve)/.test(message);
+  if (!message.includes(`'${specifier}'`) && !message.includes(`"${specifier}"`)) return false;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+  // Node: ERR_MODULE_NOT_FOUND; vite / vitest: "Could not resolve", "Failed to load url".
+  return /Cannot find (module|package)|Could not resolve|Failed to (load|resolve)/.test(message);
 }
 
 /**
@@ -72,7 +75,7 @@ async function setupTensorflow(): Promise<{ reason: string }> {
     try {
       await optionalImport(pkg);
     } catch (err) {
-      if (isModuleNotFound(err)) continue;
+      if (isModuleNotFound(err, pkg)) continue;
       throw new Error(`setupBackend: ${pkg} is installed but failed to load: ${(err as Error).message}`);
     }
     await activate('tensorflow');
@@ -89,7 +92,7 @@ async function setupWebgpu(): Promise<{ reason: string }> {
     try {
       dawn = await optionalImport('webgpu');
     } catch (err) {
-      if (isModuleNotFound(err)) {
+      if (isModuleNotFound(err, 'webgpu')) {
         throw new Error(
           "setupBackend: backend 'webgpu' in Node needs the npm package webgpu (Dawn bindings), which is not installed; `npm install webgpu @tensorflow/tfjs-backend-webgpu`",
         );
@@ -113,7 +116,7 @@ async function setupWebgpu(): Promise<{ reason: string }> {
   try {
     await optionalImport('@tensorflow/tfjs-backend-webgpu');
   } catch (err) {
-    if (isModuleNotFound(err)) {
+    if (isModuleNotFound(err, '@tensorflow/tfjs-backend-webgpu')) {
       throw new Error(
         "setupBackend: backend 'webgpu' needs the npm package @tensorflow/tfjs-backend-webgpu, which is not installed; `npm install @tensorflow/tfjs-backend-webgpu`",
       );
@@ -134,7 +137,7 @@ async function setupWasm(threads: number): Promise<{ reason: string; threads: nu
   try {
     wasm = await optionalImport<WasmModule>('@tensorflow/tfjs-backend-wasm');
   } catch (err) {
-    if (isModuleNotFound(err)) {
+    if (isModuleNotFound(err, '@tensorflow/tfjs-backend-wasm')) {
       throw new Error(
         "setupBackend: backend 'wasm' needs the npm package @tensorflow/tfjs-backend-wasm, which is not installed; `npm install @tensorflow/tfjs-backend-wasm`",
       );
@@ -250,5 +253,8 @@ async function setupAuto(threads: number): Promise<BackendSetup> {
 }
 
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0]!;
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .replace(/^setupBackend: /, '')
+    .split(';')[0]!;
 }

@@ -67,7 +67,9 @@ export function wasmConv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs)
       }),
     );
     if (r.shape[1]! < kh || r.shape[2]! < kw) {
-      throw new Error(`Conv2DBackpropFilter (wasm, @edl/ops): internal geometry error, got [${r.shape}] for ${kh}x${kw}`);
+      throw new Error(
+        `Conv2DBackpropFilter (wasm, @edl/ops): internal geometry error, got [${r.shape}] for ${kh}x${kw}`,
+      );
     }
     if (r.shape[1] !== kh || r.shape[2] !== kw) {
       r = scratch.keep(

@@ -91,6 +91,31 @@ function compute(c: Case): Results {
   });
 }
 
+/** Runs 50 conv2d / conv2dTranspose gradient steps (strides 1 and 2) in tf.tidy; distinct counts seen after each. */
+function leakCheck(): { tensors: number[]; dataIds: number[] } {
+  const x = tf.tensor4d(rand(2 * 9 * 8 * 3, 7), [2, 9, 8, 3]);
+  const W = tf.tensor4d(rand(3 * 3 * 3 * 4, 8), [3, 3, 3, 4]);
+  const step = (s: number) =>
+    tf.tidy(() => {
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+        const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, 'same');
+        return tf.sum(tf.square(tf.conv2dTranspose(y, b as tf.Tensor4D, [2, 9, 8, 3], s, 'same')));
+      })([x, W]);
+      return tf.add(tf.sum(dx!), tf.sum(dw!));
+    });
+  step(1).dispose();
+  step(2).dispose();
+  const tensors = new Set<number>();
+  const dataIds = new Set<number>();
+  for (let i = 0; i < 50; i++) {
+    step(1 + (i % 2)).dispose();
+    tensors.add(tf.memory().numTensors);
+    dataIds.add(tf.engine().backend.numDataIds());
+  }
+  tf.dispose([x, W]);
+  return { tensors: [...tensors], dataIds: [...dataIds] };
+}
+
 function relErr(a: Float32Array, b: Float32Array): number {
   let num = 0;
   let den = 0;
@@ -104,12 +129,40 @@ function relErr(a: Float32Array, b: Float32Array): number {
 describe('wasm conv kernels of @edl/ops (2 threads) against the cpu backend', () => {
   const label = (c: Case) => `${c.h}x${c.w} k${c.k} s${c.stride} pad ${JSON.stringify(c.pad)}`;
   const wasmResults = new Map<string, Results>();
+  let leak: { tensors: number[]; dataIds: number[] };
 
   beforeAll(async () => {
     const info = await setupBackend({ backend: 'wasm', threads: 2, quiet: true });
     expect(info.backend).toBe('wasm');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    expect(wasm.getThreadsCount()).toBe(2);
+    expect(info.threads).toBe(2);
+    expect(info.kernels.sort()).toEqual(['Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity']);
+    leak = leakCheck();
     for (const c of cases) wasmResults.set(label(c), compute(c));
     await tf.setBackend('cpu');
+  });
+
+  it('zero-copy Identity / Cast keep values, survive disposal of the source, and int casts still convert', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor1d([1.5, -2.25, 3]);
+    const b = tf.clone(a);
+    const c = tf.cast(a, 'float32');
+    const d = tf.cast(a, 'int32');
+    const dataIds = tf.engine().backend.numDataIds();
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1.5, -2.25, 3]);
+    expect(Array.from(c.dataSync())).toEqual([1.5, -2.25, 3]);
+    expect(d.dtype).toBe('int32');
+    expect(Array.from(d.dataSync())).toEqual([1, -2, 3]);
+    tf.dispose([b, c, d]);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds - 2);
+    await tf.setBackend('cpu');
+  });
+
+  it('the kernels leak neither tensors nor backend buffers over 50 gradient steps', () => {
+    expect(leak.tensors).toEqual([leak.tensors[0]]);
+    expect(leak.dataIds).toEqual([leak.dataIds[0]]);
   });
 
   it.each(cases.map((c) => [label(c), c] as const))('%s', (_name, c) => {

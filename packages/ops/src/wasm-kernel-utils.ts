@@ -16,7 +16,11 @@ export interface KernelArgs {
 }
 
 /** A kernel function of the wasm backend, called directly (no tape, no engine bookkeeping). */
-export type WasmKernel = (args: { inputs: tf.NamedTensorInfoMap; backend: WasmBackendLike; attrs: object }) => tf.TensorInfo;
+export type WasmKernel = (args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: WasmBackendLike;
+  attrs: object;
+}) => tf.TensorInfo;
 
 /** Looks up the stock wasm kernel `name`; throws if the wasm backend has not registered it. */
 export function wasmKernel(name: string): WasmKernel {

@@ -31,7 +31,9 @@ export function awp(inner: TrainingMethod, options: AwpOptions = {}): TrainingMe
             return tf.tidy(() => tf.mul(g, tf.div(tf.mul(tf.norm(v), gamma), tf.add(tf.norm(g), 1e-20))));
           });
           tf.dispose([value, ...Object.values(grads)]);
-          ctx.stateVariables.forEach((v, i) => v.assign(saved[i]!));
+          ctx.stateVariables.forEach((v, i) => {
+            v.assign(saved[i]!);
+          });
           tf.dispose(saved);
           vars.forEach((v, i) => {
             const p = perturbations[i];

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '@edl/models';
+import type * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from './atomic-file.ts';
 import type { SgdState } from './sgd.ts';
 
@@ -74,7 +74,10 @@ export async function writeCheckpoint(
   await store.save(model, join(dir, 'model'));
   const { manifest, bytes } = encodeOptimizer(optimizer);
   writeFileAtomic(join(dir, 'optimizer.bin'), bytes);
-  writeFileAtomic(join(dir, 'state.json'), `${JSON.stringify({ version: 1, ...state, optimizer: manifest }, null, 2)}\n`);
+  writeFileAtomic(
+    join(dir, 'state.json'),
+    `${JSON.stringify({ version: 1, ...state, optimizer: manifest }, null, 2)}\n`,
+  );
   writeFileAtomic(join(root, LATEST), `${JSON.stringify({ dir: name })}\n`);
   for (const entry of readdirSync(root)) {
     if (entry.startsWith('ckpt-') && entry !== name) rmSync(join(root, entry), { recursive: true, force: true });

@@ -45,7 +45,8 @@ export function gatherBatch(
   }
   const shape: [number, number, number, number] = [n, set.height, set.width, set.channels];
   const out = augment ? augment(pixels, shape) : pixels;
-  if (out.length !== pixels.length) throw new Error(`augment: returned ${out.length} values, expected ${pixels.length}`);
+  if (out.length !== pixels.length)
+    throw new Error(`augment: returned ${out.length} values, expected ${pixels.length}`);
   return {
     x: tf.tensor4d(out, [n, set.height, set.width, set.channels]),
     y: tf.tensor1d(labels, 'int32'),

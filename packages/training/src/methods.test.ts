@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awp } from './awp.ts';
 import { hat } from './hat.ts';
+import { firstIndices, gatherBatch } from './labelled-images.ts';
 import { mart } from './mart.ts';
 import { pgdAT } from './pgd-at.ts';
 import { Sgd } from './sgd.ts';
 import { standardTraining } from './standard-training.ts';
-import { gatherBatch, firstIndices } from './labelled-images.ts';
 import { toyData, toyModel } from './testing/toy-problem.ts';
-import { logitsOf } from './trainer.ts';
 import { trades } from './trades.ts';
+import { logitsOf } from './trainer.ts';
 import type { StepContext, TrainingMethod } from './training-method.ts';
 
 const threat = { epsilon: 0.1, stepSize: 0.04, steps: 3 };
@@ -61,10 +61,7 @@ describe('training methods', () => {
     ['trades', () => trades({ ...threat, beta: 6 })],
     ['mart', () => mart({ ...threat, beta: 6 })],
     ['hat', () => hat({ ...threat, helper: (x) => logitsOf(helper, x, false) })],
-    [
-      'pgd-at+awp',
-      () => awp(pgdAT(threat)),
-    ],
+    ['pgd-at+awp', () => awp(pgdAT(threat))],
   ];
   for (const [name, make] of cases) {
     it(`${name}: 15 steps reduce its own loss and leak nothing`, () => {

@@ -31,12 +31,17 @@ const KEYS: (keyof EpochMetrics)[] = [
 /** Appends one epoch as a JSON line (NaN is written as null). */
 export function appendMetrics(path: string, metrics: EpochMetrics): void {
   mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, `${JSON.stringify(metrics, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
+  appendFileSync(
+    path,
+    `${JSON.stringify(metrics, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`,
+  );
 }
 
 /** Reads a metrics JSONL file, validating each line has every field. */
 export function readMetrics(path: string): EpochMetrics[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return lines.map((line, i) => {
     const obj = JSON.parse(line) as Record<string, unknown>;
     for (const k of KEYS) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { innerMaximize } from './inner-maximization.ts';
-import { crossEntropyPerSample, oneHotLabels } from './losses.ts';
 import { gatherBatch, type LabelledImages } from './labelled-images.ts';
+import { crossEntropyPerSample, oneHotLabels } from './losses.ts';
 import type { ThreatModel } from './training-method.ts';
 
 /** Natural and PGD accuracy of a model (eval mode) on a subset. */
@@ -28,12 +28,11 @@ export function monitorAccuracy(
     const target = oneHotLabels(y, set.numClasses);
     natural += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(forward(x), 1), y), 'int32')).dataSync()[0]!);
     if (options.attack) {
-      const adv = innerMaximize(
-        forward,
-        x,
-        (logits) => tf.tidy(() => tf.sum(crossEntropyPerSample(logits, target))),
-        { ...options.attack, init: 'uniform', seed: options.seed + start },
-      );
+      const adv = innerMaximize(forward, x, (logits) => tf.tidy(() => tf.sum(crossEntropyPerSample(logits, target))), {
+        ...options.attack,
+        init: 'uniform',
+        seed: options.seed + start,
+      });
       robust += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(forward(adv), 1), y), 'int32')).dataSync()[0]!);
       adv.dispose();
     }

@@ -35,7 +35,12 @@ describe('TRADES and MART objectives on fixed logits', () => {
       expected += (-Math.log(pn[y[i]!]!) + beta * kl(pn, softmax(adv[i]!))) / 2;
     }
     const got = tf.tidy(() =>
-      tradesLoss(tf.tensor2d(nat), tf.tensor2d(adv), tf.oneHot(tf.tensor1d(y, 'int32'), 3).toFloat() as tf.Tensor2D, beta),
+      tradesLoss(
+        tf.tensor2d(nat),
+        tf.tensor2d(adv),
+        tf.oneHot(tf.tensor1d(y, 'int32'), 3).toFloat() as tf.Tensor2D,
+        beta,
+      ),
     );
     expect(got.dataSync()[0]).toBeCloseTo(expected, 5);
     got.dispose();
@@ -57,7 +62,12 @@ describe('TRADES and MART objectives on fixed logits', () => {
     }
     const expected = bce / 2 + (beta * rob) / 2;
     const got = tf.tidy(() =>
-      martLoss(tf.tensor2d(nat), tf.tensor2d(adv), tf.oneHot(tf.tensor1d(y, 'int32'), 3).toFloat() as tf.Tensor2D, beta),
+      martLoss(
+        tf.tensor2d(nat),
+        tf.tensor2d(adv),
+        tf.oneHot(tf.tensor1d(y, 'int32'), 3).toFloat() as tf.Tensor2D,
+        beta,
+      ),
     );
     expect(got.dataSync()[0]).toBeCloseTo(expected, 5);
     got.dispose();

@@ -7,7 +7,11 @@ export interface ProgressBar {
 }
 
 /** Starts a progress bar for `total` units labelled `label`; quiet unless stderr is a TTY (or `enabled` forces it). */
-export function progressBar(label: string, total: number, enabled: boolean = process.stderr.isTTY === true): ProgressBar {
+export function progressBar(
+  label: string,
+  total: number,
+  enabled: boolean = process.stderr.isTTY === true,
+): ProgressBar {
   if (!enabled) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
@@ -21,7 +25,13 @@ export function progressBar(label: string, total: number, enabled: boolean = pro
   bar.start(total, 0, { info: '' });
   return {
     update(value, payload) {
-      bar.update(value, { info: payload ? Object.entries(payload).map(([k, v]) => `${k} ${v}`).join(' ') : '' });
+      bar.update(value, {
+        info: payload
+          ? Object.entries(payload)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(' ')
+          : '',
+      });
     },
     stop() {
       bar.stop();

@@ -8,7 +8,12 @@ import { checkThreatModel, type ThreatModel, type TrainingMethod } from './train
  * The TRADES objective (Zhang et al. 2019, arXiv:1901.08573) on given logits:
  * `CE(z_nat, y) + β · mean_i KL(softmax z_nat ‖ softmax z_adv)`.
  */
-export function tradesLoss(logitsNat: tf.Tensor2D, logitsAdv: tf.Tensor2D, target: tf.Tensor2D, beta: number): tf.Scalar {
+export function tradesLoss(
+  logitsNat: tf.Tensor2D,
+  logitsAdv: tf.Tensor2D,
+  target: tf.Tensor2D,
+  beta: number,
+): tf.Scalar {
   return tf.tidy(() => {
     const kl = tf.mean(klDivergencePerSample(tf.softmax(logitsNat), logitsAdv));
     return tf.add(crossEntropy(logitsNat, target), tf.mul(kl, beta)) as tf.Scalar;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,22 +59,57 @@ describe('train', () => {
     model.dispose();
   });
 
-  it('resumes exactly: interrupted after epoch 1 (and mid-epoch) then resumed == uninterrupted, bitwise', async () => {
+  it('resumes exactly: stopped after epoch 1 or mid-epoch 2, resumed == uninterrupted, bitwise', async () => {
     const full = await train(options(tmp()));
     const expected = weightsOf(full.model);
     full.model.dispose();
 
+    for (const stopAt of [
+      { epoch: 1, step: 0 },
+      { epoch: 1, step: 2 },
+    ]) {
+      const dir = tmp();
+      const first = await train(
+        options(dir, { shouldStop: (p) => p.epoch === stopAt.epoch && p.step === stopAt.step }),
+      );
+      expect(first.interrupted).toBe(true);
+      first.model.dispose();
+      // a fresh process would build a fresh (differently initialised) model: the checkpoint must override it
+      const resumed = await train(options(dir, { model: toyModel(99), resume: true }));
+      expect(resumed.interrupted).toBe(false);
+      expect(weightsOf(resumed.model)).toEqual(expected);
+      expect(readMetrics(join(dir, 'metrics.jsonl')).map((l) => l.epoch)).toEqual([1, 2, 3]);
+      resumed.model.dispose();
+    }
+  });
+
+  it('SIGINT to a training process writes a checkpoint; resuming it equals the uninterrupted run', async () => {
     const dir = tmp();
-    const first = await train(options(dir, { shouldStop: ({ epoch, step }) => epoch === 1 && step === 2 }));
-    expect(first.interrupted).toBe(true);
-    first.model.dispose();
-    // a fresh process would build a fresh (differently initialised) model: the checkpoint must override it
-    const resumed = await train(options(dir, { model: toyModel(99), resume: true }));
-    expect(resumed.interrupted).toBe(false);
-    expect(weightsOf(resumed.model)).toEqual(expected);
-    const lines = readMetrics(join(dir, 'metrics.jsonl'));
-    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@edl/source', '--import', 'tsx', join(import.meta.dirname, 'testing', 'sigint-child.ts'), dir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let steps = 0;
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const before = steps;
+      steps = (output.match(/STEP/g) ?? []).length;
+      if (before < 7 && steps >= 7) child.kill('SIGINT'); // during epoch 2 (5 steps per epoch)
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(output).toContain('INTERRUPTED');
+    expect(code).toBe(130);
+    const state = (await readCheckpoint(join(dir, 'checkpoints'))).state;
+    expect(state.epoch * 5 + state.step).toBeGreaterThanOrEqual(7);
+    expect(state.epoch).toBeLessThan(3);
+    const slow = (inner: TrainOptions['method']): TrainOptions['method'] => ({ name: 'slow-pgd-at', step: inner.step });
+    const resumed = await train(options(dir, { model: toyModel(5), resume: true, method: slow(pgdAT(threat)) }));
+    const full = await train(options(tmp(), { method: slow(pgdAT(threat)) }));
+    expect(weightsOf(resumed.model)).toEqual(weightsOf(full.model));
     resumed.model.dispose();
+    full.model.dispose();
   });
 
   it('keeps tf.memory().numTensors flat over many steps', async () => {
@@ -148,8 +184,8 @@ describe('train', () => {
   it('rejects bad options with named errors', async () => {
     await expect(train(options(tmp(), { epochs: 0 }))).rejects.toThrow(/epochs/);
     await expect(train(options(tmp(), { batchSize: 2.5 }))).rejects.toThrow(/batchSize/);
-    await expect(
-      train(options(tmp(), { elasticSwitch: { epoch: 9, toElastic: (m) => m } })),
-    ).rejects.toThrow(/elasticSwitch.epoch/);
+    await expect(train(options(tmp(), { elasticSwitch: { epoch: 9, toElastic: (m) => m } }))).rejects.toThrow(
+      /elasticSwitch.epoch/,
+    );
   });
 });

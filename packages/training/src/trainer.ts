@@ -89,6 +89,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const bar = progressBar(`epoch ${epoch + 1}/${options.epochs}`, stepsPerEpoch, options.progress);
       let lr = 0;
       for (let step = state.step; step < stepsPerEpoch; step++) {
+        await yieldToEventLoop(); // lets a SIGINT handler run between steps
         if (stopRequested || options.shouldStop?.({ epoch, step })) {
           bar.stop();
           state.step = step;
@@ -165,6 +166,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     sgd.dispose();
   }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function evaluateEpoch(
   options: TrainOptions,

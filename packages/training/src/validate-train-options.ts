@@ -10,7 +10,8 @@ function posInt(name: string, v: unknown): void {
 export function validateTrainOptions(o: TrainOptions): void {
   if (o == null || typeof o !== 'object') throw new Error('train: expected an options object');
   if (o.model == null || typeof o.model.apply !== 'function') throw new Error('train: model must be a tf.LayersModel');
-  if (o.method == null || typeof o.method.step !== 'function') throw new Error('train: method must be a TrainingMethod');
+  if (o.method == null || typeof o.method.step !== 'function')
+    throw new Error('train: method must be a TrainingMethod');
   posInt('epochs', o.epochs);
   posInt('batchSize', o.batchSize);
   if (typeof o.lr !== 'function') throw new Error('train: lr must be a schedule function (e.g. multiStepLr(...))');
@@ -25,5 +26,6 @@ export function validateTrainOptions(o: TrainOptions): void {
     }
   }
   if (o.earlyStoppingPatience !== undefined) posInt('earlyStoppingPatience', o.earlyStoppingPatience);
-  if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new Error(`train: seed must be an integer, got ${o.seed}`);
+  if (o.seed !== undefined && !Number.isInteger(o.seed))
+    throw new Error(`train: seed must be an integer, got ${o.seed}`);
 }

@@ -24,6 +24,10 @@ describe('cropWithPadding / randomCrop', () => {
   it('is the identity at offset (padding, padding)', () => {
     const dst = new Uint8Array(src.length);
     expect([...cropWithPadding(src, dst, shape, 4, 4, 4)]).toEqual([...src]);
+    // zero padding leaves a single possible offset: random crops are the identity
+    const rng = createRng(9);
+    for (let i = 0; i < 5; i++)
+      expect([...randomCrop(src, new Uint8Array(src.length), shape, 0, rng)]).toEqual([...src]);
   });
   it('matches an explicit pad-then-slice at every offset', () => {
     const dst = new Uint8Array(src.length);

@@ -44,12 +44,20 @@ export async function loadData(
     }
     if (c.dataset === 'cifar10' || c.dataset === 'cifar100') {
       const load = c.dataset === 'cifar10' ? loadCifar10 : loadCifar100;
-      return { train: head(load(dir, { split: 'train' }), c.trainCount), test: head(load(dir, { split: 'test' }), c.testCount) };
+      return {
+        train: head(load(dir, { split: 'train' }), c.trainCount),
+        test: head(load(dir, { split: 'test' }), c.testCount),
+      };
     }
     const val = loadTinyImageNet(dir, { split: 'val' });
     const nTest = Math.min(c.testCount, Math.floor(val.count / 5));
     const per = val.height * val.width * val.channels;
-    const test = { ...val, images: val.images.subarray(0, nTest * per), labels: val.labels.subarray(0, nTest), count: nTest };
+    const test = {
+      ...val,
+      images: val.images.subarray(0, nTest * per),
+      labels: val.labels.subarray(0, nTest),
+      count: nTest,
+    };
     const rest = {
       ...val,
       images: val.images.subarray(nTest * per),

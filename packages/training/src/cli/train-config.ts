@@ -106,7 +106,19 @@ export function readConfigFile(path: string): Partial<TrainConfig> {
     throw new UserError(`--config: ${path} must hold a JSON object of settings`);
   }
   for (const key of Object.keys(parsed)) {
-    if (!(key in TRAIN_DEFAULTS) && !['dataDir', 'helper', 'switchEpoch', 'switchLr', 'earlyStopping', 'threads', 'lambda', 'firstStageStride'].includes(key)) {
+    if (
+      !(key in TRAIN_DEFAULTS) &&
+      ![
+        'dataDir',
+        'helper',
+        'switchEpoch',
+        'switchLr',
+        'earlyStopping',
+        'threads',
+        'lambda',
+        'firstStageStride',
+      ].includes(key)
+    ) {
       throw new UserError(`--config: unknown setting "${key}" in ${path} (see edl train --help)`);
     }
   }
@@ -124,15 +136,33 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
   for (const [key, allowed] of Object.entries(CHOICES)) {
     const v = c[key as keyof TrainConfig];
     if (v === undefined && key === 'firstStageStride') continue;
-    need(allowed.includes(v as string | number), `--${kebab(key)}: expected one of ${allowed.join(', ')}, got ${String(v)}`);
+    need(
+      allowed.includes(v as string | number),
+      `--${kebab(key)}: expected one of ${allowed.join(', ')}, got ${String(v)}`,
+    );
   }
   const posInt = (k: keyof TrainConfig) =>
-    need(Number.isInteger(c[k]) && (c[k] as number) >= 1, `--${kebab(k)}: expected a positive integer, got ${String(c[k])}`);
+    need(
+      Number.isInteger(c[k]) && (c[k] as number) >= 1,
+      `--${kebab(k)}: expected a positive integer, got ${String(c[k])}`,
+    );
   const pos = (k: keyof TrainConfig) =>
     need(typeof c[k] === 'number' && (c[k] as number) > 0, `--${kebab(k)}: expected a number > 0, got ${String(c[k])}`);
   const nonNeg = (k: keyof TrainConfig) =>
-    need(typeof c[k] === 'number' && (c[k] as number) >= 0, `--${kebab(k)}: expected a number >= 0, got ${String(c[k])}`);
-  for (const k of ['trainCount', 'testCount', 'ristaSteps', 'epochs', 'batchSize', 'attackSteps', 'monitorCount'] as const) posInt(k);
+    need(
+      typeof c[k] === 'number' && (c[k] as number) >= 0,
+      `--${kebab(k)}: expected a number >= 0, got ${String(c[k])}`,
+    );
+  for (const k of [
+    'trainCount',
+    'testCount',
+    'ristaSteps',
+    'epochs',
+    'batchSize',
+    'attackSteps',
+    'monitorCount',
+  ] as const)
+    posInt(k);
   for (const k of ['width', 'lr', 'eps', 'stepSize'] as const) pos(k);
   for (const k of ['weightDecay', 'l1', 'l2', 'beta', 'crop', 'cutout'] as const) nonNeg(k);
   need(c.eps <= 1, `--eps: images are in [0, 1], so eps must be <= 1, got ${c.eps}`);
@@ -154,7 +184,10 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
   for (const m of c.milestones) {
     need(Number.isInteger(m) && m >= 1 && m < c.epochs, `--milestones: expected epochs in [1, ${c.epochs}), got ${m}`);
   }
-  need(c.dataset === 'mnist' || c.dataDir !== undefined, `--dataset ${c.dataset} needs --data-dir <folder with its files>`);
+  need(
+    c.dataset === 'mnist' || c.dataDir !== undefined,
+    `--dataset ${c.dataset} needs --data-dir <folder with its files>`,
+  );
   return c;
 }
 

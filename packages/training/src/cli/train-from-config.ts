@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ImageSet } from '@edl/datasets';
 import { applyConstraints, getBetas } from '@edl/layers';
 import { loadModel, resnet, toElastic } from '@edl/models';
-import type { ImageSet } from '@edl/datasets';
 import type * as tf from '@tensorflow/tfjs';
 import { batchAugmentation } from '../augmentation.ts';
 import { awp } from '../awp.ts';

@@ -3,6 +3,7 @@ import type { ReportData } from './report-data.ts';
 
 const WIDTH = 460;
 const HEIGHT = 260;
+const LEGEND = { legend: { labelLimit: 320 } };
 
 /** A named vega-lite chart of the report. */
 export interface ChartSpec {
@@ -15,21 +16,23 @@ export interface ChartSpec {
 /** Robust and natural test accuracy over epochs with the vanilla -> elastic switch marked (paper Fig. 2). */
 function trainingCurves(data: ReportData): ChartSpec | null {
   const runs = data.runs ?? [];
-  const values = runs.flatMap((r) =>
-    r.metrics.flatMap((m) => [
-      { run: r.name, epoch: m.epoch, metric: 'robust (PGD) test', accuracy: m.testRobust },
-      { run: r.name, epoch: m.epoch, metric: 'natural test', accuracy: m.testNatural },
-    ]),
-  ).filter((v) => v.accuracy != null && Number.isFinite(v.accuracy));
+  const values = runs
+    .flatMap((r) =>
+      r.metrics.flatMap((m) => [
+        { run: r.name, epoch: m.epoch, metric: 'robust (PGD) test', accuracy: m.testRobust },
+        { run: r.name, epoch: m.epoch, metric: 'natural test', accuracy: m.testNatural },
+      ]),
+    )
+    .filter((v) => v.accuracy != null && Number.isFinite(v.accuracy));
   if (values.length === 0) return null;
   const switches = runs
     .filter((r) => r.switchAfterEpoch !== undefined)
     .map((r) => ({ run: r.name, epoch: (r.switchAfterEpoch ?? 0) + 0.5, label: `${r.name}: vanilla → elastic` }));
-  const layers: TopLevelSpec[] = [];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: WIDTH,
     height: HEIGHT,
+    config: LEGEND,
     layer: [
       {
         data: { values },
@@ -57,7 +60,6 @@ function trainingCurves(data: ReportData): ChartSpec | null {
         : []),
     ],
   } as unknown as TopLevelSpec;
-  layers.push(spec);
   return { id: 'training-curves', title: 'Test accuracy over epochs (dashed rule: switch to Elastic DL)', spec };
 }
 
@@ -77,6 +79,7 @@ function lineChart(
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: WIDTH,
       height: HEIGHT,
+      config: LEGEND,
       data: { values },
       mark: { type: 'line', point: true },
       encoding: {
@@ -91,9 +94,18 @@ function lineChart(
 /** Betas of each dictionary layer over epochs. */
 function betaChart(data: ReportData): ChartSpec | null {
   const values = (data.runs ?? []).flatMap((r) =>
-    r.metrics.flatMap((m) => Object.entries(m.betas).map(([layer, beta]) => ({ layer: `${r.name} / ${layer}`, epoch: m.epoch, beta }))),
+    r.metrics.flatMap((m) =>
+      Object.entries(m.betas).map(([layer, beta]) => ({ layer: `${r.name} / ${layer}`, epoch: m.epoch, beta })),
+    ),
   );
-  return lineChart('betas', 'Beta per dictionary layer over epochs (1 = Vanilla DL, 0 = Robust DL)', values, { field: 'epoch', title: 'epoch' }, { field: 'beta', title: 'beta', unit: true }, 'layer');
+  return lineChart(
+    'betas',
+    'Beta per dictionary layer over epochs (1 = Vanilla DL, 0 = Robust DL)',
+    values,
+    { field: 'epoch', title: 'epoch' },
+    { field: 'beta', title: 'beta', unit: true },
+    'layer',
+  );
 }
 
 /** The vega-lite charts of a report, in page order (charts without data are left out). */
@@ -103,9 +115,30 @@ export function reportCharts(data: ReportData): ChartSpec[] {
   const loss = (data.runs ?? []).flatMap((r) => r.metrics.map((m) => ({ run: r.name, epoch: m.epoch, loss: m.loss })));
   return [
     trainingCurves(data),
-    lineChart('accuracy-vs-epsilon', 'Accuracy vs L∞ epsilon (PGD)', eps, { field: 'epsilon', title: 'epsilon' }, { field: 'accuracy', title: 'accuracy', unit: true }, 'series'),
-    lineChart('rista-objective', 'RISTA objective per unrolled step (paper Fig. 6)', rista, { field: 'step', title: 'RISTA step' }, { field: 'objective', title: 'objective' }, 'series'),
+    lineChart(
+      'accuracy-vs-epsilon',
+      'Accuracy vs L∞ epsilon (PGD)',
+      eps,
+      { field: 'epsilon', title: 'epsilon' },
+      { field: 'accuracy', title: 'accuracy', unit: true },
+      'series',
+    ),
+    lineChart(
+      'rista-objective',
+      'RISTA objective per unrolled step (paper Fig. 6)',
+      rista,
+      { field: 'step', title: 'RISTA step' },
+      { field: 'objective', title: 'objective' },
+      'series',
+    ),
     betaChart(data),
-    lineChart('training-loss', 'Training loss over epochs', loss, { field: 'epoch', title: 'epoch' }, { field: 'loss', title: 'loss' }, 'run'),
+    lineChart(
+      'training-loss',
+      'Training loss over epochs',
+      loss,
+      { field: 'epoch', title: 'epoch' },
+      { field: 'loss', title: 'loss' },
+      'run',
+    ),
   ].filter((c): c is ChartSpec => c !== null);
 }

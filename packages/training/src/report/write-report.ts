@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.ts';
 import { reportCharts } from './charts.ts';
-import type { ReportData } from './report-data.ts';
 import { renderSvg } from './render-svg.ts';
+import type { ReportData } from './report-data.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -14,7 +14,10 @@ function table(data: ReportData): string {
   if (!data.table) return '';
   const head = ['model', ...data.table.columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const rows = data.table.rows
-    .map((r) => `<tr><td>${escapeHtml(r.model)}</td>${data.table!.columns.map((c) => `<td>${pct(r.values[c])}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${escapeHtml(r.model)}</td>${data.table!.columns.map((c) => `<td>${pct(r.values[c])}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<h2>Accuracy under attack</h2>\n<table id="comparison"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }

@@ -1,0 +1,274 @@
+import * as tf from '@tensorflow/tfjs';
+import { apgd } from './apgd.ts';
+import { apgdTargeted } from './apgd-targeted.ts';
+import type { Attack, AttackResult } from './attack.ts';
+import { attackStillRobust, startRobustPoints } from './auto-attack-robust-points.ts';
+import { takeRows } from './auto-attack-rows.ts';
+import { fabTargeted } from './fab-targeted.ts';
+import { finalizeResult } from './finalize-result.ts';
+import type { Model } from './model.ts';
+import { createProgress } from './progress.ts';
+import { perSampleNorm } from './projections.ts';
+import { square } from './square.ts';
+import { numClassesOf, validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
+
+/** The attacks AutoAttack can compose. */
+export type AutoAttackName = 'apgd-ce' | 'apgd-dlr' | 'apgd-t' | 'fab-t' | 'square';
+
+/** Which ensemble to run: the reference 'standard' or 'rand' lists, or 'custom' (give `attacks`). */
+export type AutoAttackVersion = 'standard' | 'rand' | 'custom';
+
+/** Options of {@link autoAttack}. */
+export interface AutoAttackOptions {
+  /** Threat model. */
+  norm: 'linf' | 'l2';
+  /** Budget. */
+  eps: number;
+  /** 'standard' (default): apgd-ce, apgd-t, fab-t, square; 'rand': apgd-ce, apgd-dlr with EOT 20; 'custom'. */
+  version?: AutoAttackVersion;
+  /** The attacks to run, in order; required for 'custom', not allowed otherwise. */
+  attacks?: AutoAttackName[];
+  /** Seed given to every attack (default 0). Same seed, same result. */
+  seed?: number;
+  /** Points per sub-attack call (default 250, the reference `bs`). */
+  batchSize?: number;
+  /**
+   * Fraction in (0, 1] of the reference iteration and query counts (APGD / FAB 100 iterations, Square 5000 queries),
+   * for quick, weaker runs (default 1 = the reference). Recorded in the settings.
+   */
+  budget?: number;
+  /** Target classes of apgd-t and fab-t (default 9, capped at classes - 1). */
+  nTargets?: number;
+  /** EOT iterations of the APGD attacks (default 1 for 'standard' / 'custom', 20 for 'rand'). */
+  eotIter?: number;
+  /** Called after each attack with its log entry. */
+  onLog?: (entry: AutoAttackLogEntry) => void;
+  /** Progress bar per attack (default: only on a TTY). */
+  progress?: boolean;
+}
+
+/** One line of the per-attack log. */
+export interface AutoAttackLogEntry {
+  /** Attack name. */
+  attack: AutoAttackName;
+  /** Points attacked (those still robust before it). */
+  attacked: number;
+  /** Points it fooled. */
+  fooled: number;
+  /** Robust accuracy over all points after it (cumulative worst case). */
+  robustAccuracy: number;
+  /** Wall time in seconds. */
+  seconds: number;
+  /** The settings it ran with. */
+  settings: Record<string, unknown>;
+}
+
+/** The final sanity checks of the reference (max perturbation, NaN count, range of the adversarial images). */
+export interface AutoAttackChecks {
+  /** Largest perturbation norm over all points (in the attack's norm). */
+  maxNorm: number;
+  /** Number of NaN values in the adversarial images. */
+  nanCount: number;
+  /** Smallest value in the adversarial images. */
+  min: number;
+  /** Largest value in the adversarial images. */
+  max: number;
+  /** Points whose recomputed prediction disagrees with the tracked robust flag (non-zero hints at a randomised model). */
+  disagreements: number;
+}
+
+/** What {@link autoAttack} returns: an {@link AttackResult} plus the evaluation summary. */
+export interface AutoAttackResult extends AttackResult {
+  /** Fraction of points classified correctly on clean inputs. */
+  cleanAccuracy: number;
+  /** Fraction of points robust to every attack (never above `cleanAccuracy`). */
+  robustAccuracy: number;
+  /** Per sample: robust to every attack. */
+  robust: boolean[];
+  /** One entry per attack, in order. */
+  log: AutoAttackLogEntry[];
+  /** Final checks. */
+  checks: AutoAttackChecks;
+}
+
+/** An AutoAttack instance: an {@link Attack} whose `run` resolves to an {@link AutoAttackResult}. */
+export interface AutoAttack extends Attack {
+  run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AutoAttackResult>;
+}
+
+const STANDARD: AutoAttackName[] = ['apgd-ce', 'apgd-t', 'fab-t', 'square'];
+const RAND: AutoAttackName[] = ['apgd-ce', 'apgd-dlr'];
+const KNOWN: readonly string[] = ['apgd-ce', 'apgd-dlr', 'apgd-t', 'fab-t', 'square'];
+
+function attackList(version: AutoAttackVersion, attacks: AutoAttackName[] | undefined): AutoAttackName[] {
+  if (version === 'custom') {
+    if (attacks === undefined || attacks.length === 0)
+      throw new Error("autoAttack: version 'custom' needs a non-empty attacks list");
+    for (const a of attacks) {
+      if (!KNOWN.includes(a))
+        throw new Error(`autoAttack: unknown attack '${String(a)}'; expected one of ${KNOWN.join(', ')}`);
+    }
+    return [...attacks];
+  }
+  if (attacks !== undefined)
+    throw new Error(`autoAttack: attacks may only be given with version 'custom' (got version '${version}')`);
+  if (version === 'standard') return [...STANDARD];
+  if (version === 'rand') return [...RAND];
+  throw new Error(`autoAttack: version must be 'standard', 'rand' or 'custom', got ${String(version)}`);
+}
+
+function scaled(reference: number, budget: number): number {
+  return Math.max(1, Math.round(reference * budget));
+}
+
+/**
+ * AutoAttack (Croce and Hein 2020), the reference ensemble for robustness evaluation: runs each attack only on the
+ * points still robust, always from the clean images, and keeps the per-point worst case. 'standard' = APGD-CE,
+ * APGD-T (9 targets), FAB-T (9 targets), Square (5000 queries); 'rand' = APGD-CE and APGD-DLR with EOT over 20
+ * calls, for randomised defences. Logs the robust accuracy after each attack and ends with the reference checks
+ * (max perturbation, NaN count, range of the adversarial images).
+ */
+export function autoAttack(options: AutoAttackOptions): AutoAttack {
+  const { norm } = options;
+  if (norm !== 'linf' && norm !== 'l2') throw new Error(`autoAttack: norm must be 'linf' or 'l2', got ${String(norm)}`);
+  validateEps(options.eps, 'eps');
+  const eps = options.eps;
+  const version = options.version ?? 'standard';
+  const names = attackList(version, options.attacks);
+  const seed = options.seed ?? 0;
+  const batchSize = options.batchSize ?? 250;
+  validatePositiveInt(batchSize, 'batchSize');
+  const budget = options.budget ?? 1;
+  if (!Number.isFinite(budget) || budget <= 0 || budget > 1)
+    throw new Error(`budget must be a number in (0, 1], got ${budget}`);
+  const nTargets = options.nTargets ?? 9;
+  validatePositiveInt(nTargets, 'nTargets');
+  const eotIter = options.eotIter ?? (version === 'rand' ? 20 : 1);
+  validatePositiveInt(eotIter, 'eotIter');
+  const nIter = scaled(100, budget);
+  const nQueries = scaled(5000, budget);
+
+  const make = (name: AutoAttackName): Attack => {
+    switch (name) {
+      case 'apgd-ce':
+        return apgd({ eps, norm, loss: 'ce', nIter, nRestarts: 1, eotIter, seed });
+      case 'apgd-dlr':
+        return apgd({ eps, norm, loss: 'dlr', nIter, nRestarts: 1, eotIter, seed });
+      case 'apgd-t':
+        return apgdTargeted({ eps, norm, nTargets, nIter, nRestarts: 1, eotIter, seed });
+      case 'fab-t':
+        return fabTargeted({ eps, norm, nTargets, nIter, nRestarts: 1, seed });
+      case 'square':
+        return square({ eps, norm, nQueries, pInit: 0.8, nRestarts: 1, seed });
+    }
+  };
+  const attacks = names.map((name) => ({ name, attack: make(name) }));
+  const settings: Record<string, unknown> = {
+    norm,
+    eps,
+    version,
+    attacks: names,
+    seed,
+    batchSize,
+    budget,
+    nIter,
+    nQueries,
+    nTargets,
+    eotIter,
+    subAttacks: Object.fromEntries(attacks.map(({ name, attack }) => [name, attack.settings])),
+  };
+
+  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AutoAttackResult> {
+    validateAttackInputs(x, y, model);
+    const classes = numClassesOf(model, x);
+    if (names.includes('apgd-dlr') && classes < 3) {
+      throw new Error(`autoAttack: apgd-dlr needs at least 3 classes, the model has ${classes}; use version 'custom'`);
+    }
+    if (names.includes('apgd-t') && classes < 4) {
+      throw new Error(`autoAttack: apgd-t needs at least 4 classes, the model has ${classes}; use version 'custom'`);
+    }
+    const n = x.shape[0];
+    const state = startRobustPoints(model, x, y);
+    const cleanAccuracy = state.robust.filter(Boolean).length / n;
+    const log: AutoAttackLogEntry[] = [];
+    let queries = 0;
+    try {
+      for (const { name, attack } of attacks) {
+        const started = Date.now();
+        let fooled = 0;
+        const attacked = await attackStillRobust(state, x, y, async (xs, ys) => {
+          const m = xs.shape[0];
+          const bar = createProgress(m, {
+            label: name,
+            ...(options.progress === undefined ? {} : { enabled: options.progress }),
+          });
+          const parts: tf.Tensor4D[] = [];
+          const flags: boolean[] = [];
+          try {
+            for (let start = 0; start < m; start += batchSize) {
+              const rows = Array.from({ length: Math.min(batchSize, m - start) }, (_, k) => start + k);
+              const xb = takeRows(xs, rows);
+              const yb = takeRows(ys, rows);
+              try {
+                const r = await attack.run(model, xb, yb);
+                parts.push(r.xAdv);
+                flags.push(...r.success);
+                queries += ((r.queries ?? 0) * rows.length) / n;
+              } finally {
+                tf.dispose([xb, yb]);
+              }
+              bar.tick(rows.length);
+            }
+          } catch (err) {
+            tf.dispose(parts);
+            throw err;
+          } finally {
+            bar.stop();
+          }
+          const xAdv = parts.length === 1 ? (parts[0] as tf.Tensor4D) : (tf.concat(parts, 0) as tf.Tensor4D);
+          if (parts.length > 1) tf.dispose(parts);
+          fooled = flags.filter(Boolean).length;
+          return { xAdv, fooled: flags };
+        });
+        const entry: AutoAttackLogEntry = {
+          attack: name,
+          attacked,
+          fooled,
+          robustAccuracy: state.robust.filter(Boolean).length / n,
+          seconds: (Date.now() - started) / 1000,
+          settings: attack.settings,
+        };
+        log.push(entry);
+        options.onLog?.(entry);
+      }
+    } catch (err) {
+      state.adv.dispose();
+      throw err;
+    }
+    const [nanT, minT, maxT] = tf.tidy(() => [
+      tf.sum(tf.cast(tf.isNaN(state.adv), 'int32')),
+      tf.min(state.adv),
+      tf.max(state.adv),
+    ]);
+    const nanCount = nanT.dataSync()[0] ?? 0;
+    const min = minT.dataSync()[0] ?? 0;
+    const max = maxT.dataSync()[0] ?? 0;
+    tf.dispose([nanT, minT, maxT]);
+    const result = finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+    const normsT = tf.tidy(() => perSampleNorm(tf.sub(result.xAdv, x), norm));
+    const maxNorm = Math.max(0, ...Array.from(normsT.dataSync()));
+    normsT.dispose();
+    const robust = [...state.robust];
+    const disagreements = robust.filter((r, i) => r === result.success[i]).length;
+    return {
+      ...result,
+      cleanAccuracy,
+      robustAccuracy: robust.filter(Boolean).length / n,
+      robust,
+      log,
+      checks: { maxNorm, nanCount, min, max, disagreements },
+    };
+  }
+
+  return { name: `autoattack-${version}`, norm, eps, settings, run };
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Command } from 'commander';
+import { readMetrics } from '../metrics-log.ts';
+import type { ReportData, ReportRun } from '../report/report-data.ts';
+import { writeReport } from '../report/write-report.ts';
+import { UserError } from './user-error.ts';
+
+/** Reads a run folder written by `edl train` as a report run (switch epoch from its config.json). */
+export function readRun(dir: string, name?: string): ReportRun {
+  const metricsPath = join(dir, 'metrics.jsonl');
+  if (!existsSync(metricsPath))
+    throw new UserError(`--run ${dir}: no metrics.jsonl there (is it an edl train --out folder?)`);
+  const metrics = readMetrics(metricsPath);
+  const configPath = join(dir, 'config.json');
+  const config = existsSync(configPath)
+    ? (JSON.parse(readFileSync(configPath, 'utf8')) as { switchEpoch?: number })
+    : {};
+  return {
+    name: name ?? basename(dir),
+    metrics,
+    ...(config.switchEpoch !== undefined ? { switchAfterEpoch: config.switchEpoch } : {}),
+  };
+}
+
+/** `edl report`. */
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('write an offline HTML report (inline SVG charts) from training runs and an evaluation summary')
+    .option('--run <dir...>', 'one or more edl train output folders (metrics.jsonl, config.json)')
+    .option(
+      '--summary <file>',
+      'JSON with extra report parts (table, epsilonCurves, ristaObjective, flags), e.g. from edl eval',
+    )
+    .option('--title <text>', 'page title', 'EDL.js training report')
+    .requiredOption('--out <dir>', 'output folder for report.html and the SVG files')
+    .action(async (opts: { run?: string[]; summary?: string; title: string; out: string }) => {
+      if (!opts.run && !opts.summary) throw new UserError('edl report needs --run <dir> and/or --summary <file>');
+      let data: ReportData = { title: opts.title };
+      if (opts.summary) {
+        if (!existsSync(opts.summary)) throw new UserError(`--summary: file not found: ${opts.summary}`);
+        data = { ...data, ...(JSON.parse(readFileSync(opts.summary, 'utf8')) as Partial<ReportData>) };
+      }
+      if (opts.run) data.runs = [...(data.runs ?? []), ...opts.run.map((d) => readRun(d))];
+      const charts = await writeReport(opts.out, data);
+      console.log(`wrote ${join(opts.out, 'report.html')} (${charts.length} charts: ${charts.join(', ')})`);
+    });
+}

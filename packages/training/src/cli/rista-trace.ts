@@ -1,0 +1,49 @@
+import { rista } from '@edl/layers';
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * The RISTA objective per unrolled step (paper Fig. 6) of the first `DictConv2D` layer of `model` on images `x`:
+ * one series at the layer's learned beta and, for comparison, at beta = 1 (Vanilla DL) and beta = 0 (Robust DL),
+ * all with the layer's kernel and lambda and `steps` steps. Returns [] for a model without DL layers.
+ */
+export function ristaObjectiveSeries(
+  model: tf.LayersModel,
+  x: tf.Tensor4D,
+  steps = 8,
+): { series: string; points: { step: number; objective: number }[] }[] {
+  const layer = model.layers.find((l) => l.getClassName() === 'DictConv2D');
+  if (!layer) return [];
+  const [kernel, beta, lambda] = layer.getWeights() as [tf.Tensor4D, tf.Tensor, tf.Tensor];
+  const cfg = layer.getConfig() as { strides?: number | [number, number]; padding?: unknown; nonNegative?: boolean };
+  const learned = beta.dataSync()[0]!;
+  const lam = lambda.dataSync()[0]!;
+  const input = tf.model({ inputs: model.inputs, outputs: layer.input as tf.SymbolicTensor });
+  const out: { series: string; points: { step: number; objective: number }[] }[] = [];
+  const seen = new Set<number>();
+  for (const [name, b] of [
+    [`learned beta = ${learned.toFixed(2)}`, learned],
+    ['beta = 1 (Vanilla DL)', 1],
+    ['beta = 0 (Robust DL)', 0],
+  ] as const) {
+    if (seen.has(b)) continue;
+    seen.add(b);
+    const values = tf.tidy(() => {
+      const xin = input.predict(x) as tf.Tensor4D;
+      const t = rista(xin, kernel, {
+        steps,
+        beta: b,
+        lambda: lam,
+        trace: true,
+        ...(cfg.strides !== undefined ? { strides: cfg.strides } : {}),
+        ...(cfg.nonNegative !== undefined ? { nonNegative: cfg.nonNegative } : {}),
+        ...(cfg.padding !== undefined ? { padding: cfg.padding as never } : {}),
+      });
+      return Array.from(t.objectives.dataSync());
+    });
+    out.push({
+      series: `${layer.name}: ${name}`,
+      points: values.map((objective, step) => ({ step: step + 1, objective })),
+    });
+  }
+  return out;
+}

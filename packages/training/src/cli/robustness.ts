@@ -1,0 +1,115 @@
+import { type Attack, autoAttack, epsilonSweep, evaluateRobustness, fgsm, fromLayersModel, pgd } from '@edl/attacks';
+import type { ImageSet } from '@edl/datasets';
+import * as tf from '@tensorflow/tfjs';
+import { firstIndices, gatherBatch } from '../labelled-images.ts';
+
+/** The attacks of the comparison table (all L∞ at `eps`). */
+export interface AttackSuiteOptions {
+  eps: number;
+  pgdSteps: number;
+  seed: number;
+  /**
+   * Include AutoAttack ('standard': APGD-CE, APGD-T, FAB-T, Square); an object shortens it: `budget` is the fraction
+   * of the reference iterations / queries, `nTargets` the target classes of APGD-T and FAB-T.
+   */
+  autoAttack: boolean | { budget: number; nTargets: number };
+  /** Also run CW-L∞ (PGD on the CW margin loss, kappa 50). */
+  cw?: boolean;
+}
+
+/** Builds the attack list: FGSM, PGD-k (CE, step eps/4, random start), optional CW-L∞ and AutoAttack. */
+export function attackSuite(o: AttackSuiteOptions): Attack[] {
+  const attacks: Attack[] = [
+    fgsm({ eps: o.eps }),
+    pgd({ eps: o.eps, stepSize: o.eps / 4, steps: o.pgdSteps, seed: o.seed, name: `pgd-${o.pgdSteps}` }),
+  ];
+  if (o.cw) {
+    attacks.push(
+      pgd({ eps: o.eps, stepSize: o.eps / 4, steps: o.pgdSteps, loss: 'cw', seed: o.seed, name: 'cw-linf' }),
+    );
+  }
+  if (o.autoAttack) {
+    const short = typeof o.autoAttack === 'object' ? o.autoAttack : null;
+    attacks.push(
+      autoAttack({
+        norm: 'linf',
+        eps: o.eps,
+        version: 'standard',
+        seed: o.seed,
+        ...(short ? { budget: short.budget, nTargets: short.nTargets } : {}),
+      }),
+    );
+  }
+  return attacks;
+}
+
+/** What the CLI prints and reports for one model. */
+export interface RobustnessRow {
+  clean: number;
+  /** Accuracy per attack name. */
+  attacks: Record<string, number>;
+  /** Per-sample worst case over all attacks. */
+  worstCase: number;
+  /** Trust-check flags as text. */
+  flags: string[];
+}
+
+/**
+ * Runs `@edl/attacks`' `evaluateRobustness` (eval mode) on the first `count` images of `set` and condenses its
+ * report; the full JSON report goes to `reportPath`.
+ */
+export async function evaluateModel(
+  model: tf.LayersModel,
+  set: ImageSet,
+  count: number,
+  attacks: Attack[],
+  reportPath: string,
+): Promise<RobustnessRow> {
+  const { x, y } = gatherBatch(set, firstIndices(set, count));
+  try {
+    const report = await evaluateRobustness(fromLayersModel(model, { training: false }), { x, y }, attacks, {
+      reportPath,
+    });
+    return {
+      clean: report.cleanAccuracy,
+      attacks: Object.fromEntries(report.attacks.map((a) => [a.name, a.accuracy])),
+      worstCase: report.worstCaseAccuracy,
+      flags: report.flags.map((f) => `[${f.severity}] ${f.id}: ${f.message}`),
+    };
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
+
+/**
+ * Accuracy vs L∞ epsilon (PGD-10, step eps/4) through `@edl/attacks`' `epsilonSweep`, whose flags catch curves that
+ * rise with eps or do not fall towards 0. The clean accuracy is the eps = 0 point.
+ */
+export async function sweepModel(
+  model: tf.LayersModel,
+  set: ImageSet,
+  count: number,
+  epsilons: number[],
+  seed: number,
+  reportPath: string,
+): Promise<{ points: { epsilon: number; accuracy: number }[]; flags: string[] }> {
+  const { x, y } = gatherBatch(set, firstIndices(set, count));
+  try {
+    const result = await epsilonSweep(
+      fromLayersModel(model, { training: false }),
+      { x, y },
+      (eps) => pgd({ eps, stepSize: eps / 4, steps: 10, seed, name: 'pgd-10' }),
+      epsilons,
+      { reportPath },
+    );
+    return {
+      points: [
+        { epsilon: 0, accuracy: result.cleanAccuracy },
+        ...result.points.map((p) => ({ epsilon: p.eps, accuracy: p.accuracy })),
+      ],
+      flags: result.flags.map((f) => `[${f.severity}] ${f.id}: ${f.message}`),
+    };
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
