@@ -110,7 +110,8 @@ for (let s = 0; s < n; s += batchSize) {
   const yb = tf.slice(y, [s], [size]);
   for (let k = 0; k < steps; k++) {
     const g = tf.tidy(() => lossAndGradient(model, xb, yb, crossEntropy).grad);
-    g.dataSync();
+    // The attack reads results back once per batch; do the same here (and let every step finish its work).
+    if (k === steps - 1) g.dataSync();
     g.dispose();
   }
   tf.dispose([xb, yb]);

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apgd } from './apgd.ts';
 import { autoAttack } from './auto-attack.ts';
 import { tinyCnn } from './auto-attack-test-cnn.ts';
+import { bpda } from './bpda.ts';
 import type { Model } from './model.ts';
 import { makeImages } from './test-helpers.ts';
 
@@ -19,6 +20,25 @@ const y = tf.tensor1d(labels, 'int32');
 const EPS = 0.04;
 
 describe('autoAttack', () => {
+  it('warns when the gradient-free Square beats the gradient attacks (masked gradients)', async () => {
+    // Gradients are zero (a BPDA stop-gradient on the input), so APGD cannot move past its random start.
+    const stop = bpda(
+      (v: tf.Tensor4D) => tf.clone(v),
+      (v: tf.Tensor4D) => tf.mul(v, 0) as tf.Tensor4D,
+    );
+    const masked: Model = (input) => tf.tidy(() => cnn.model(stop(input)));
+    const res = await autoAttack({
+      norm: 'linf',
+      eps: 0.1,
+      version: 'custom',
+      attacks: ['apgd-ce', 'square'],
+      budget: 0.05,
+    }).run(masked, x, y);
+    expect(res.log[1]?.fooled).toBeGreaterThan(0);
+    expect(res.checks.warnings.some((w) => w.includes('masked'))).toBe(true);
+    res.xAdv.dispose();
+  });
+
   it('attacks only still-robust points, keeps the worst case and reports the checks', async () => {
     const phases: number[][] = [[]];
     const counting: Model = (input) => {
@@ -48,6 +68,8 @@ describe('autoAttack', () => {
     // Final result agrees with the flags, stays in budget and box.
     expect(res.robust.map((r) => !r)).toEqual(res.success);
     expect(res.checks.disagreements).toBe(0);
+    const squareFooled = res.log.find((e) => e.attack === 'square')?.fooled ?? 0;
+    expect(res.checks.warnings.some((w) => w.includes('square'))).toBe(squareFooled > 0);
     expect(res.checks.nanCount).toBe(0);
     expect(res.checks.maxNorm).toBeLessThanOrEqual(EPS + 1e-6);
     expect(res.checks.min).toBeGreaterThanOrEqual(0);

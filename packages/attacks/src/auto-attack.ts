@@ -75,6 +75,11 @@ export interface AutoAttackChecks {
   max: number;
   /** Points whose recomputed prediction disagrees with the tracked robust flag (non-zero hints at a randomised model). */
   disagreements: number;
+  /**
+   * Human-readable warnings (AutoAttack `checks.py`): Square, a gradient-free attack, fooling more than 0.2% of the
+   * points after the gradient attacks (`check_square_sr`: likely gradient masking), and disagreements.
+   */
+  warnings: string[];
 }
 
 /** What {@link autoAttack} returns: an {@link AttackResult} plus the evaluation summary. */
@@ -260,13 +265,27 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
     normsT.dispose();
     const robust = [...state.robust];
     const disagreements = robust.filter((r, i) => r === result.success[i]).length;
+    const warnings: string[] = [];
+    const gradientAttackRan = log.some((e) => e.attack !== 'square');
+    const squareGain = (log.find((e) => e.attack === 'square')?.fooled ?? 0) / n;
+    if (gradientAttackRan && squareGain > 0.002) {
+      warnings.push(
+        `square (gradient-free) lowered robust accuracy by ${(100 * squareGain).toFixed(2)} pp after the gradient attacks: ` +
+          'the gradients are probably masked; use adaptive attacks (BPDA, EOT, more steps)',
+      );
+    }
+    if (disagreements > 0) {
+      warnings.push(
+        `${disagreements} points changed prediction between the attack and the final check: the model looks randomised; use version 'rand'`,
+      );
+    }
     return {
       ...result,
       cleanAccuracy,
       robustAccuracy: robust.filter(Boolean).length / n,
       robust,
       log,
-      checks: { maxNorm, nanCount, min, max, disagreements },
+      checks: { maxNorm, nanCount, min, max, disagreements, warnings },
     };
   }
 

@@ -119,7 +119,6 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
         let w = tf.clone(w0);
         let m = tf.zerosLike(w0);
         let v = tf.zerosLike(w0);
-        let bestL2 = tf.fill([n], Number.POSITIVE_INFINITY) as tf.Tensor1D;
         let stepSuccess = tf.zeros([n]) as tf.Tensor1D;
         let prev = Number.POSITIVE_INFINITY;
         for (let it = 0; it < maxIterations; it++) {
@@ -150,7 +149,6 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
             const w2 = tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), 1e-8)), lr));
             // Bookkeeping at the current iterate (before the update), as in the reference.
             const succ = cwSuccess(logits, labels, kappa, targeted);
-            const improveStep = tf.logicalAnd(tf.cast(succ, 'bool'), tf.less(l2, bestL2));
             const improveAll = tf.logicalAnd(tf.cast(succ, 'bool'), tf.less(l2, oBestL2));
             const improveAll4 = tf.broadcastTo(tf.reshape(improveAll, [-1, 1, 1, 1]), x.shape);
             return {
@@ -158,14 +156,13 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
               w2,
               m2,
               v2,
-              bestL2: tf.where(improveStep, l2, bestL2) as tf.Tensor1D,
               stepSuccess: tf.maximum(stepSuccess, succ) as tf.Tensor1D,
               oBestL2: tf.where(improveAll, l2, oBestL2) as tf.Tensor1D,
               oBestX: tf.where(improveAll4, xi, oBestX) as tf.Tensor4D,
             };
           });
-          tf.dispose([w, m, v, bestL2, stepSuccess, oBestL2, oBestX]);
-          ({ w2: w, m2: m, v2: v, bestL2, stepSuccess, oBestL2, oBestX } = out);
+          tf.dispose([w, m, v, stepSuccess, oBestL2, oBestX]);
+          ({ w2: w, m2: m, v2: v, stepSuccess, oBestL2, oBestX } = out);
           queries++;
           const check = abortEarly && it % Math.max(1, Math.floor(maxIterations / 10)) === 0;
           const lossValue = check ? (out.value.dataSync()[0] ?? 0) : 0;
@@ -186,7 +183,7 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
             consts[i] = (upper[i] ?? 1e10) < 1e9 ? ((lower[i] ?? 0) + (upper[i] ?? 0)) / 2 : ci * 10;
           }
         }
-        tf.dispose([c, w, m, v, bestL2, stepSuccess]);
+        tf.dispose([c, w, m, v, stepSuccess]);
       }
       // With eps set, points beyond the budget are projected onto the l2 ball and re-judged there.
       return finalizeResult(model, x, oBestX, yInt, 'l2', {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
+import { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
 
 /** Tiny LCG so the cases are deterministic and independent of the package RNG. */
 function lcg(seed: number): () => number {
@@ -151,5 +151,60 @@ describe('projectHyperplaneBoxLinf', () => {
     const d = projectHyperplaneBoxLinf([0.5, 0.5], [1, 1], 5);
     // c = -4, ||w||_1 = 2 -> +2 on each coordinate (the caller clips).
     expect(Array.from(d)).toEqual([2, 2]);
+  });
+});
+
+/**
+ * Brute force for the l1 problem on small d: an optimal vertex moves every coordinate either not at all or to a box
+ * face, except at most one free coordinate that lands exactly on the plane.
+ */
+function bruteL1(t: number[], w: number[], b: number): number {
+  const d = t.length;
+  let best = Number.POSITIVE_INFINITY;
+  for (let free = 0; free < d; free++) {
+    for (let code = 0; code < 3 ** d; code++) {
+      const delta = Array.from({ length: d }, (_, i) => {
+        const p = Math.floor(code / 3 ** i) % 3;
+        return p === 0 ? 0 : p === 1 ? -(t[i] ?? 0) : 1 - (t[i] ?? 0);
+      });
+      const wf = w[free] ?? 0;
+      if (wf === 0) continue;
+      delta[free] = 0;
+      delta[free] = (b - dot(w, t) - dot(w, delta)) / wf;
+      const v = (t[free] ?? 0) + (delta[free] ?? 0);
+      if (v < -1e-12 || v > 1 + 1e-12) continue;
+      best = Math.min(
+        best,
+        delta.reduce((s, x) => s + Math.abs(x), 0),
+      );
+    }
+  }
+  return best;
+}
+
+describe('projectHyperplaneBoxL1', () => {
+  it('matches the brute-force optimum on random small cases and is feasible', () => {
+    const rand = lcg(99);
+    for (let trial = 0; trial < 150; trial++) {
+      const d = 1 + (trial % 4);
+      const { t, w, b } = randomCase(rand, d);
+      const got = projectHyperplaneBoxL1(t, w, b);
+      const p = t.map((v, i) => v + (got[i] ?? 0));
+      expect(dot(w, p)).toBeCloseTo(b, 9);
+      for (const v of p) {
+        expect(v).toBeGreaterThanOrEqual(-1e-12);
+        expect(v).toBeLessThanOrEqual(1 + 1e-12);
+      }
+      const l1 = Array.from(got).reduce((s, v) => s + Math.abs(v), 0);
+      expect(l1).toBeCloseTo(bruteL1(t, w, b), 9);
+    }
+  });
+  it('moves only the largest-weight coordinate when it has room, and returns the corner when infeasible', () => {
+    // w.t = 0.25 - 1 + 0.5 = -0.25, b = -0.35: c = 0.1, so coordinate 1 (|w| = 2) moves up by 0.1 / 2.
+    const d = projectHyperplaneBoxL1([0.5, 0.5, 0.5], [0.5, -2, 1], -0.35);
+    expect(d[0]).toBe(0);
+    expect(d[2]).toBe(0);
+    expect(d[1]).toBeCloseTo(0.05, 12);
+    expect(Array.from(projectHyperplaneBoxL1([0.5, 0.5], [1, 1], 5))).toEqual([0.5, 0.5]);
   });
 });

@@ -34,33 +34,37 @@ export function projectHyperplaneBoxL2(t: ArrayLike<number>, w: ArrayLike<number
   const sign = c > 0 ? 1 : -1;
   // With ws = sign * w we need ws.delta = -|c|: move against ws.
   const target = -Math.abs(c);
-  const active: { i: number; lambda: number; w2: number }[] = [];
+  const ws = new Float64Array(d);
+  const lambdas = new Float64Array(d);
+  const order: number[] = [];
   let slope = 0;
   for (let i = 0; i < d; i++) {
     const wi = sign * (w[i] ?? 0);
     if (Math.abs(wi) <= ZERO_WEIGHT) continue;
     const ti = t[i] ?? 0;
+    ws[i] = wi;
     // -lambda * wi reaches the lower bound -t_i (wi > 0) or the upper bound 1 - t_i (wi < 0).
-    const lambda = Math.max(0, wi > 0 ? ti / wi : (1 - ti) / -wi);
-    active.push({ i, lambda, w2: wi * wi });
+    lambdas[i] = Math.max(0, wi > 0 ? ti / wi : (1 - ti) / -wi);
+    order.push(i);
     slope += wi * wi;
   }
-  active.sort((a, z) => a.lambda - z.lambda);
+  const sorted = Uint32Array.from(order).sort((a, z) => (lambdas[a] ?? 0) - (lambdas[z] ?? 0));
   let lambdaOpt = Number.POSITIVE_INFINITY;
   let at = 0;
   let value = 0;
-  for (const bp of active) {
-    const next = value - slope * (bp.lambda - at);
+  for (const i of sorted) {
+    const lambda = lambdas[i] ?? 0;
+    const next = value - slope * (lambda - at);
     if (next <= target) {
       lambdaOpt = at + (value - target) / slope;
       break;
     }
     value = next;
-    at = bp.lambda;
-    slope -= bp.w2;
+    at = lambda;
+    slope -= (ws[i] ?? 0) ** 2;
   }
-  for (const { i } of active) {
-    const wi = sign * (w[i] ?? 0);
+  for (const i of order) {
+    const wi = ws[i] ?? 0;
     const ti = t[i] ?? 0;
     const free = Number.isFinite(lambdaOpt) ? -lambdaOpt * wi : wi > 0 ? -ti : 1 - ti;
     delta[i] = Math.min(Math.max(free, -ti), 1 - ti);
@@ -83,35 +87,70 @@ export function projectHyperplaneBoxLinf(t: ArrayLike<number>, w: ArrayLike<numb
   if (c === 0) return delta;
   const sign = c > 0 ? 1 : -1;
   const need = Math.abs(c);
-  const active: { i: number; room: number; aw: number }[] = [];
+  const rooms = new Float64Array(d);
+  const order: number[] = [];
   let slope = 0;
   for (let i = 0; i < d; i++) {
     const wi = sign * (w[i] ?? 0);
     if (Math.abs(wi) <= ZERO_WEIGHT) continue;
     const ti = t[i] ?? 0;
-    const room = Math.max(0, wi > 0 ? ti : 1 - ti);
-    active.push({ i, room, aw: Math.abs(wi) });
+    rooms[i] = Math.max(0, wi > 0 ? ti : 1 - ti);
+    order.push(i);
     slope += Math.abs(wi);
   }
   const l1 = slope;
-  active.sort((a, z) => a.room - z.room);
+  const sorted = Uint32Array.from(order).sort((a, z) => (rooms[a] ?? 0) - (rooms[z] ?? 0));
   let tau = Number.POSITIVE_INFINITY;
   let at = 0;
   let value = 0;
-  for (const bp of active) {
-    const next = value + slope * (bp.room - at);
+  for (const i of sorted) {
+    const room = rooms[i] ?? 0;
+    const next = value + slope * (room - at);
     if (next >= need) {
       tau = at + (need - value) / slope;
       break;
     }
     value = next;
-    at = bp.room;
-    slope -= bp.aw;
+    at = room;
+    slope -= Math.abs(w[i] ?? 0);
   }
   const infeasible = !Number.isFinite(tau);
-  for (const { i, room } of active) {
+  for (const i of order) {
     const direction = sign * (w[i] ?? 0) > 0 ? -1 : 1;
-    delta[i] = infeasible ? (direction * need) / l1 : direction * Math.min(tau, room);
+    delta[i] = infeasible ? (direction * need) / l1 : direction * Math.min(tau, rooms[i] ?? 0);
+  }
+  return delta;
+}
+
+/**
+ * l1 projection, a fractional knapsack: moving coordinate i towards the hyperplane costs 1 / |w_i| per unit of
+ * progress, so the optimum moves the coordinates with the largest |w_i| first, each up to its box face, the last one
+ * partly. When even the box corner does not reach the hyperplane, returns that corner (the reference's choice).
+ */
+export function projectHyperplaneBoxL1(t: ArrayLike<number>, w: ArrayLike<number>, b: number): Float64Array {
+  checkLengths(t, w, 'projectHyperplaneBoxL1');
+  const d = t.length;
+  const delta = new Float64Array(d);
+  const c = residual(t, w, b);
+  if (c === 0) return delta;
+  const sign = c > 0 ? 1 : -1;
+  let need = Math.abs(c);
+  const order: number[] = [];
+  for (let i = 0; i < d; i++) if (Math.abs(w[i] ?? 0) > ZERO_WEIGHT) order.push(i);
+  const sorted = Uint32Array.from(order).sort((a, z) => Math.abs(w[z] ?? 0) - Math.abs(w[a] ?? 0));
+  for (const i of sorted) {
+    const wi = sign * (w[i] ?? 0);
+    const ti = t[i] ?? 0;
+    const room = Math.max(0, wi > 0 ? ti : 1 - ti);
+    const gain = Math.abs(wi) * room;
+    const direction = wi > 0 ? -1 : 1;
+    if (gain >= need) {
+      delta[i] = (direction * need) / Math.abs(wi);
+      need = 0;
+      break;
+    }
+    delta[i] = direction * room;
+    need -= gain;
   }
   return delta;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { projectHyperplaneBoxL1 } from './fab-projections.ts';
 import { fabTargeted } from './fab-targeted.ts';
 import { linearLogits, makeImages, makeLinearModel } from './test-helpers.ts';
 
@@ -47,6 +48,26 @@ describe('fabTargeted on a linear model', () => {
       tf.dispose([res.xAdv, tight.xAdv]);
     });
   }
+
+  it('l1: reaches the exact l1 distance to the (linear) boundary within the box', async () => {
+    const minimal = rows.map((r, i) => {
+      const yi = yArr[i] ?? 0;
+      const w = Array.from(
+        { length: DIM },
+        (_, k) => (lin.weights[k * 2 + 1 - yi] ?? 0) - (lin.weights[k * 2 + yi] ?? 0),
+      );
+      const b = (lin.bias[yi] ?? 0) - (lin.bias[1 - yi] ?? 0);
+      // boundary: w.u = b (z_t - z_y = 0); the projection of x0 onto it within the box is the optimum
+      return projectHyperplaneBoxL1(r, w, b).reduce((s, v) => s + Math.abs(v), 0);
+    });
+    const res = await fabTargeted({ eps: 100, norm: 'l1', nIter: 20 }).run(lin.model, x, y);
+    expect(res.success).toEqual([true, true, true, true]);
+    res.norms.forEach((v, i) => {
+      expect(v).toBeGreaterThanOrEqual((minimal[i] ?? 0) * (1 - 1e-4));
+      expect(v).toBeLessThanOrEqual((minimal[i] ?? 0) * 1.05);
+    });
+    res.xAdv.dispose();
+  });
 
   it('uses the runner-up classes as targets on a multi-class model and keeps memory flat', async () => {
     const lin4 = makeLinearModel(DIM, 5, 3);

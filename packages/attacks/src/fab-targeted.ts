@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { rankedClassTargets, targetCount } from './apgd-target-classes.ts';
 import type { Attack, AttackResult } from './attack.ts';
 import { attackStillRobust, startRobustPoints } from './auto-attack-robust-points.ts';
-import { projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
+import { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
 import { finalizeResult } from './finalize-result.ts';
 import type { Model } from './model.ts';
 import { createRng, type Rng } from './rng.ts';
@@ -12,8 +12,8 @@ import { numClassesOf, validateAttackInputs, validateEps, validatePositiveInt } 
 export interface FabTargetedOptions {
   /** Budget: a point counts as fooled only if its perturbation norm is <= eps. */
   eps: number;
-  /** 'linf' (default) or 'l2'. */
-  norm?: 'linf' | 'l2';
+  /** 'linf' (default), 'l2' or 'l1'. */
+  norm?: FabNorm;
   /** Target classes: the 2nd ... (nTargets+1)-th highest clean logits, capped at classes - 1 (default 9). */
   nTargets?: number;
   /** Iterations per target and restart (default 100). */
@@ -30,8 +30,11 @@ export interface FabTargetedOptions {
   seed?: number;
 }
 
+/** Norms FAB-T minimises. */
+export type FabNorm = 'linf' | 'l2' | 'l1';
+
 interface FabSettings {
-  norm: 'linf' | 'l2';
+  norm: FabNorm;
   eps: number;
   nIter: number;
   alphaMax: number;
@@ -39,13 +42,14 @@ interface FabSettings {
   beta: number;
 }
 
-function rowNorm(v: ArrayLike<number>, from: number, size: number, norm: 'linf' | 'l2'): number {
+function rowNorm(v: ArrayLike<number>, from: number, size: number, norm: FabNorm): number {
   let acc = 0;
   for (let i = from; i < from + size; i++) {
     const a = Math.abs(v[i] ?? 0);
-    acc = norm === 'linf' ? Math.max(acc, a) : acc + a * a;
+    if (norm === 'linf') acc = Math.max(acc, a);
+    else acc += norm === 'l2' ? a * a : a;
   }
-  return norm === 'linf' ? acc : Math.sqrt(acc);
+  return norm === 'l2' ? Math.sqrt(acc) : acc;
 }
 
 /** z_t - z_y per sample and its input gradient (the linearisation FAB-T projects on). */
@@ -109,7 +113,8 @@ function fabRun(
         x1[s * size + i] = Math.min(1, Math.max(0, (x0[s * size + i] ?? 0) + scale * (draw[i] ?? 0)));
     }
   }
-  const project = norm === 'linf' ? projectHyperplaneBoxLinf : projectHyperplaneBoxL2;
+  const project =
+    norm === 'linf' ? projectHyperplaneBoxLinf : norm === 'l2' ? projectHyperplaneBoxL2 : projectHyperplaneBoxL1;
   for (let it = 0; it < nIter; it++) {
     const x1t = tf.tensor4d(x1, shape as [number, number, number, number]);
     const { df, dg } = diffAndGrad(model, x1t, y, target);
@@ -136,12 +141,9 @@ function fabRun(
     for (let s = 0; s < n; s++) {
       if (pred[s] === labels[s]) continue;
       const off = s * size;
-      let acc = 0;
-      for (let i = 0; i < size; i++) {
-        const a = Math.abs((x1[off + i] ?? 0) - (x0[off + i] ?? 0));
-        acc = norm === 'linf' ? Math.max(acc, a) : acc + a * a;
-      }
-      const dist = norm === 'linf' ? acc : Math.sqrt(acc);
+      const diff = new Float64Array(size);
+      for (let i = 0; i < size; i++) diff[i] = (x1[off + i] ?? 0) - (x0[off + i] ?? 0);
+      const dist = rowNorm(diff, 0, size, norm);
       if (dist < (best[s] ?? Number.POSITIVE_INFINITY)) {
         best[s] = dist;
         adv.set(x1.subarray(off, off + size), off);
@@ -156,14 +158,15 @@ function fabRun(
 /**
  * FAB-T (Croce and Hein 2020), the targeted Fast Adaptive Boundary attack of AutoAttack: for each target (2nd ...
  * (nTargets+1)-th highest clean logit) it linearises `z_t - z_y`, projects both the current and the original point
- * onto the linearised boundary intersected with the box (minimal l-inf or l2 norm), takes a biased step between the
+ * onto the linearised boundary intersected with the box (minimal l-inf, l2 or l1 norm), takes a biased step between the
  * two, and after each success steps back towards the original point. A point counts as fooled only if the
  * adversarial point found has norm <= eps; the others are returned clean.
  */
 export function fabTargeted(options: FabTargetedOptions): Attack {
   const norm = options.norm ?? 'linf';
-  if (norm !== 'linf' && norm !== 'l2')
-    throw new Error(`fabTargeted: norm must be 'linf' or 'l2', got ${String(norm)}`);
+  if (norm !== 'linf' && norm !== 'l2' && norm !== 'l1') {
+    throw new Error(`fabTargeted: norm must be 'linf', 'l2' or 'l1', got ${String(norm)}`);
+  }
   validateEps(options.eps, 'eps');
   const eps = options.eps;
   const nTargets = options.nTargets ?? 9;

@@ -40,8 +40,8 @@ export {
   type LabelledData,
   type RobustnessReport,
 } from './evaluate-robustness.ts';
-export { projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
-export { type FabTargetedOptions, fabTargeted } from './fab-targeted.ts';
+export { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
+export { type FabNorm, type FabTargetedOptions, fabTargeted } from './fab-targeted.ts';
 export { type FgsmOptions, fgsm } from './fgsm.ts';
 export { type FinalizeOptions, finalizeResult, NORM_TOLERANCE } from './finalize-result.ts';
 export {

@@ -86,6 +86,30 @@ describe('pgd behaviour', () => {
     expect(r.success.every(Boolean)).toBe(true);
   });
 
+  it('a TRADES-style start x + 0.001 N(0, I) stays within 0.001-ish of x before any step', async () => {
+    const r = await pgd({ eps: 0.03, steps: 0, randomStart: { normalStd: 0.001 }, keep: 'last', seed: 1 }).run(
+      lin.model,
+      x,
+      y,
+    );
+    const d = tf.sub(r.xAdv, x);
+    expect(tf.max(tf.abs(d)).dataSync()[0]).toBeLessThan(0.006);
+    expect(tf.max(tf.abs(d)).dataSync()[0]).toBeGreaterThan(0);
+    expect(() => pgd({ eps: 0.1, randomStart: { normalStd: -1 } })).toThrow(/normalStd/);
+  });
+
+  it('targeted dlr uses the targeted DLR loss and reaches the target', async () => {
+    const targets = tf.tensor1d([4, 4, 4, 4], 'int32');
+    const r = await pgd({ eps: 1, steps: 30, targeted: true, loss: 'dlr', stepSize: 0.1 }).run(
+      lin.model,
+      x,
+      y,
+      targets,
+    );
+    expect(r.success.every(Boolean)).toBe(true);
+    expect(r.xAdv.shape).toEqual(x.shape);
+  });
+
   it('early stop freezes successful samples and onStep reports progress', async () => {
     const seen: number[] = [];
     const r = await pgd({ eps: 0.5, steps: 8, earlyStop: true, onStep: (s) => seen.push(s.successes) }).run(

@@ -31,8 +31,12 @@ export interface PgdOptions {
   stepSize?: number;
   /** Iterations per restart (default 10, torchattacks). */
   steps?: number;
-  /** Random start: U(-eps, eps) for l-inf, eps*r*n/||n|| with n~N(0, I), r~U(0,1) for l2 (default true). */
-  randomStart?: boolean;
+  /**
+   * Random start: `true` (default) draws U(-eps, eps) for l-inf and eps*r*n/||n|| with n~N(0, I), r~U(0,1) for l2;
+   * `{ normalStd: 0.001 }` starts at x + 0.001*N(0, I) (the TRADES / MART inner attack), projected into the
+   * ball and the box; `false` starts at x.
+   */
+  randomStart?: boolean | { normalStd: number };
   /** Number of runs; each sample keeps its worst case over runs (default 1). */
   restarts?: number;
   /**
@@ -93,8 +97,15 @@ function updateBest(best: Best, x: tf.Tensor4D, loss: tf.Tensor1D, success: tf.T
   return next;
 }
 
-function randomStart(x: tf.Tensor4D, eps: number, norm: 'linf' | 'l2', rng: Rng): tf.Tensor4D {
+function randomStart(
+  x: tf.Tensor4D,
+  eps: number,
+  norm: 'linf' | 'l2',
+  rng: Rng,
+  start: true | { normalStd: number },
+): tf.Tensor4D {
   return tf.tidy(() => {
+    if (start !== true) return project(tf.add(x, rng.normalTensor(x.shape, 0, start.normalStd)), x, eps, norm);
     if (norm === 'linf') return tf.clipByValue(tf.add(x, rng.uniformTensor(x.shape, -eps, eps)), 0, 1) as tf.Tensor4D;
     const n = rng.normalTensor<tf.Tensor4D>(x.shape);
     const r = rng.uniformTensor<tf.Tensor1D>([x.shape[0]]);
@@ -134,6 +145,9 @@ export function pgd(options: PgdOptions): Attack {
   const earlyStop = options.earlyStop ?? false;
   const keep = options.keep ?? 'best';
   const useRandomStart = options.randomStart ?? true;
+  if (typeof useRandomStart === 'object' && !(useRandomStart.normalStd >= 0)) {
+    throw new Error(`randomStart.normalStd must be a number >= 0, got ${useRandomStart.normalStd}`);
+  }
   const seed = options.seed ?? 0;
   const name = options.name ?? `pgd-${norm}`;
   const settings: Record<string, unknown> = {
@@ -166,7 +180,7 @@ export function pgd(options: PgdOptions): Attack {
     };
     try {
       for (let restart = 0; restart < restarts; restart++) {
-        let xAdv = useRandomStart && eps > 0 ? randomStart(x, eps, norm, rng) : tf.clone(x);
+        let xAdv = useRandomStart !== false && eps > 0 ? randomStart(x, eps, norm, rng, useRandomStart) : tf.clone(x);
         for (let step = 0; step < steps; step++) {
           const out = tf.tidy(() => {
             const { loss, grad, logits } = lossAndGradient(model, xAdv, yInt, lossFn, targets);

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deepfool } from './deepfool.ts';
 import { sparseLinearSolve } from './linear-solver.ts';
+import { fromLayersModel } from './model.ts';
 import { sparsefool } from './sparsefool.ts';
 import { makeImages, makeLinearModel } from './test-helpers.ts';
 
@@ -47,5 +49,33 @@ describe('sparsefool', () => {
     expect(tf.max(r.xAdv).dataSync()[0]).toBeLessThanOrEqual(1);
     const again = await attack.run(lin.model, x, y);
     expect(tf.max(tf.abs(tf.sub(again.xAdv, r.xAdv))).dataSync()[0]).toBe(0);
+  });
+});
+
+describe('DeepFool and SparseFool on a small CNN', () => {
+  it('fool most points, DeepFool with a small l2 and SparseFool with few changed elements', async () => {
+    const net = tf.sequential({
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [6, 6, 1],
+          filters: 4,
+          kernelSize: 3,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      ],
+    });
+    const model = fromLayersModel(net);
+    const x = makeImages([4, 6, 6, 1], 8, 0.2, 0.8);
+    const y = tf.tensor1d(Array.from(tf.argMax(model(x), 1).dataSync()), 'int32');
+    const df = await deepfool().run(model, x, y);
+    expect(df.success.filter(Boolean).length).toBeGreaterThanOrEqual(3);
+    const sf = await sparsefool({ maxIter: 10 }).run(model, x, y);
+    expect(sf.success.filter(Boolean).length).toBeGreaterThanOrEqual(3);
+    sf.norms.forEach((n, i) => {
+      if (sf.success[i]) expect(n).toBeLessThanOrEqual(9); // a quarter of the 36 elements at most
+    });
   });
 });

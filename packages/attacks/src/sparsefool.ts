@@ -27,7 +27,7 @@ export interface SparseFoolOptions {
  * SparseFool (Modas, Moosavi-Dezfooli and Frossard, CVPR 2019): sparse (few-pixel) adversarial examples via
  * DeepFool's boundary point `x_B = x_i + lambda r_tot`, the boundary normal at the flipped point, and the l1 linear
  * solver, repeated until the label of `x0 + (1 + overshoot)(x_i - x0)` changes or `maxIter` outer steps.
- * Batched over samples (the linear solver runs per sample in JS). Label = clean prediction.
+ * Batched over the still-active samples (the linear solver runs per sample in JS). Label = clean prediction.
  */
 export function sparsefool(options: SparseFoolOptions = {}): Attack {
   const lambda = options.lambda ?? 3;
@@ -56,10 +56,15 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
     let queries = 1;
     try {
       for (let loop = 0; loop < maxIter && active.some(Boolean); loop++) {
-        const state = deepfoolLoop(model, xi, { overshoot: 0.02, maxIter: deepfoolMaxIter, numClasses });
+        // Only still-active samples go through DeepFool and the solver.
+        const activeIdx = active.flatMap((a, s) => (a ? [s] : []));
+        const idx = tf.tensor1d(activeIdx, 'int32');
+        const xSub = tf.gather(xi, idx) as tf.Tensor4D;
+        idx.dispose();
+        const state = deepfoolLoop(model, xSub, { overshoot: 0.02, maxIter: deepfoolMaxIter, numClasses });
         queries += state.queries;
         const { normal, boundary } = tf.tidy(() => {
-          const flipped = tf.clipByValue(tf.add(xi, tf.mul(state.rTot, 1.02)), 0, 1);
+          const flipped = tf.clipByValue(tf.add(xSub, tf.mul(state.rTot, 1.02)), 0, 1);
           const g = tf.grad((v: tf.Tensor) => {
             const z = model(v as tf.Tensor4D);
             const hotK = tf.oneHot(state.finalLabels, z.shape[1]);
@@ -67,24 +72,21 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
             return tf.sum(tf.mul(z, tf.sub(hotK, hotL)));
           })(flipped);
           const unit = tf.div(g, tf.add(perSampleShape(perSampleNorm(g, 'l2'), 4), 1e-12));
-          return { normal: unit, boundary: tf.add(xi, tf.mul(state.rTot, lambda)) };
+          return { normal: unit, boundary: tf.add(xSub, tf.mul(state.rTot, lambda)) };
         });
         queries += 1;
         const nData = normal.dataSync();
         const bData = boundary.dataSync();
-        const xData = xi.dataSync();
-        const next = Float32Array.from(xData);
-        for (let s = 0; s < n; s++) {
-          if (!active[s]) continue;
-          const a = s * per;
-          const solved = sparseLinearSolve(
-            xData.subarray(a, a + per),
-            nData.subarray(a, a + per),
-            bData.subarray(a, a + per),
+        const subData = xSub.dataSync();
+        const next = Float32Array.from(xi.dataSync());
+        activeIdx.forEach((s, j) => {
+          const a = j * per;
+          next.set(
+            sparseLinearSolve(subData.subarray(a, a + per), nData.subarray(a, a + per), bData.subarray(a, a + per)),
+            s * per,
           );
-          next.set(solved, a);
-        }
-        tf.dispose([normal, boundary, state.rTot, state.labels, state.finalLabels]);
+        });
+        tf.dispose([normal, boundary, xSub, state.rTot, state.labels, state.finalLabels]);
         const xiNext = tf.tensor4d(next, x0.shape);
         const { foolNext, labels } = tf.tidy(() => {
           const f = tf.clipByValue(tf.add(x0, tf.mul(tf.sub(xiNext, x0), 1 + overshoot)), 0, 1) as tf.Tensor4D;

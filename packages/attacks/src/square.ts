@@ -295,6 +295,7 @@ export function square(options: SquareOptions): Attack {
     rescaleSchedule,
     seed,
     loss: 'margin',
+    gradientFree: true,
   };
   const opts = { pInit, rescale: rescaleSchedule ? nQueries : undefined };
 

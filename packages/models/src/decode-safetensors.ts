@@ -1,5 +1,8 @@
 import { assertLittleEndian, DTYPES, numElements, type SafeTensor, type SafetensorsDtype } from './safetensors.ts';
 
+/** Largest header the reference implementation accepts (100 MB). */
+const MAX_HEADER_BYTES = 100_000_000;
+
 /** A decoded safetensors file. */
 export interface SafetensorsFile {
   tensors: Record<string, SafeTensor>;
@@ -60,6 +63,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
     throw new Error(
       `${source}: truncated: header length ${headerLength} exceeds the ${bytes.byteLength - 8} bytes after it`,
     );
+  }
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) {
+    throw new Error(`${source}: header length ${headerLength} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`);
   }
   const n = Number(headerLength);
   let header: unknown;

@@ -20,7 +20,8 @@ interface LayerConfigEntry {
  * Returns a copy of `model` whose `DictConv2D` layers are Elastic DL (paper §5.1: pretrain Vanilla DL, then
  * fine-tune Elastic DL): the model config is rebuilt with `kind: 'elastic'`, the requested beta and `trainBeta`,
  * every weight (kernels, BatchNorm statistics, lambda, step size, dense head) is copied, then beta is set. The
- * input model is left unchanged. Works from any DL kind (vanilla, robust, or elastic with other betas).
+ * input model is left unchanged. Works from any DL kind (vanilla, robust, or elastic with other betas). The copy is
+ * not compiled and has no optimizer state: create the fine-tuning optimizer for it.
  *
  * @example
  * const vanilla = resnet({ depth: 18, conv: 'vanilla' });

@@ -37,17 +37,27 @@ interface Timing {
   n: number;
   gflop: number;
   gflops: number;
+  /** Median process CPU time (all threads) per run: under contention it moves far less than wall time. */
+  cpuMs: number;
 }
 
 /** Median wall time of `fn` (which must read its result back) after `warm` untimed runs. */
 function time(fn: () => void, gflop: number): Timing {
   const ts: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < warm + reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    if (i >= warm) ts.push(performance.now() - t0);
+    const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (i >= warm) {
+      ts.push(dt);
+      cpu.push((c.user + c.system) / 1000);
+    }
   }
   ts.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const ms = ts[Math.floor(ts.length / 2)]!;
   const r = (v: number) => Math.round(v * 100) / 100;
   return {
@@ -57,6 +67,7 @@ function time(fn: () => void, gflop: number): Timing {
     n: reps,
     gflop: r(gflop),
     gflops: r(gflop / (ms / 1000)),
+    cpuMs: r(cpu[Math.floor(cpu.length / 2)]!),
   };
 }
 

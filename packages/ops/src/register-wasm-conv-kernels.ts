@@ -10,8 +10,9 @@ export const WASM_CONV_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput',
 /** Options of {@link registerWasmConvKernels}. */
 export interface RegisterWasmConvKernelsOptions {
   /**
-   * Which kernels to install (default all). `Identity` and same-dtype `Cast` become zero-copy. The bench uses `['Conv2DBackpropFilter']` to measure the stock
-   * `Conv2DBackpropInput`, since stock wasm cannot run a conv backward pass at all without the filter gradient.
+   * Which kernels to install (default all). `Identity` and same-dtype `Cast` become zero-copy. The bench uses
+   * `['Conv2DBackpropFilter']` to measure the stock `Conv2DBackpropInput`, since stock wasm cannot run a conv
+   * backward pass at all without the filter gradient.
    */
   kernels?: ReadonlyArray<(typeof WASM_CONV_KERNELS)[number]>;
 }
@@ -27,8 +28,8 @@ function install(name: string, fn: (args: KernelArgs) => tf.TensorInfo): void {
 /**
  * Registers the fast wasm kernels of `@edl/ops` over the wasm backend: `Conv2DBackpropFilter` (missing
  * upstream) and `Conv2DBackpropInput` (upstream is a naive single-threaded loop), both built on the XNNPACK
- * `Conv2D`, plus zero-copy `Identity` and same-dtype `Cast` (upstream copies the tensor). Requires `@tensorflow/tfjs-backend-wasm` to be imported (its stock kernels are the building blocks).
- * Safe to call again. {@link setupBackend} calls it for you. Returns the names of the kernels now installed.
+ * `Conv2D`, plus zero-copy `Identity` and same-dtype `Cast` (upstream copies the tensor). Requires
+ * `@tensorflow/tfjs-backend-wasm` to be imported (its stock kernels are the building blocks). Safe to call again. {@link setupBackend} calls it for you. Returns the names of the kernels now installed.
  */
 export function registerWasmConvKernels(options: RegisterWasmConvKernelsOptions = {}): string[] {
   if (!tf.getKernel('Conv2D', 'wasm')) {

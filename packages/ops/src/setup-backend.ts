@@ -1,7 +1,8 @@
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmConvKernels } from './register-wasm-conv-kernels.ts';
-import { installWasmThreadShim, withCpuCount } from './wasm-thread-shim.ts';
+
+// No static Node imports here: this module must load in a browser. Node-only parts (the thread shim, os) are
+// reached through dynamic import / process.getBuiltinModule, only when running in Node.
 
 /** Backends {@link setupBackend} can set up. */
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu' | 'tensorflow' | 'cpu';
@@ -127,9 +128,25 @@ async function setupWebgpu(): Promise<{ reason: string }> {
   return { reason: 'WebGPU (Dawn) adapter found' };
 }
 
-/** Default wasm threads: `min(os.cpus().length, 8)`. */
-export function defaultThreads(): number {
+/** Logical cores: `os.cpus().length` in Node, `navigator.hardwareConcurrency` in a browser, else 1. */
+function logicalCores(): number {
+  const nodeOs = globalThis.process?.getBuiltinModule?.('node:os');
+  if (nodeOs) return nodeOs.cpus().length;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+
+/** In a Node without `process.getBuiltinModule` (< 20.16), read the cores through a dynamic import. */
+async function nodeDefaultThreads(): Promise<number | undefined> {
+  const proc = globalThis.process;
+  if (!proc?.versions?.node || typeof proc.getBuiltinModule === 'function') return undefined;
+  const os = await import('node:os');
   return Math.max(1, Math.min(os.cpus().length, 8));
+}
+
+/** Default wasm threads: `min(logical cores, 8)` (`os.cpus().length` in Node). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(logicalCores(), 8));
 }
 
 async function setupWasm(threads: number): Promise<{ reason: string; threads: number; kernels: string[] }> {
@@ -146,11 +163,13 @@ async function setupWasm(threads: number): Promise<{ reason: string; threads: nu
   }
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   let reason = 'wasm (XNNPACK, SIMD)';
-  if (tf.findBackend('wasm')) {
+  // Not tf.findBackend: it would start initialising wasm in the background, before the thread flags are set.
+  if ('wasm' in tf.engine().registry) {
     // Already initialised in this process: threads are fixed at first init.
     await activate('wasm');
   } else if (threads > 1 && isNode) {
     try {
+      const { installWasmThreadShim, withCpuCount } = await import('./wasm-thread-shim.ts');
       const shim = installWasmThreadShim();
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
       wasm.setThreadsCount(threads);
@@ -200,7 +219,7 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   if (!choices.includes(choice)) {
     throw new Error(`backend: expected one of ${choices.join(', ')}, got ${JSON.stringify(choice)}`);
   }
-  const threads = options.threads ?? defaultThreads();
+  const threads = options.threads ?? (await nodeDefaultThreads()) ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(`threads: expected a positive integer, got ${threads}`);
   }

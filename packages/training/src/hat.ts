@@ -8,11 +8,11 @@ import { checkThreatModel, type ThreatModel, type TrainingMethod } from './train
 export interface HatOptions extends ThreatModel {
   /** The helper (standard-trained) model as eval-mode logits. */
   helper: (x: tf.Tensor4D) => tf.Tensor2D;
-  /** Helper step multiplier h: x_hr = x + h·(x' − x), not clipped to [0, 1]. Default 3.5. */
+  /** Helper step multiplier h: x_hr = x + h·(x' − x), not clipped to [0, 1]. Default 3.5 (`hat_loss` default). */
   h?: number;
-  /** Weight β of the TRADES KL term. Default 2.5 (HAT paper, CIFAR-10). */
+  /** Weight β of the TRADES KL term. Default 2.5 (imrahulr/hat README, CIFAR-10 ResNet-18). */
   beta?: number;
-  /** Weight γ of the helper cross-entropy. Default 0.5 (HAT paper, CIFAR-10). */
+  /** Weight γ of the helper cross-entropy. Default 0.5 (imrahulr/hat README, CIFAR-10 ResNet-18). */
   gamma?: number;
 }
 

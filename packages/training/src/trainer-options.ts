@@ -21,7 +21,7 @@ export interface ElasticSwitch {
 
 /** Options of {@link train}. */
 export interface TrainOptions {
-  /** The model (images in [0, 1] -> logits). Replaced by the checkpoint's model when resuming. */
+  /** The model (images in [0, 1] -> logits). When resuming, it is disposed and replaced by the checkpoint's model. */
   model: tf.LayersModel;
   /** Training method (standard, pgdAT, trades, mart, hat, awp(...)). */
   method: TrainingMethod;

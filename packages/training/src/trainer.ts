@@ -59,6 +59,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   if (options.resume && hasCheckpoint(ckptRoot)) {
     const ckpt = await readCheckpoint(ckptRoot, options.store);
+    options.model.dispose(); // replaced by the checkpoint's model
     model = ckpt.model;
     state = ckpt.state;
     sgd.setState(ckpt.optimizer, trainable(model));

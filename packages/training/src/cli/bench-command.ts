@@ -12,6 +12,7 @@ import { logitsOf } from '../trainer.ts';
 import type { StepContext } from '../training-method.ts';
 import { loadData } from './load-data.ts';
 import { int } from './parse-flags.ts';
+import { QUICKSTART_DEFAULTS } from './quickstart-defaults.ts';
 import { resolveTrainConfig } from './train-config.ts';
 import { buildModel } from './train-from-config.ts';
 
@@ -38,7 +39,7 @@ export async function benchPgdAtEpoch(options: {
   batches: number;
   attackSteps?: number;
 }): Promise<EpochBenchRow> {
-  const c = resolveTrainConfig({}, { conv: options.conv });
+  const c = resolveTrainConfig(QUICKSTART_DEFAULTS.config, { conv: options.conv });
   const attackSteps = options.attackSteps ?? 7;
   const data = await loadData(c);
   const model = buildModel(c, data.train);

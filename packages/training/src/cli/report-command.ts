@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { readMetrics } from '../metrics-log.ts';
 import type { ReportData, ReportRun } from '../report/report-data.ts';
@@ -23,6 +23,35 @@ export function readRun(dir: string, name?: string): ReportRun {
   };
 }
 
+interface EvalReportJson {
+  cleanAccuracy: number;
+  worstCaseAccuracy: number;
+  attacks: { name: string; accuracy: number }[];
+  flags: { severity: string; id: string; message: string }[];
+}
+
+/** Adds the table rows and flags of `evaluateRobustness` JSON reports (model name = the run folder's name). */
+export function addEvalReports(data: ReportData, files: string[]): ReportData {
+  const rows: { model: string; values: Record<string, number | null> }[] = [];
+  const columns = new Set<string>(['clean']);
+  const flags = [...(data.flags ?? [])];
+  for (const file of files) {
+    if (!existsSync(file)) throw new UserError(`--eval: file not found: ${file}`);
+    const r = JSON.parse(readFileSync(file, 'utf8')) as EvalReportJson;
+    if (typeof r.cleanAccuracy !== 'number' || !Array.isArray(r.attacks)) {
+      throw new UserError(`--eval: ${file} is not an evaluateRobustness report (edl eval --report)`);
+    }
+    const model = basename(dirname(resolve(file)));
+    for (const a of r.attacks) columns.add(a.name);
+    rows.push({
+      model,
+      values: { clean: r.cleanAccuracy, ...Object.fromEntries(r.attacks.map((a) => [a.name, a.accuracy])), 'worst case': r.worstCaseAccuracy },
+    });
+    flags.push(...r.flags.map((f) => `${model}: [${f.severity}] ${f.id}: ${f.message}`));
+  }
+  return { ...data, table: { columns: [...columns, 'worst case'], rows }, flags };
+}
+
 /** `edl report`. */
 export function reportCommand(): Command {
   return new Command('report')
@@ -32,16 +61,20 @@ export function reportCommand(): Command {
       '--summary <file>',
       'JSON with extra report parts (table, epsilonCurves, ristaObjective, flags), e.g. from edl eval',
     )
+    .option('--eval <file...>', 'evaluateRobustness JSON reports (edl eval --report), one per model, named by their folder')
     .option('--title <text>', 'page title', 'EDL.js training report')
     .requiredOption('--out <dir>', 'output folder for report.html and the SVG files')
-    .action(async (opts: { run?: string[]; summary?: string; title: string; out: string }) => {
-      if (!opts.run && !opts.summary) throw new UserError('edl report needs --run <dir> and/or --summary <file>');
+    .action(async (opts: { run?: string[]; summary?: string; eval?: string[]; title: string; out: string }) => {
+      if (!opts.run && !opts.summary && !opts.eval) {
+        throw new UserError('edl report needs --run <dir>, --eval <file> and/or --summary <file>');
+      }
       let data: ReportData = { title: opts.title };
       if (opts.summary) {
         if (!existsSync(opts.summary)) throw new UserError(`--summary: file not found: ${opts.summary}`);
         data = { ...data, ...(JSON.parse(readFileSync(opts.summary, 'utf8')) as Partial<ReportData>) };
       }
       if (opts.run) data.runs = [...(data.runs ?? []), ...opts.run.map((d) => readRun(d))];
+      if (opts.eval) data = addEvalReports(data, opts.eval);
       const charts = await writeReport(opts.out, data);
       console.log(`wrote ${join(opts.out, 'report.html')} (${charts.length} charts: ${charts.join(', ')})`);
     });
