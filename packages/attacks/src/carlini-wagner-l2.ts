@@ -3,6 +3,7 @@ import type { Attack, AttackResult } from './attack.ts';
 import { finalizeResult } from './finalize-result.ts';
 import { looksLikeProbabilities, type Model } from './model.ts';
 import { createRng } from './rng.ts';
+import { selectSamples } from './select-samples.ts';
 import { resolveTargets, type TargetMode } from './targets.ts';
 import { validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
 
@@ -150,7 +151,6 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
             // Bookkeeping at the current iterate (before the update), as in the reference.
             const succ = cwSuccess(logits, labels, kappa, targeted);
             const improveAll = tf.logicalAnd(tf.cast(succ, 'bool'), tf.less(l2, oBestL2));
-            const improveAll4 = tf.broadcastTo(tf.reshape(improveAll, [-1, 1, 1, 1]), x.shape);
             return {
               value,
               w2,
@@ -158,7 +158,7 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
               v2,
               stepSuccess: tf.maximum(stepSuccess, succ) as tf.Tensor1D,
               oBestL2: tf.where(improveAll, l2, oBestL2) as tf.Tensor1D,
-              oBestX: tf.where(improveAll4, xi, oBestX) as tf.Tensor4D,
+              oBestX: selectSamples(improveAll as tf.Tensor1D, xi, oBestX),
             };
           });
           tf.dispose([w, m, v, stepSuccess, oBestL2, oBestX]);

@@ -6,16 +6,16 @@ export { type ApgdTargetedOptions, apgdTargeted } from './apgd-targeted.ts';
 export { type Attack, type AttackNorm, type AttackResult, type RunBatchedOptions, runBatched } from './attack.ts';
 export { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
 export type { AttackSummary } from './attack-summary.ts';
-export {
-  type AutoAttack,
-  type AutoAttackChecks,
-  type AutoAttackLogEntry,
-  type AutoAttackName,
-  type AutoAttackOptions,
-  type AutoAttackResult,
-  type AutoAttackVersion,
-  autoAttack,
-} from './auto-attack.ts';
+export { autoAttack } from './auto-attack.ts';
+export type {
+  AutoAttack,
+  AutoAttackChecks,
+  AutoAttackLogEntry,
+  AutoAttackName,
+  AutoAttackOptions,
+  AutoAttackResult,
+  AutoAttackVersion,
+} from './auto-attack-types.ts';
 export { bpda } from './bpda.ts';
 export { type CarliniWagnerL2Options, carliniWagnerL2 } from './carlini-wagner-l2.ts';
 export {
@@ -84,6 +84,7 @@ export {
   projectLinf,
 } from './projections.ts';
 export { createRng, type Rng } from './rng.ts';
+export { selectSamples } from './select-samples.ts';
 export { type SparseFoolOptions, sparsefool } from './sparsefool.ts';
 export { type SquareOptions, square } from './square.ts';
 export { squarePattern, squareRectangles } from './square-l2-pattern.ts';

@@ -6,6 +6,7 @@ import { type LossFn, type LossName, resolveLoss } from './losses.ts';
 import type { Model } from './model.ts';
 import { perSampleNorm, perSampleShape, project } from './projections.ts';
 import { createRng, type Rng } from './rng.ts';
+import { selectSamples } from './select-samples.ts';
 import { resolveTargets, type TargetMode } from './targets.ts';
 import { validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
 
@@ -85,8 +86,7 @@ function updateBest(best: Best, x: tf.Tensor4D, loss: tf.Tensor1D, success: tf.T
       tf.greater(success, best.success),
       tf.logicalAnd(tf.equal(success, best.success), tf.greater(loss, best.loss)),
     );
-    const better4 = tf.reshape(better, [-1, 1, 1, 1]);
-    const bx = tf.where(tf.broadcastTo(better4, x.shape), x, best.x) as tf.Tensor4D;
+    const bx = selectSamples(better as tf.Tensor1D, x, best.x);
     return {
       x: bx,
       loss: tf.where(better, loss, best.loss) as tf.Tensor1D,
@@ -187,8 +187,7 @@ export function pgd(options: PgdOptions): Attack {
             const success = successMask(logits, labels, targeted);
             let next = project(ascentStep(xAdv, grad, stepSize, norm), x, eps, norm);
             if (earlyStop) {
-              const frozen = tf.broadcastTo(tf.reshape(tf.cast(success, 'bool'), [-1, 1, 1, 1]), x.shape);
-              next = tf.where(frozen, xAdv, next) as tf.Tensor4D;
+              next = selectSamples(success, xAdv, next);
             }
             return { next, loss, success };
           });

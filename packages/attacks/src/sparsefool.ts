@@ -3,6 +3,7 @@ import type { Attack, AttackResult } from './attack.ts';
 import { deepfoolLoop } from './deepfool.ts';
 import { finalizeResult } from './finalize-result.ts';
 import { sparseLinearSolve } from './linear-solver.ts';
+import { selectSamples } from './select-samples.ts';
 import type { Model } from './model.ts';
 import { perSampleNorm, perSampleShape } from './projections.ts';
 import { validateAttackInputs, validatePositiveInt } from './validate-inputs.ts';
@@ -100,10 +101,7 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
           active.map((a) => (a ? 1 : 0)),
           'bool',
         );
-        const merged = tf.tidy(() => {
-          const m4 = tf.broadcastTo(tf.reshape(mask, [-1, 1, 1, 1]), x0.shape);
-          return { xi: tf.where(m4, xiNext, xi) as tf.Tensor4D, fool: tf.where(m4, foolNext, fool) as tf.Tensor4D };
-        });
+        const merged = { xi: selectSamples(mask, xiNext, xi), fool: selectSamples(mask, foolNext, fool) };
         tf.dispose([mask, xiNext, foolNext, xi, fool]);
         xi = merged.xi;
         fool = merged.fool;
