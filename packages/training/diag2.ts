@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '@edl/ops';
 import { loadModel } from '@edl/models';
 import { loadMnist } from '@edl/datasets';
-import { gatherBatch, firstIndices, logitsOf } from './src/index.ts';
+import { gatherBatch, firstIndices, logitsOf, innerMaximize, crossEntropyPerSample, oneHotLabels } from './src/index.ts';
 await setupBackend({ backend: 'auto', quiet: true });
 const model = await loadModel(process.argv[2]!);
 const test = loadMnist({ split: 'test' });
@@ -16,7 +16,10 @@ console.log('t before', ts());
 const train = loadMnist({ split: 'train' });
 for (let i = 0; i < 30; i++) {
   const { x: xb, y: yb } = gatherBatch(train, Int32Array.from({ length: 50 }, (_, k) => (i * 50 + k) % 1200));
-  tf.tidy(() => { logitsOf(model, xb, true); });
+  const t = oneHotLabels(yb, 10);
+  const adv = process.argv[3] === 'adv' ? innerMaximize((z) => logitsOf(model, z, false), xb, (l) => tf.sum(crossEntropyPerSample(l, t)), { epsilon: 0.1, stepSize: 0.04, steps: 3, init: 'uniform', seed: i }) : tf.clone(xb);
+  tf.tidy(() => { logitsOf(model, adv, true); });
+  tf.dispose([adv, t]);
   tf.dispose([xb, yb]);
 }
 console.log('t after', ts());

@@ -3,9 +3,9 @@ import type { Attack, AttackResult } from './attack.ts';
 import { deepfoolLoop } from './deepfool.ts';
 import { finalizeResult } from './finalize-result.ts';
 import { sparseLinearSolve } from './linear-solver.ts';
-import { selectSamples } from './select-samples.ts';
 import type { Model } from './model.ts';
 import { perSampleNorm, perSampleShape } from './projections.ts';
+import { selectSamples } from './select-samples.ts';
 import { validateAttackInputs, validatePositiveInt } from './validate-inputs.ts';
 
 /** Options of {@link sparsefool}; defaults from LTS4/SparseFool `sparsefool.py` and its DeepFool. */

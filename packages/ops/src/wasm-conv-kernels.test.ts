@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { convOperator } from './conv-operator.ts';
+import { elasticWeights } from './elastic-weights.ts';
 import { setupBackend } from './setup-backend.ts';
+import { nonNegativeSoftThreshold } from './shrinkage.ts';
 
 // The wasm backend is process-wide: this file runs in its own process (vitest pool 'forks').
 
@@ -116,6 +119,34 @@ function leakCheck(): { tensors: number[]; dataIds: number[] } {
   return { tensors: [...tensors], dataIds: [...dataIds] };
 }
 
+/** Gradients (x, W) of sum(z * G) for the T=3 elastic unrolled layer (beta 0.5), stride 1 and 2, symmetric pad. */
+function layerGrads(stride: number): Float32Array[] {
+  return tf.tidy(() => {
+    const xShape = [2, 9, 8, 3];
+    const x = tf.tensor4d(rand(2 * 9 * 8 * 3, 21), xShape as [number, number, number, number]);
+    const W = tf.tensor4d(rand(3 * 3 * 3 * 4, 22), [3, 3, 3, 4]);
+    const probe = convOperator(W, xShape, { strides: stride });
+    const G = tf.tensor4d(
+      rand(
+        probe.outputShape.reduce((a, b) => a * b, 1),
+        23,
+      ),
+      probe.outputShape,
+    );
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+      const op = convOperator(b as tf.Tensor4D, xShape, { strides: stride });
+      let z: tf.Tensor4D = nonNegativeSoftThreshold(tf.mul(0.5, op.forward(a as tf.Tensor4D)), 0.01);
+      for (let k = 1; k < 3; k++) {
+        const r = tf.sub(a, op.adjoint(z));
+        const mixed = tf.mul(tf.add(0.5, tf.mul(0.5, elasticWeights(r, 0.05))), r) as tf.Tensor4D;
+        z = nonNegativeSoftThreshold(tf.add(z, tf.mul(0.5, op.forward(mixed))) as tf.Tensor4D, 0.01);
+      }
+      return tf.sum(tf.mul(z, G));
+    })([x, W]);
+    return grads.map((g) => g.dataSync() as Float32Array);
+  });
+}
+
 function relErr(a: Float32Array, b: Float32Array): number {
   let num = 0;
   let den = 0;
@@ -130,6 +161,7 @@ describe('wasm conv kernels of @edl/ops (2 threads) against the cpu backend', ()
   const label = (c: Case) => `${c.h}x${c.w} k${c.k} s${c.stride} pad ${JSON.stringify(c.pad)}`;
   const wasmResults = new Map<string, Results>();
   let leak: { tensors: number[]; dataIds: number[] };
+  let layerWasm: Float32Array[][] = [];
 
   beforeAll(async () => {
     const info = await setupBackend({ backend: 'wasm', threads: 2, quiet: true });
@@ -139,6 +171,7 @@ describe('wasm conv kernels of @edl/ops (2 threads) against the cpu backend', ()
     expect(info.threads).toBe(2);
     expect(info.kernels.sort()).toEqual(['Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity']);
     leak = leakCheck();
+    layerWasm = [layerGrads(1), layerGrads(2)];
     for (const c of cases) wasmResults.set(label(c), compute(c));
     await tf.setBackend('cpu');
   });
@@ -158,6 +191,16 @@ describe('wasm conv kernels of @edl/ops (2 threads) against the cpu backend', ()
     tf.dispose([b, c, d]);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds - 2);
     await tf.setBackend('cpu');
+  });
+
+  it('the T=3 elastic layer gradients (x and W, strides 1 and 2) match the cpu backend', () => {
+    for (const [i, stride] of [1, 2].entries()) {
+      const want = layerGrads(stride);
+      for (let j = 0; j < 2; j++) {
+        expect(Math.max(...want[j]!.map(Math.abs))).toBeGreaterThan(1e-3); // not vacuous
+        expect(relErr(layerWasm[i]![j]!, want[j]!)).toBeLessThan(1e-4);
+      }
+    }
   });
 
   it('the kernels leak neither tensors nor backend buffers over 50 gradient steps', () => {

@@ -12,6 +12,9 @@ import { attackSuite, evaluateModel, type RobustnessRow, sweepModel } from './ro
 import { resolveTrainConfig } from './train-config.ts';
 import { trainFromConfig } from './train-from-config.ts';
 
+/** Column of the per-sample worst case over FGSM and PGD (AutoAttack runs on a prefix, reported apart). */
+const WORST = 'worst case (FGSM, PGD)';
+
 const pct = (v: number | undefined) =>
   v === undefined || !Number.isFinite(v) ? '   –  ' : `${(100 * v).toFixed(1).padStart(5)}%`;
 
@@ -111,12 +114,12 @@ export async function runQuickstart(
     report.flags!.push(...rows[m.name]!.flags.map((f) => `${m.name}: ${f}`));
     result.model.dispose();
   }
-  const columns = ['clean', ...Object.keys(rows[models[0]!.name]!.attacks), 'worst case'];
+  const columns = ['clean', ...Object.keys(rows[models[0]!.name]!.attacks), WORST];
   report.table = {
     columns,
     rows: models.map((m) => {
       const r = rows[m.name]!;
-      return { model: m.name, values: { clean: r.clean, ...r.attacks, 'worst case': r.worstCase } };
+      return { model: m.name, values: { clean: r.clean, ...r.attacks, [WORST]: r.worstCase } };
     }),
   };
   const seconds = (performance.now() - started) / 1000;
@@ -142,7 +145,7 @@ function printTable(columns: string[], names: string[], rows: Record<string, Rob
   console.log(`\n${'model'.padEnd(width)}${columns.map((c) => c.padStart(Math.max(8, c.length + 2))).join('')}`);
   for (const n of names) {
     const r = rows[n]!;
-    const v = (c: string) => (c === 'clean' ? r.clean : c === 'worst case' ? r.worstCase : r.attacks[c]);
+    const v = (c: string) => (c === 'clean' ? r.clean : c === WORST ? r.worstCase : r.attacks[c]);
     console.log(`${n.padEnd(width)}${columns.map((c) => pct(v(c)).padStart(Math.max(8, c.length + 2))).join('')}`);
   }
 }
