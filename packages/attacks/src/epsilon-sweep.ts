@@ -68,8 +68,8 @@ export async function epsilonSweep(
   let name = '';
   let norm: Attack['norm'] = 'none';
   const idx = tf.tensor1d(correctIdx, 'int32');
-  const xs = tf.gather(x, idx);
-  const ys = tf.gather(y, idx) as tf.Tensor1D;
+  const xs = correctIdx.length > 0 ? tf.gather(x, idx) : undefined;
+  const ys = correctIdx.length > 0 ? (tf.gather(y, idx) as tf.Tensor1D) : undefined;
   idx.dispose();
   try {
     for (const eps of sorted) {
@@ -78,7 +78,7 @@ export async function epsilonSweep(
       norm = attack.norm;
       const start = performance.now();
       let fooled = 0;
-      if (correctIdx.length > 0) {
+      if (xs !== undefined && ys !== undefined) {
         const r = await runBatched(attack, model, xs, ys, batchSize);
         const pa = predictLabelsBatched(model, r.xAdv, batchSize);
         correctIdx.forEach((i, j) => {
@@ -94,7 +94,7 @@ export async function epsilonSweep(
       });
     }
   } finally {
-    tf.dispose([xs, ys]);
+    tf.dispose([...(xs ? [xs] : []), ...(ys ? [ys] : [])]);
   }
   const flags: TrustFlag[] = [];
   for (let i = 1; i < points.length; i++) {

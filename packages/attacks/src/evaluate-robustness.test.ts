@@ -195,6 +195,19 @@ describe('epsilonSweep', () => {
     expect(r.points[3]?.accuracy).toBe(0);
     expect(r.flags).toEqual([]);
   });
+  it('copes with a model that gets every clean point wrong', async () => {
+    const wrong = tf.tensor1d(
+      Array.from(tf.argMax(lin.model(x), 1).dataSync(), (p) => (p + 1) % 3),
+      'int32',
+    );
+    const r = await epsilonSweep(lin.model, { x, y: wrong }, (eps) => pgd({ eps, steps: 2 }), [0.1]);
+    expect(r.cleanAccuracy).toBe(0);
+    expect(r.points[0]?.accuracy).toBe(0);
+    const e = await evaluateRobustness(lin.model, { x, y: wrong }, [pgd({ eps: 0.1, steps: 2 })]);
+    expect(e.worstCaseAccuracy).toBe(0);
+    expect(e.attacks[0]?.attacked).toBe(0);
+  });
+
   it('a masked model does not fall to 0 and is flagged', async () => {
     const masked: Model = (v) => lin.model(tf.div(tf.round(tf.mul(v, 2)), 2) as tf.Tensor4D);
     const ym = labelsFor(masked, x, 100);

@@ -78,6 +78,18 @@ describe('pgd behaviour', () => {
     expect(tf.max(tf.abs(tf.sub(a.xAdv, c.xAdv))).dataSync()[0]).toBeGreaterThan(0);
   });
 
+  it("keep 'best' is at least as successful as keep 'last' on every sample", async () => {
+    for (const seed of [1, 2, 3]) {
+      const opts = { eps: 0.08, steps: 6, stepSize: 0.08, seed, loss: 'cw' as const, kappa: 0 };
+      const last = await pgd({ ...opts, keep: 'last' }).run(lin.model, x, y);
+      const best = await pgd({ ...opts, keep: 'best' }).run(lin.model, x, y);
+      last.success.forEach((s, i) => {
+        if (s) expect(best.success[i]).toBe(true);
+      });
+      expect(pgd({ ...opts, keep: 'best' }).settings.keep).toBe('best');
+    }
+  });
+
   it('targeted mode hits the given targets', async () => {
     const targets = tf.tensor1d([4, 4, 4, 4], 'int32');
     const r = await pgd({ eps: 1, steps: 30, targeted: true, stepSize: 0.1 }).run(lin.model, x, y, targets);
@@ -100,14 +112,11 @@ describe('pgd behaviour', () => {
 
   it('targeted dlr uses the targeted DLR loss and reaches the target', async () => {
     const targets = tf.tensor1d([4, 4, 4, 4], 'int32');
-    const r = await pgd({ eps: 1, steps: 30, targeted: true, loss: 'dlr', stepSize: 0.1 }).run(
-      lin.model,
-      x,
-      y,
-      targets,
-    );
+    const attack = pgd({ eps: 1, steps: 30, targeted: true, loss: 'dlr', stepSize: 0.1, keep: 'best' });
+    const r = await attack.run(lin.model, x, y, targets);
+    const pred = Array.from(tf.argMax(lin.model(r.xAdv), 1).dataSync());
+    expect(r.success).toEqual(pred.map((p) => p === 4));
     expect(r.success.every(Boolean)).toBe(true);
-    expect(r.xAdv.shape).toEqual(x.shape);
   });
 
   it('early stop freezes successful samples and onStep reports progress', async () => {

@@ -21,6 +21,7 @@ export { appendMetrics, type EpochMetrics, readMetrics } from './metrics-log.ts'
 export { type MonitorAccuracy, monitorAccuracy } from './monitor-accuracy.ts';
 export { pgdAT } from './pgd-at.ts';
 export { type ProgressBar, progressBar } from './progress-bar.ts';
+export { type BatchNormRecalibration, recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
 export { type RegularizerOptions, weightPenalty } from './regularizer.ts';
 export { type ChartSpec, reportCharts } from './report/charts.ts';
 export { renderSvg } from './report/render-svg.ts';

@@ -5,12 +5,12 @@ import { applyConstraints, getBetas } from '@edl/layers';
 import { resnet, toElastic } from '@edl/models';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { LabelledImages } from './labelled-images.ts';
 import { constantLr } from './lr-schedule.ts';
 import { pgdAT } from './pgd-at.ts';
 import { mulberry32 } from './seeds.ts';
 import { train } from './trainer.ts';
 import type { TrainOptions } from './trainer-options.ts';
-import type { LabelledImages } from './labelled-images.ts';
 
 // Integration with the real EDL model: a tiny Vanilla-DL ResNet10 on 8x8 images, switched to Elastic DL.
 // A fixed RISTA step size: with stepSize 'auto' the layer's power iteration starts from an unseeded random vector
@@ -26,7 +26,16 @@ function data(count: number, seed: number): LabelledImages {
 
 const threat = { epsilon: 0.1, stepSize: 0.05, steps: 1 };
 const options = (outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions => ({
-  model: resnet({ depth: 10, conv: 'vanilla', numClasses: 3, inputShape: [8, 8, 1], widthMultiplier: 1 / 32, steps: 2, stepSize: 0.2, seed: 3 }),
+  model: resnet({
+    depth: 10,
+    conv: 'vanilla',
+    numClasses: 3,
+    inputShape: [8, 8, 1],
+    widthMultiplier: 1 / 32,
+    steps: 2,
+    stepSize: 0.2,
+    seed: 3,
+  }),
   method: pgdAT(threat),
   train: data(16, 1),
   test: data(8, 2),

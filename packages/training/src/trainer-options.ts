@@ -38,6 +38,11 @@ export interface TrainOptions {
   monitor?: { trainSubset?: number; testSubset?: number; attack: ThreatModel | null; batchSize?: number };
   /** Vanilla -> elastic switch (the model must start as vanilla). */
   elasticSwitch?: ElasticSwitch;
+  /**
+   * Re-estimate BatchNorm statistics after each epoch's steps with this many clean training batches (PreciseBN), so
+   * monitoring, checkpoints and the final model use statistics of the final weights. Default 0 (off).
+   */
+  bnRecalibrationBatches?: number;
   /** Stop when robust test accuracy has not improved for this many epochs (the best model is kept). */
   earlyStoppingPatience?: number;
   /** Batch augmentation (e.g. crop/flip/cutout from `@edl/datasets`), seeded; returns a new Float32 NHWC array. */

@@ -5,6 +5,7 @@ import { checkLabelledImages, firstIndices, gatherBatch } from './labelled-image
 import { appendMetrics, type EpochMetrics } from './metrics-log.ts';
 import { monitorAccuracy } from './monitor-accuracy.ts';
 import { progressBar } from './progress-bar.ts';
+import { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
 import { weightPenalty } from './regularizer.ts';
 import { deriveSeed, seededPermutation } from './seeds.ts';
 import { Sgd } from './sgd.ts';
@@ -140,6 +141,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         bar.update(step + 1, { loss: loss.toFixed(3), lr: lr.toPrecision(3) });
       }
       bar.stop();
+      if (options.bnRecalibrationBatches) {
+        recalibrateBatchNorm(model, options.train, {
+          batches: options.bnRecalibrationBatches,
+          batchSize: options.batchSize,
+          seed: deriveSeed(state.seed, epoch, 6),
+        });
+      }
       const metrics = evaluateEpoch(options, model, state, lr, (performance.now() - started) / 1000);
       appendMetrics(metricsPath, metrics);
       history.push(metrics);

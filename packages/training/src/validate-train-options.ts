@@ -26,6 +26,9 @@ export function validateTrainOptions(o: TrainOptions): void {
     }
   }
   if (o.earlyStoppingPatience !== undefined) posInt('earlyStoppingPatience', o.earlyStoppingPatience);
+  if (o.bnRecalibrationBatches !== undefined && o.bnRecalibrationBatches !== 0) {
+    posInt('bnRecalibrationBatches', o.bnRecalibrationBatches);
+  }
   if (o.seed !== undefined && !Number.isInteger(o.seed))
     throw new Error(`train: seed must be an integer, got ${o.seed}`);
 }

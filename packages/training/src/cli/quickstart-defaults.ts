@@ -37,6 +37,8 @@ export const QUICKSTART_DEFAULTS: QuickstartOptions = {
     firstStageStride: 2,
     ristaSteps: 2,
     monitorCount: 150,
+    bnRecalibration: 20,
+    switchBeta: 1,
     method: 'pgd-at',
   },
   evalCount: 400,

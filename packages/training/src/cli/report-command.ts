@@ -45,7 +45,11 @@ export function addEvalReports(data: ReportData, files: string[]): ReportData {
     for (const a of r.attacks) columns.add(a.name);
     rows.push({
       model,
-      values: { clean: r.cleanAccuracy, ...Object.fromEntries(r.attacks.map((a) => [a.name, a.accuracy])), 'worst case': r.worstCaseAccuracy },
+      values: {
+        clean: r.cleanAccuracy,
+        ...Object.fromEntries(r.attacks.map((a) => [a.name, a.accuracy])),
+        'worst case': r.worstCaseAccuracy,
+      },
     });
     flags.push(...r.flags.map((f) => `${model}: [${f.severity}] ${f.id}: ${f.message}`));
   }
@@ -61,7 +65,10 @@ export function reportCommand(): Command {
       '--summary <file>',
       'JSON with extra report parts (table, epsilonCurves, ristaObjective, flags), e.g. from edl eval',
     )
-    .option('--eval <file...>', 'evaluateRobustness JSON reports (edl eval --report), one per model, named by their folder')
+    .option(
+      '--eval <file...>',
+      'evaluateRobustness JSON reports (edl eval --report), one per model, named by their folder',
+    )
     .option('--title <text>', 'page title', 'EDL.js training report')
     .requiredOption('--out <dir>', 'output folder for report.html and the SVG files')
     .action(async (opts: { run?: string[]; summary?: string; eval?: string[]; title: string; out: string }) => {

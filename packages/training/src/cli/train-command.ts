@@ -85,6 +85,11 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--flip', 'random horizontal flip')
     .option('--cutout <px>', 'Cutout square side (16 for CIFAR-10)', int)
     .option('--early-stopping <n>', 'stop after n epochs without better robust test accuracy (keeps best/)', int)
+    .option(
+      '--bn-recalibration <n>',
+      're-estimate BatchNorm statistics with n clean training batches after each epoch (PreciseBN; default 0)',
+      int,
+    )
     .option('--monitor-count <n>', `train / test images for the per-epoch accuracy (default ${d.monitorCount})`, int)
     .option('--seed <n>', `seed of everything (default ${d.seed})`, int)
     .addOption(

@@ -39,6 +39,7 @@ export interface TrainConfig {
   cutout: number;
   earlyStopping?: number;
   monitorCount: number;
+  bnRecalibration: number;
   seed: number;
   backend: 'auto' | 'wasm' | 'webgpu' | 'tensorflow' | 'cpu';
   threads?: number;
@@ -70,13 +71,14 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   stepSize: 0.04,
   attackSteps: 3,
   beta: 6,
-  switchBeta: 0.5,
+  switchBeta: 1,
   l1: 0,
   l2: 0,
   crop: 0,
   flip: false,
   cutout: 0,
   monitorCount: 200,
+  bnRecalibration: 0,
   seed: 1,
   backend: 'auto',
   out: 'runs/train',
@@ -165,6 +167,10 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
     posInt(k);
   for (const k of ['width', 'lr', 'eps', 'stepSize'] as const) pos(k);
   for (const k of ['weightDecay', 'l1', 'l2', 'beta', 'crop', 'cutout'] as const) nonNeg(k);
+  need(
+    Number.isInteger(c.bnRecalibration) && c.bnRecalibration >= 0,
+    `--bn-recalibration: expected an integer >= 0, got ${c.bnRecalibration}`,
+  );
   need(c.eps <= 1, `--eps: images are in [0, 1], so eps must be <= 1, got ${c.eps}`);
   need(c.momentum >= 0 && c.momentum < 1, `--momentum: expected a number in [0, 1), got ${c.momentum}`);
   need(!(c.nesterov && c.momentum === 0), '--nesterov needs --momentum > 0');

@@ -96,6 +96,7 @@ export async function trainFromConfig(
         }
       : {}),
     ...(c.earlyStopping !== undefined ? { earlyStoppingPatience: c.earlyStopping } : {}),
+    ...(c.bnRecalibration > 0 ? { bnRecalibrationBatches: c.bnRecalibration } : {}),
     ...(augment ? { augment } : {}),
     outDir: c.out,
     resume: c.resume,
