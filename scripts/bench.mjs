@@ -2,7 +2,7 @@
 // timings do not disturb each other. Each writes .bench/<package>.json; this script merges them into
 // .bench/all.json. Usage: pnpm bench [package ...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -14,10 +14,14 @@ mkdirSync(join(root, '.bench'), { recursive: true });
 const all = {};
 for (const p of packages) {
   console.log(`\n=== bench: @edl/${p} ===`);
-  const r = spawnSync(process.execPath, ['--conditions=@edl/source', '--import', 'tsx', join('packages', p, 'bench', 'index.ts')], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=@edl/source', '--import', 'tsx', join('packages', p, 'bench', 'index.ts')],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) {
     console.error(`bench for @edl/${p} failed with exit code ${r.status}`);
     process.exitCode = 1;

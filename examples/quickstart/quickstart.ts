@@ -52,10 +52,11 @@ for (const conv of ['standard', 'vanilla'] as const) {
       ? {
           elasticSwitch: {
             epoch: Math.floor(epochs / 2),
-            toElastic: (m: tf.LayersModel) => toElastic(m, { beta: 0.5 }),
+            toElastic: (m: tf.LayersModel) => toElastic(m, { beta: 1 }),
           },
         }
       : {}),
+    bnRecalibrationBatches: 20, // PreciseBN after each epoch (see packages/training/README.md)
     applyConstraints: (m) => applyConstraints(m),
     betas: (m) => Object.fromEntries(getBetas(m).map((b) => [b.layer, b.beta])),
     outDir: `runs/example-quickstart/${conv}`,

@@ -51,5 +51,10 @@ if (tf.memory().numTensors !== before) {
 ts.sort((a, b) => a - b);
 const round = (v: number) => Math.round(v * 10) / 10;
 console.log(
-  JSON.stringify({ ms: round(ts[Math.floor(ts.length / 2)]!), min: round(ts[0]!), max: round(ts.at(-1)!), n: reps }),
+  JSON.stringify({
+    ms: round((ts[Math.floor((ts.length - 1) / 2)]! + ts[Math.ceil((ts.length - 1) / 2)]!) / 2),
+    min: round(ts[0]!),
+    max: round(ts.at(-1)!),
+    n: reps,
+  }),
 );

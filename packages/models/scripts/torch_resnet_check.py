@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Loads an EDL.js ResNet (BasicBlock) exported with exportSafetensors into a PyTorch ResNet (kuangliu/pytorch-cifar
+"""Loads an EDL.js ResNet (BasicBlock, or Bottleneck with --bottleneck) exported with exportSafetensors into a PyTorch ResNet (kuangliu/pytorch-cifar
 layout, the names the export uses; with --dict, SDNet sdnet*_all blocks whose 3x3 convs are RISTA dictionary layers
 written here from the paper's Alg. 1) and prints the largest absolute difference between its logits and the tfjs
 logits, as JSON.
 
 Usage: torch_resnet_check.py MODEL.safetensors INPUT.f32 EXPECTED.f32 --blocks 1,1,1,1 --widths 4,8,16,32
-       --classes 10 --shape N,H,W,C [--dict --steps 3 --eps 1e-3 --two-sided]
+       --classes 10 --shape N,H,W,C [--bottleneck] [--dict --steps 3 --eps 1e-3 --two-sided]
 INPUT.f32 / EXPECTED.f32: raw little-endian float32, the input in NHWC and the tfjs logits [N, classes].
 Parses safetensors itself (the `safetensors` Python package is not needed).
 """
@@ -83,9 +83,35 @@ class BasicBlock(nn.Module):
         return F.relu(out + self.shortcut(x))
 
 
-class ResNet(nn.Module):
-    def __init__(self, blocks, widths, classes, cin, opts=None):
+class Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, cin, planes, stride, opts=None):
         super().__init__()
+        cout = planes * self.expansion
+        self.conv1 = nn.Conv2d(cin, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = conv3x3(planes, planes, stride, opts)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, cout, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(cout)
+        self.act = (lambda v: v) if opts else F.relu
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.act(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return F.relu(out + self.shortcut(x))
+
+
+class ResNet(nn.Module):
+    def __init__(self, blocks, widths, classes, cin, opts=None, block=None):
+        super().__init__()
+        block = block or BasicBlock
+        expansion = getattr(block, 'expansion', 1)
         self.conv1 = conv3x3(cin, widths[0], 1, opts)
         self.act = (lambda v: v) if opts else F.relu
         self.bn1 = nn.BatchNorm2d(widths[0])
@@ -93,8 +119,8 @@ class ResNet(nn.Module):
         for i, (n, w) in enumerate(zip(blocks, widths)):
             layers = []
             for j in range(n):
-                layers.append(BasicBlock(c, w, 2 if (i > 0 and j == 0) else 1, opts))
-                c = w
+                layers.append(block(c, w, 2 if (i > 0 and j == 0) else 1, opts))
+                c = w * expansion
             setattr(self, f'layer{i + 1}', nn.Sequential(*layers))
         self.linear = nn.Linear(c, classes)
 
@@ -113,6 +139,7 @@ def main():
     ap.add_argument('--widths', required=True)
     ap.add_argument('--classes', type=int, required=True)
     ap.add_argument('--shape', required=True)
+    ap.add_argument('--bottleneck', action='store_true')
     ap.add_argument('--dict', action='store_true')
     ap.add_argument('--steps', type=int, default=3)
     ap.add_argument('--eps', type=float, default=1e-3)
@@ -120,7 +147,7 @@ def main():
     a = ap.parse_args()
     opts = (a.steps, a.eps, not a.two_sided) if a.dict else None
     n, h, w, c = (int(v) for v in a.shape.split(','))
-    model = ResNet([int(v) for v in a.blocks.split(',')], [int(v) for v in a.widths.split(',')], a.classes, c, opts)
+    model = ResNet([int(v) for v in a.blocks.split(',')], [int(v) for v in a.widths.split(',')], a.classes, c, opts, Bottleneck if a.bottleneck else BasicBlock)
     model.load_state_dict(read_safetensors(a.weights), strict=True)
     model.eval()
     x = torch.frombuffer(bytearray(open(a.input, 'rb').read()), dtype=torch.float32).reshape(n, h, w, c)

@@ -126,58 +126,63 @@ describe('PyTorch state dict / safetensors export', () => {
   // round-off differences between tfjs and PyTorch grow about 10x per stage (measured: 1e-7 after the stem, 3e-2 at
   // layer4 for an elastic ResNet10). eps = 0.05 keeps the comparison well conditioned; vanilla (beta = 1) has no w.
   const torchCases = [
-    { conv: 'standard' as const, eps: 1e-3 },
-    { conv: 'vanilla' as const, eps: 1e-3 },
-    { conv: 'elastic' as const, eps: 0.05 },
-    { conv: 'robust' as const, eps: 0.05 },
+    { depth: 10 as const, conv: 'standard' as const, eps: 1e-3 },
+    { depth: 10 as const, conv: 'vanilla' as const, eps: 1e-3 },
+    { depth: 10 as const, conv: 'elastic' as const, eps: 0.05 },
+    { depth: 10 as const, conv: 'robust' as const, eps: 0.05 },
+    { depth: 50 as const, conv: 'standard' as const, eps: 1e-3 },
+    { depth: 50 as const, conv: 'vanilla' as const, eps: 1e-3 },
   ];
-  for (const { conv, eps } of torchCases) {
-    it.skipIf(!hasTorch)(`gives the same logits in PyTorch (${conv} ResNet10, weights loaded strictly)`, async () => {
-      const dict = conv === 'standard' ? [] : ['--dict', '--steps', '3', '--eps', String(eps)];
-      const options = conv === 'elastic' ? { beta: 0.4 } : {};
-      const model = resnet({
-        depth: 10,
-        conv,
-        widthMultiplier: 1 / 16,
-        inputShape: [16, 16, 3],
-        seed: 4,
-        lambda: 0.01,
-        eps,
-        steps: 3,
-        ...options,
-      });
-      tf.tidy(() => {
-        model.apply(tf.randomUniform([8, 16, 16, 3], 0, 1, 'float32', 1), { training: true });
-      });
-      const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 6);
-      const y = model.predict(x) as tf.Tensor;
-      const path = join(root, `torch-${conv}.safetensors`);
-      await exportSafetensors(model, path);
-      await writeFile(join(root, 'x.f32'), new Uint8Array(x.dataSync().buffer as ArrayBuffer));
-      await writeFile(join(root, 'y.f32'), new Uint8Array(y.dataSync().buffer as ArrayBuffer));
-      const out = execFileSync(
-        PYTHON,
-        [
-          SCRIPT,
-          path,
-          join(root, 'x.f32'),
-          join(root, 'y.f32'),
-          '--blocks',
-          '1,1,1,1',
-          '--widths',
-          '4,8,16,32',
-          '--classes',
-          '10',
-          '--shape',
-          '2,16,16,3',
-          ...dict,
-        ],
-        { encoding: 'utf8' },
-      );
-      const { max_abs_diff, max_abs } = JSON.parse(out) as { max_abs_diff: number; max_abs: number };
-      expect(max_abs).toBeGreaterThan(1e-3);
-      expect(max_abs_diff).toBeLessThan(1e-5);
-    });
+  for (const { depth, conv, eps } of torchCases) {
+    it.skipIf(!hasTorch)(
+      `gives the same logits in PyTorch (${conv} ResNet${depth}, weights loaded strictly)`,
+      async () => {
+        const dict = conv === 'standard' ? [] : ['--dict', '--steps', '3', '--eps', String(eps)];
+        const blocks = depth === 50 ? ['--bottleneck', '--blocks', '3,4,6,3'] : ['--blocks', '1,1,1,1'];
+        const options = conv === 'elastic' ? { beta: 0.4 } : {};
+        const model = resnet({
+          depth,
+          conv,
+          widthMultiplier: 1 / 16,
+          inputShape: [16, 16, 3],
+          seed: 4,
+          lambda: 0.01,
+          eps,
+          steps: 3,
+          ...options,
+        });
+        tf.tidy(() => {
+          model.apply(tf.randomUniform([8, 16, 16, 3], 0, 1, 'float32', 1), { training: true });
+        });
+        const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 6);
+        const y = model.predict(x) as tf.Tensor;
+        const path = join(root, `torch-${conv}-${depth}.safetensors`);
+        await exportSafetensors(model, path);
+        await writeFile(join(root, 'x.f32'), new Uint8Array(x.dataSync().buffer as ArrayBuffer));
+        await writeFile(join(root, 'y.f32'), new Uint8Array(y.dataSync().buffer as ArrayBuffer));
+        const out = execFileSync(
+          PYTHON,
+          [
+            SCRIPT,
+            path,
+            join(root, 'x.f32'),
+            join(root, 'y.f32'),
+            ...blocks,
+            '--widths',
+            '4,8,16,32',
+            '--classes',
+            '10',
+            '--shape',
+            '2,16,16,3',
+            ...dict,
+          ],
+          { encoding: 'utf8' },
+        );
+        const { max_abs_diff, max_abs } = JSON.parse(out) as { max_abs_diff: number; max_abs: number };
+        expect(max_abs).toBeGreaterThan(1e-3);
+        expect(max_abs_diff).toBeLessThan(1e-5);
+      },
+    );
   }
 });
 
