@@ -26,6 +26,7 @@ describe('resolveDictConv2DOptions', () => {
       beta: 0.5,
       trainBeta: true,
       detachWeights: false,
+      recompute: false,
       kernelInitializer: 'heNormal',
     });
     expect(resolveDictConv2DOptions({ filters: 8, kind: 'vanilla' })).toMatchObject({ beta: 1, trainBeta: false });
@@ -54,6 +55,7 @@ describe('resolveDictConv2DOptions', () => {
       [{ kind: 'robust', beta: 1 }, /beta: kind 'robust' fixes beta = 0/],
       [{ kind: 'vanilla', trainBeta: true }, /trainBeta: kind 'vanilla' has a fixed beta/],
       [{ nonNegative: 'yes' }, /nonNegative: expected true or false/],
+      [{ recompute: 1 }, /recompute: expected true or false/],
     ];
     for (const [patch, message] of bad) {
       expect(() => new DictConv2D({ filters: 4, ...patch } as unknown as DictConv2DOptions)).toThrow(message);
@@ -97,6 +99,7 @@ describe('DictConv2D getConfig / fromConfig', () => {
       beta: 0.7,
       trainBeta: false,
       detachWeights: true,
+      recompute: true,
       kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
     };
     const layer = new DictConv2D({ ...options, name: 'everything' });
@@ -107,6 +110,8 @@ describe('DictConv2D getConfig / fromConfig', () => {
     const { kernelInitializer: _a, ...a } = copy.options;
     const { kernelInitializer: _b, ...b } = layer.options;
     expect(a).toEqual({ ...b, kernelSize: [3, 5], strides: [2, 1] });
+    expect(copy.options.recompute).toBe(true);
+    expect((DictConv2D.fromConfig(DictConv2D, { filters: 2 }) as DictConv2D).options.recompute).toBe(false);
     // tfjs serialises glorotUniform as its VarianceScaling form
     expect(config.kernelInitializer).toEqual({
       className: 'VarianceScaling',

@@ -69,6 +69,13 @@ export interface DictConv2DOptions {
   trainBeta?: boolean;
   /** Stop the gradient through the reweighting `w` (BPDA-style adaptive evaluation). Default false. */
   detachWeights?: boolean;
+  /**
+   * Gradient checkpointing: the forward pass keeps none of the unrolled RISTA intermediates for backprop (only the
+   * input and the weights), and the backward pass recomputes them (see {@link rista}'s `recompute`). Identical
+   * values and gradients, much less memory between forward and backward (about `6 T` activation-sized tensors per
+   * layer fewer), at the cost of one extra forward of the layer per backward pass. Default false.
+   */
+  recompute?: boolean;
   /** Kernel initializer: a name or a tfjs initializer instance. Default `'heNormal'`. */
   kernelInitializer?: KernelInitializerName | KernelInitializer;
 }
@@ -101,6 +108,7 @@ export interface ResolvedDictConv2DOptions {
   beta: number;
   trainBeta: boolean;
   detachWeights: boolean;
+  recompute: boolean;
   kernelInitializer: KernelInitializerName | KernelInitializer;
 }
 
@@ -153,6 +161,7 @@ export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDic
     throw new Error(`trainBeta: kind '${kind}' has a fixed beta, so trainBeta must be false (use kind 'elastic')`);
   }
   const detachWeights = checkBoolean('detachWeights', config.detachWeights ?? false);
+  const recompute = checkBoolean('recompute', config.recompute ?? false);
   const kernelInitializer = config.kernelInitializer ?? 'heNormal';
   return {
     kind,
@@ -171,6 +180,7 @@ export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDic
     beta,
     trainBeta,
     detachWeights,
+    recompute,
     kernelInitializer,
   };
 }

@@ -263,3 +263,144 @@ describe('DictConv2D in models', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('DictConv2D recompute (gradient checkpointing)', () => {
+  /** Twin layers (recompute off / on) with the same weights. */
+  function twins(config: ConstructorParameters<typeof DictConv2D>[0]) {
+    const plain = built({ ...config, recompute: false });
+    const checkpointed = built({ ...config, recompute: true });
+    checkpointed.setWeights(plain.getWeights());
+    return [plain, checkpointed] as const;
+  }
+  const relative = (a: tf.Tensor, b: tf.Tensor) => {
+    const scale = tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0]!);
+    expect(scale).toBeGreaterThan(0);
+    return maxAbsDiff(a, b) / scale;
+  };
+
+  for (const kind of KINDS) {
+    for (const detachWeights of [false, true]) {
+      it(`${kind}, detachWeights ${detachWeights}: same gradients for x and every trainable weight`, () => {
+        const x = tf.mul(tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 7), 2) as tf.Tensor4D;
+        const g = tf.randomNormal([2, 3, 3, 3], 0, 1, 'float32', 8);
+        const config = { kind, filters: 3, strides: 2, trainLambda: true, detachWeights, eps: 0.05 };
+        const layers = twins(config);
+        const grads = layers.map((layer) => {
+          // not a training call: its step-size refresh (warm-started per layer) would make the twins' t differ
+          const loss = (input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, g));
+          const { grads: byName } = tf.variableGrads(() => loss(x) as tf.Scalar);
+          const names = layer.trainableWeights.map((w) => w.name);
+          return [tf.grad(loss)(x), ...names.map((n) => byName[n]!)];
+        });
+        const [plain, checkpointed] = grads as [tf.Tensor[], tf.Tensor[]];
+        expect(plain.length).toBe(kind === 'elastic' ? 4 : 3); // x, kernel, (beta), lambda
+        expect(checkpointed.length).toBe(plain.length);
+        for (let i = 0; i < plain.length; i++) expect(relative(checkpointed[i]!, plain[i]!)).toBeLessThanOrEqual(1e-5);
+      });
+    }
+  }
+
+  it('keeps tf.memory().numTensors flat over a loop of optimizer steps', () => {
+    const x = tf.randomNormal([2, 6, 6, 2]) as tf.Tensor4D;
+    const layer = built({ filters: 3, strides: 2, recompute: true, trainLambda: true });
+    const opt = tf.train.sgd(0.01);
+    const kernel0 = tf.clone(layer.getWeights()[0]!);
+    const step = () =>
+      tf.tidy(() => {
+        opt.minimize(() => tf.mean(tf.square(layer.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar);
+      });
+    step();
+    expect(maxAbsDiff(layer.getWeights()[0]!, kernel0)).toBeGreaterThan(0); // the gradient reached the variable
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 15; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains with model.fit (loss falls) and loads strictly with the option and identical outputs', async () => {
+    const n = 16;
+    const images = tf.tidy(() => {
+      const left = tf.concat([tf.ones([n / 2, 6, 3, 1]), tf.zeros([n / 2, 6, 3, 1])], 2);
+      return tf.add(tf.randomUniform([n, 6, 6, 1], 0, 0.3, 'float32', 5), tf.concat([left, tf.reverse(left, 2)], 0));
+    });
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        [...Array(n).keys()].map((i) => Number(i >= n / 2)),
+        'int32',
+      ),
+      2,
+    );
+    const model = tf.sequential({
+      layers: [
+        elasticDictConv2d({
+          inputShape: [6, 6, 1],
+          filters: 4,
+          strides: 2,
+          recompute: true,
+          name: 'dict',
+          kernelInitializer: tf.initializers.heNormal({ seed: 11 }),
+        }),
+        tf.layers.flatten(),
+        tf.layers.dense({
+          units: 2,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }),
+        }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+    // projected weights after each step: tfjs's LayerVariable.write applies constraints on load, so unprojected
+    // saved weights would load projected and change the outputs
+    const callbacks = constraintsCallback(model);
+    const history = await model.fit(images, labels, { epochs: 12, batchSize: 8, verbose: 0, callbacks });
+    const loss = history.history.loss as number[];
+    expect(loss[loss.length - 1]!).toBeLessThan(0.5 * loss[0]!);
+    expect(Math.abs(currentBetaOf(model) - 0.5)).toBeGreaterThan(1e-4); // beta was trained through the checkpoint
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!), { strict: true });
+    expect((loaded.getLayer('dict') as DictConv2D).options.recompute).toBe(true);
+    expect(maxAbsDiff(loaded.predict(images) as tf.Tensor, model.predict(images) as tf.Tensor)).toBe(0);
+  });
+});
+
+function currentBetaOf(model: tf.LayersModel): number {
+  return (model.getLayer('dict') as DictConv2D).currentBeta();
+}
+
+describe('DictConv2D strict loading (tfjs builds with zero kernels first)', () => {
+  it('loads with tf.loadLayersModel(fromMemory, { strict: true }) and gives identical outputs', async () => {
+    const input = tf.input({ shape: [7, 7, 2] });
+    const a = dictConv2d({ kind: 'robust', filters: 3, strides: 2, name: 'a' }).apply(input) as tf.SymbolicTensor;
+    const b = vanillaDictConv2d({ filters: 2, name: 'b' }).apply(a) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: b });
+    const x = tf.randomNormal([2, 7, 7, 2]);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!), { strict: true });
+    expect(maxAbsDiff(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor)).toBe(0);
+    for (const name of ['a', 'b']) {
+      const t = (m: tf.LayersModel) => m.getLayer(name).getWeights()[3]!.dataSync()[0];
+      expect(t(loaded)).toBe(t(model)); // the saved step size replaced the build placeholder
+    }
+  });
+
+  it('builds with a zero kernel (placeholder t) but a training call on it errors clearly', () => {
+    const layer = new DictConv2D({ filters: 2, kernelInitializer: tf.initializers.zeros() as never });
+    const x = tf.ones([1, 5, 5, 1]);
+    layer.apply(x);
+    expect(layer.getWeights()[3]!.dataSync()[0]).toBeCloseTo(0.1, 6); // the placeholder
+    expect(() => layer.apply(x, { training: true })).toThrow(
+      /DictConv2D '.*': the kernel is zero, so \|\|A\|\|\^2 = 0/,
+    );
+  });
+});

@@ -264,3 +264,111 @@ describe('ristaObjective', () => {
     );
   });
 });
+
+describe('rista recompute (gradient checkpointing)', () => {
+  const p = problem(41, 2, [2, 6, 6, 2], [3, 3, 2, 4]);
+  const G = tf.tensor4d(Float32Array.from(randomArray(2 * 3 * 3 * 4, 98)), [2, 3, 3, 4]);
+  const kinds = [
+    ['vanilla', 1],
+    ['robust', 0],
+    ['elastic', 0.4],
+  ] as const;
+
+  /** max |a - b| / max |b| over every gradient. */
+  function relativeError(a: tf.Tensor[], b: tf.Tensor[]): number {
+    let worst = 0;
+    for (let i = 0; i < b.length; i++) {
+      const [da, db] = [a[i]!.dataSync(), b[i]!.dataSync()];
+      let scale = 0;
+      let diff = 0;
+      for (let j = 0; j < db.length; j++) {
+        scale = Math.max(scale, Math.abs(db[j]!));
+        diff = Math.max(diff, Math.abs(da[j]! - db[j]!));
+      }
+      expect(scale).toBeGreaterThan(0); // every gradient is non-trivial, so the comparison means something
+      worst = Math.max(worst, diff / scale);
+    }
+    return worst;
+  }
+
+  for (const [kind, betaValue] of kinds) {
+    for (const detachWeights of [false, true]) {
+      it(`${kind}, detachWeights ${detachWeights}: same codes and same gradients w.r.t. x, filter, beta, lambda, t`, () => {
+        const { x: x1, w } = tensors(p);
+        const x = tf.mul(x1, 2) as tf.Tensor4D;
+        const elastic = kind === 'elastic';
+        // as DictConv2D passes them: a number beta for the fixed kinds, scalar tensors for the rest
+        const loss =
+          (recompute: boolean) =>
+          (...t: tf.Tensor[]) =>
+            tf.sum(
+              tf.mul(
+                rista(t[0] as tf.Tensor4D, t[1] as tf.Tensor4D, {
+                  steps: 3,
+                  eps: 0.05,
+                  strides: 2,
+                  nonNegative: false,
+                  lambda: t[2] as tf.Scalar,
+                  stepSize: t[3] as tf.Scalar,
+                  beta: elastic ? (t[4] as tf.Scalar) : betaValue,
+                  detachWeights,
+                  recompute,
+                }),
+                G,
+              ),
+            );
+        const args = [x, w, tf.scalar(0.05), tf.scalar(0.2), ...(elastic ? [tf.scalar(betaValue)] : [])];
+        const plain = tf.grads(loss(false))(args);
+        const checkpointed = tf.grads(loss(true))(args);
+        expect(checkpointed.length).toBe(args.length);
+        expect(relativeError(checkpointed, plain)).toBeLessThanOrEqual(1e-5);
+        expect(loss(true)(...args).dataSync()[0]).toBe(loss(false)(...args).dataSync()[0]);
+      });
+    }
+  }
+
+  it('keeps far fewer tensors alive between forward and backward', () => {
+    const { x, w } = tensors(p);
+    const alive = (recompute: boolean) => {
+      let held = { numTensors: 0, numBytes: 0 };
+      tf.tidy(() => {
+        const before = tf.memory();
+        tf.grads((a, b, c) => {
+          const options = { steps: 3, beta: c as tf.Scalar, stepSize: 0.2, recompute };
+          const z = rista(a as tf.Tensor4D, b as tf.Tensor4D, options);
+          const now = tf.memory();
+          held = { numTensors: now.numTensors - before.numTensors, numBytes: now.numBytes - before.numBytes };
+          return tf.sum(z);
+        })([x, w, tf.scalar(0.5)]);
+      });
+      return held;
+    };
+    const plain = alive(false);
+    const recomputed = alive(true);
+    // recompute: clones of x, filter, beta, (stepSize is a number here), the output, plus the scalar input
+    expect(recomputed.numTensors).toBeLessThanOrEqual(6);
+    expect(plain.numTensors).toBeGreaterThanOrEqual(recomputed.numTensors + 10);
+    expect(plain.numBytes).toBeGreaterThan(3 * recomputed.numBytes);
+  });
+
+  it('steps = 1 gives a zero gradient for beta (unused) instead of an error', () => {
+    const { x, w } = tensors(p);
+    const g = tf.grad((b) => tf.sum(rista(x, w, { steps: 1, beta: b as tf.Scalar, recompute: true })))(tf.scalar(0.5));
+    expect(g.dataSync()[0]).toBe(0);
+  });
+
+  it('is tidy-clean over a loop and rejects recompute with trace', () => {
+    const { x, w } = tensors(p);
+    const step = () =>
+      tf.tidy(() => {
+        const g = tf.grads((a, b) => tf.sum(rista(a as tf.Tensor4D, b as tf.Tensor4D, { recompute: true })))([x, w]);
+        return g[1]!.dataSync()[0];
+      });
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => rista(x, w, { recompute: true, trace: true })).toThrow(/recompute: cannot be combined with trace/);
+    expect(() => rista(x, w, { recompute: 'yes' as unknown as boolean })).toThrow(/recompute: expected true or false/);
+  });
+});

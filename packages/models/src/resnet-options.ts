@@ -27,6 +27,7 @@ export type DictionaryOptions = Pick<
   | 'beta'
   | 'trainBeta'
   | 'detachWeights'
+  | 'recompute'
 >;
 
 /** Keys of {@link DictionaryOptions}, in a stable order. */
@@ -42,6 +43,7 @@ export const DICTIONARY_KEYS = [
   'beta',
   'trainBeta',
   'detachWeights',
+  'recompute',
 ] as const satisfies readonly (keyof DictionaryOptions)[];
 
 /** Options of {@link resnet}. */

@@ -2,7 +2,7 @@ import { type Attack, fgsm, pgd } from '@edl/attacks';
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
 import { loadData } from './load-data.ts';
-import { loadSavedModel } from './load-saved-model.ts';
+import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
 import { int, num } from './parse-flags.ts';
 import { resolveTrainConfig } from './train-config.ts';
 import { UserError } from './user-error.ts';
@@ -74,8 +74,9 @@ export function attackCommand(): Command {
           },
         );
         const { evaluateModel } = await import('./robustness.ts');
+        assertSavedModel(o.model);
+        await setupBackend({ backend: 'auto' }); // before any tensor exists
         const model = await loadSavedModel(o.model);
-        await setupBackend({ backend: 'auto' });
         const { test } = await loadData(c);
         const row = await evaluateModel(model, test, o.count, [attack], o.report);
         console.log(

@@ -1,7 +1,7 @@
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
 import { loadData } from './load-data.ts';
-import { loadSavedModel } from './load-saved-model.ts';
+import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
 import { int, num } from './parse-flags.ts';
 import { resolveTrainConfig } from './train-config.ts';
 import { UserError } from './user-error.ts';
@@ -24,6 +24,7 @@ export function evalCommand(): Command {
     .option('--pgd-steps <n>', 'PGD steps (step eps/4, random start)', int, 20)
     .option('--cw', 'also run CW-Linf (PGD on the CW margin loss)')
     .option('--autoattack', 'also run AutoAttack (standard version)')
+    .option('--aa-budget <f>', 'fraction of AutoAttack reference iterations / queries (1 = the reference)', num, 1)
     .option('--seed <n>', 'seed of random starts', int, 0)
     .option('--report <file>', 'JSON report path', 'runs/eval/robustness.json')
     .addOption(
@@ -41,11 +42,14 @@ export function evalCommand(): Command {
         pgdSteps: number;
         cw?: boolean;
         autoattack?: boolean;
+        aaBudget: number;
         seed: number;
         report: string;
         backend: string;
       }) => {
         if (!(o.eps > 0 && o.eps <= 1)) throw new UserError(`--eps: expected a number in (0, 1], got ${o.eps}`);
+        if (!(o.aaBudget > 0 && o.aaBudget <= 1))
+          throw new UserError(`--aa-budget: expected a number in (0, 1], got ${o.aaBudget}`);
         if (o.count < 1) throw new UserError(`--count: expected a positive integer, got ${o.count}`);
         const c = resolveTrainConfig(
           {},
@@ -57,14 +61,15 @@ export function evalCommand(): Command {
           },
         );
         const { attackSuite, evaluateModel } = await import('./robustness.ts');
+        assertSavedModel(o.model);
+        await setupBackend({ backend: o.backend as 'auto' }); // before any tensor exists
         const model = await loadSavedModel(o.model);
-        await setupBackend({ backend: o.backend as 'auto' });
         const { test } = await loadData(c);
         const attacks = attackSuite({
           eps: o.eps,
           pgdSteps: o.pgdSteps,
           seed: o.seed,
-          autoAttack: o.autoattack === true,
+          autoAttack: o.autoattack === true ? (o.aaBudget < 1 ? { budget: o.aaBudget, nTargets: 9 } : true) : false,
           cw: o.cw === true,
         });
         const row = await evaluateModel(model, test, o.count, attacks, o.report);

@@ -97,6 +97,9 @@ describe('edl CLI', () => {
     const noModel = await cli('eval', '--model', join(dir, 'nomodel'));
     expect(noModel.code).toBe(2);
     expect(noModel.err).toContain('--model: no model.json in');
+    const aa = await cli('eval', '--model', join(dir, 'nomodel'), '--aa-budget', '2');
+    expect(aa.code).toBe(2);
+    expect(aa.err).toContain('--aa-budget: expected a number in (0, 1]');
     const noRun = await cli('report', '--run', dir, '--out', join(dir, 'r'));
     expect(noRun.code).toBe(2);
     expect(noRun.err).toContain('no metrics.jsonl');
