@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { attackCommand } from './attack-command.ts';
 import { benchCommand } from './bench-command.ts';
@@ -49,8 +48,6 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+// Also runnable directly from source (`node --import tsx main.ts ...`); the packaged executable is bin.ts.
 const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
-  const code = await runCli(process.argv.slice(2));
-  process.exit(code);
-}
+if (isMain) process.exit(await runCli(process.argv.slice(2)));
