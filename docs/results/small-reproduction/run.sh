@@ -4,7 +4,7 @@
 # CIFAR-10 subset; evaluation through evaluateRobustness with its trust checks (FGSM, PGD-20, CW-Linf, AutoAttack at
 # a reduced budget). Run from the repository root: bash docs/results/small-reproduction/run.sh
 set -euo pipefail
-edl() { node --conditions=@edl/source --import tsx packages/training/src/cli/main.ts "$@"; }
+edl() { node --conditions=@edl/source --import tsx packages/training/src/cli/bin.ts "$@"; }
 OUT=docs/results/small-reproduction
 RUNS=runs/small-reproduction
 for data in mnist cifar10; do
