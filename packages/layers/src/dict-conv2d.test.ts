@@ -67,7 +67,10 @@ describe('DictConv2D forward', () => {
     const layer = built({ filters: 5, kernelSize: 3 }, [1, 7, 7, 3]);
     for (const n of atomNorms(layer)) expect(n).toBeCloseTo(1, 5);
     const [kernel, , , stepSize] = layer.getWeights();
-    const L = estimateLipschitz(convOperator(kernel as tf.Tensor4D, [1, 7, 7, 3]), { iterations: 2000, tolerance: 0 }).value;
+    const L = estimateLipschitz(convOperator(kernel as tf.Tensor4D, [1, 7, 7, 3]), {
+      iterations: 2000,
+      tolerance: 0,
+    }).value;
     // power iteration approaches L from below and @edl/ops stops on a 1e-5 relative change, so the layer's
     // estimate may be a little low (t a little high, up to ~2% seen): still well below 1 / L
     const ratio = stepSize!.dataSync()[0]! / (0.9 / L);

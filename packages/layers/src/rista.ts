@@ -9,6 +9,7 @@ import {
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint } from './checkpoint.ts';
 import { type ObjectiveReduction, ristaObjective } from './rista-objective.ts';
+import { POWER_ITERATION_SEED } from './step-size-tracker.ts';
 import { stopGradient } from './stop-gradient.ts';
 import { checkBoolean, checkInteger, checkNumber, checkNumberOrScalar } from './validate.ts';
 
@@ -157,7 +158,9 @@ function weightedResidual(r: tf.Tensor4D, beta: number | tf.Scalar, eps: number,
 /** `0.9 / L` from a power iteration on a gradient-stopped copy of the filter. */
 function autoStepSize(filter: tf.Tensor4D, shape: number[], op: ReturnType<typeof convOperator>): number {
   const detached = stopGradient(filter);
-  const estimate = estimateLipschitz(convOperator(detached, shape, { strides: op.strides, padding: op.pad }));
+  const estimate = estimateLipschitz(convOperator(detached, shape, { strides: op.strides, padding: op.pad }), {
+    seed: POWER_ITERATION_SEED,
+  });
   estimate.vector.dispose();
   detached.dispose();
   if (!(estimate.value > 0))

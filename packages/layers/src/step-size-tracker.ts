@@ -5,6 +5,9 @@ import * as tf from '@tensorflow/tfjs';
  * Keeps the warm-start vector of the power iteration between step-size refreshes of one layer (as SDNet keeps
  * `v_max`) and turns `L = ||A||^2` into `t = 0.9 / L`. Internal.
  */
+/** Seed of the power iteration's random start. */
+export const POWER_ITERATION_SEED = 20240601;
+
 export class StepSizeTracker {
   private vector: tf.Tensor4D | null = null;
 
@@ -17,7 +20,8 @@ export class StepSizeTracker {
     const value = tf.tidy(() => {
       const op = convOperator(filter, shape, geometry); // the estimate is a number: no gradient reaches it
       const init = this.vector?.shape.join() === shape.join() ? this.vector! : undefined;
-      const estimate = estimateLipschitz(op, init ? { init } : {});
+      // seeded start so that identically seeded models get identical step sizes (reproducible runs, exact resume)
+      const estimate = estimateLipschitz(op, init ? { init } : { seed: POWER_ITERATION_SEED });
       if (estimate.value === 0) {
         estimate.vector.dispose();
         return 0;
