@@ -173,13 +173,7 @@ export function pgd(options: PgdOptions): Attack {
     const yInt = tf.cast(y, 'int32') as tf.Tensor1D;
     const targets = targeted ? resolveTargets(model, x, yInt, targetMode, rng.child(), givenTargets) : undefined;
     const labels = targets ?? yInt;
-    // l-inf: the ball-and-box projection is a clip to per-pixel bounds, computed once.
-    const bounds =
-      norm === 'linf'
-        ? tf.tidy(() => ({ lo: tf.maximum(tf.sub(x, eps), 0), hi: tf.minimum(tf.add(x, eps), 1) }))
-        : undefined;
-    const projectStep = (v: tf.Tensor4D): tf.Tensor4D =>
-      bounds ? (tf.minimum(tf.maximum(v, bounds.lo), bounds.hi) as tf.Tensor4D) : project(v, x, eps, norm);
+    const projectStep = (v: tf.Tensor4D): tf.Tensor4D => project(v, x, eps, norm);
     const n = x.shape[0];
     let best: Best = {
       x: tf.clone(x),
@@ -235,7 +229,7 @@ export function pgd(options: PgdOptions): Attack {
       tf.dispose([best.x, best.loss, best.success]);
       throw err;
     } finally {
-      tf.dispose([yInt, ...(targets ? [targets] : []), ...(bounds ? [bounds.lo, bounds.hi] : [])]);
+      tf.dispose([yInt, ...(targets ? [targets] : [])]);
     }
   }
 
