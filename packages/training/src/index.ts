@@ -18,6 +18,7 @@ export { crossEntropy, crossEntropyPerSample, klDivergencePerSample, oneHotLabel
 export { constantLr, cosineLr, type LrSchedule, multiStepLr, type ScheduleProgress } from './lr-schedule.ts';
 export { type MartOptions, mart, martLoss } from './mart.ts';
 export { appendMetrics, type EpochMetrics, readMetrics } from './metrics-log.ts';
+export { checkMixupOptions, type MixupOptions, mixupInPlace } from './mixup.ts';
 export { type MonitorAccuracy, monitorAccuracy } from './monitor-accuracy.ts';
 export { pgdAT } from './pgd-at.ts';
 export { type ProgressBar, progressBar } from './progress-bar.ts';
@@ -33,5 +34,11 @@ export { standardTraining } from './standard-training.ts';
 export { type TradesOptions, trades, tradesAdversary, tradesLoss } from './trades.ts';
 export { logitsOf, type TrainResult, train } from './trainer.ts';
 export type { ElasticSwitch, TrainOptions } from './trainer-options.ts';
-export { checkThreatModel, type StepContext, type ThreatModel, type TrainingMethod } from './training-method.ts';
+export {
+  checkThreatModel,
+  type StepContext,
+  stepTargets,
+  type ThreatModel,
+  type TrainingMethod,
+} from './training-method.ts';
 export { applyWeightConstraints } from './weight-constraints.ts';

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelStore } from './checkpoint.ts';
 import type { LabelledImages } from './labelled-images.ts';
 import type { LrSchedule } from './lr-schedule.ts';
+import type { MixupOptions } from './mixup.ts';
 import type { RegularizerOptions } from './regularizer.ts';
 import type { SgdOptions } from './sgd.ts';
 import type { ThreatModel, TrainingMethod } from './training-method.ts';
@@ -47,6 +48,12 @@ export interface TrainOptions {
   earlyStoppingPatience?: number;
   /** Batch augmentation (e.g. crop/flip/cutout from `@edl/datasets`), seeded; returns a new Float32 NHWC array. */
   augment?: (pixels: Float32Array, shape: [number, number, number, number], seed: number) => Float32Array;
+  /**
+   * Mixup (paper Table 3 baseline), applied after `augment`: per batch λ ~ Beta(alpha, alpha) and a partner
+   * permutation drawn from `deriveSeed(seed, epoch, step, 7)`, mixed inputs, and the mixed (soft-label)
+   * cross-entropy. Only for methods with `acceptsSoftLabels` (standard, pgd-at); others are rejected.
+   */
+  mixup?: MixupOptions;
   /** Output directory: metrics.jsonl, checkpoints/, best/ (when early stopping), final/. */
   outDir: string;
   /** Continue from `outDir/checkpoints` if present. */

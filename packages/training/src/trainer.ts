@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { defaultStore, hasCheckpoint, readCheckpoint, type TrainerState, writeCheckpoint } from './checkpoint.ts';
 import { checkLabelledImages, firstIndices, gatherBatch } from './labelled-images.ts';
 import { appendMetrics, type EpochMetrics } from './metrics-log.ts';
+import { mixupInPlace } from './mixup.ts';
 import { monitorAccuracy } from './monitor-accuracy.ts';
 import { progressBar } from './progress-bar.ts';
 import { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
@@ -102,11 +103,24 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const stepSeed = deriveSeed(state.seed, epoch, step, 2);
         const indices = order.subarray(step * options.batchSize, (step + 1) * options.batchSize);
         const augment = options.augment;
+        const mixup = options.mixup;
+        let soft: Float32Array | null = null;
         const { x, y } = gatherBatch(
           options.train,
           indices,
-          augment ? (p, shape) => augment(p, shape, deriveSeed(state.seed, epoch, step, 3)) : undefined,
+          augment || mixup
+            ? (p, shape) => {
+                const out = augment ? augment(p, shape, deriveSeed(state.seed, epoch, step, 3)) : p;
+                if (mixup) {
+                  const labels = Int32Array.from(indices, (i) => options.train.labels[i]!);
+                  const mixSeed = deriveSeed(state.seed, epoch, step, 7);
+                  soft = mixupInPlace(out, labels, options.train.numClasses, mixup, mixSeed).soft;
+                }
+                return out;
+              }
+            : undefined,
         );
+        const softLabels = soft === null ? undefined : tf.tensor2d(soft, [indices.length, options.train.numClasses]);
         const current = model;
         const ctx: StepContext = {
           forward: (xb, training) => logitsOf(current, xb, training),
@@ -114,6 +128,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           variables: trainable(current),
           stateVariables: allWeights(current),
           seed: stepSeed,
+          ...(softLabels ? { softLabels } : {}),
           update: (lossFn) => {
             const vars = ctx.variables as tf.Variable[];
             const value = tf.tidy(() => {
@@ -133,8 +148,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             return value;
           },
         };
-        const loss = options.method.step(ctx, x, y);
-        tf.dispose([x, y]);
+        let loss: number;
+        try {
+          loss = options.method.step(ctx, x, y);
+        } finally {
+          tf.dispose(softLabels ? [x, y, softLabels] : [x, y]);
+        }
         if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at epoch ${epoch}, step ${step}`);
         state.lossSum += loss * indices.length;
         state.lossCount += indices.length;

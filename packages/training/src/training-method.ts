@@ -1,4 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { oneHotLabels } from './losses.ts';
 
 /** What a method sees during one step. */
 export interface StepContext {
@@ -13,6 +14,12 @@ export interface StepContext {
   /** Seed for this step's random draws (a pure function of base seed, epoch and step). */
   seed: number;
   /**
+   * Mixup soft labels `[B, numClasses]` (rows sum to 1) when the trainer's `mixup` option is on: the batch `x` is
+   * already mixed and methods with `acceptsSoftLabels` train against these instead of one-hot(y). Owned by the
+   * caller (do not dispose). Absent otherwise.
+   */
+  softLabels?: tf.Tensor2D;
+  /**
    * Computes the gradient of `lossFn` (built in training mode) with respect to the trainable variables, adds the
    * configured regulariser, applies the optimizer and the layer constraints; returns the loss value.
    */
@@ -26,8 +33,21 @@ export interface StepContext {
  */
 export interface TrainingMethod {
   readonly name: string;
+  /**
+   * True when the method trains against `ctx.softLabels` (mixup) when present; the trainer rejects `mixup` for
+   * methods without it (TRADES, MART, HAT, AWP).
+   */
+  readonly acceptsSoftLabels?: boolean;
   /** Runs one step on images `x` in [0, 1] (NHWC) and int32 labels `y`; returns the batch loss. */
   step(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D): number;
+}
+
+/**
+ * The targets of a step, `[B, numClasses]` float32, owned by the caller (dispose it): a copy of `ctx.softLabels`
+ * (mixup) when present, else one-hot(y).
+ */
+export function stepTargets(ctx: StepContext, y: tf.Tensor1D): tf.Tensor2D {
+  return ctx.softLabels ? tf.clone(ctx.softLabels) : oneHotLabels(y, ctx.numClasses);
 }
 
 /** The L∞ threat model used to generate training examples. */

@@ -1,3 +1,4 @@
+import { checkMixupOptions } from './mixup.ts';
 import type { TrainOptions } from './trainer-options.ts';
 
 function posInt(name: string, v: unknown): void {
@@ -31,4 +32,13 @@ export function validateTrainOptions(o: TrainOptions): void {
   }
   if (o.seed !== undefined && !Number.isInteger(o.seed))
     throw new Error(`train: seed must be an integer, got ${o.seed}`);
+  if (o.mixup !== undefined) {
+    checkMixupOptions('train: mixup', o.mixup);
+    if (o.method.acceptsSoftLabels !== true) {
+      throw new Error(
+        `train: mixup needs a method that trains on soft labels (standard or pgd-at); method "${o.method.name}" ` +
+          'does not support it (remove the mixup option)',
+      );
+    }
+  }
 }

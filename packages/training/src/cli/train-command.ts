@@ -84,6 +84,7 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--crop <px>', 'random crop after zero padding (4 for CIFAR)', int)
     .option('--flip', 'random horizontal flip')
     .option('--cutout <px>', 'Cutout square side (16 for CIFAR-10)', int)
+    .option('--mixup-alpha <x>', 'Mixup with lambda ~ Beta(x, x) per batch (standard / pgd-at; paper Table 3)', num)
     .option('--early-stopping <n>', 'stop after n epochs without better robust test accuracy (keeps best/)', int)
     .option(
       '--bn-recalibration <n>',

@@ -37,6 +37,8 @@ export interface TrainConfig {
   crop: number;
   flip: boolean;
   cutout: number;
+  /** Mixup Beta(alpha, alpha) parameter (absent: off); standard and pgd-at only. */
+  mixupAlpha?: number;
   earlyStopping?: number;
   monitorCount: number;
   bnRecalibration: number;
@@ -119,6 +121,7 @@ export function readConfigFile(path: string): Partial<TrainConfig> {
         'threads',
         'lambda',
         'firstStageStride',
+        'mixupAlpha',
       ].includes(key)
     ) {
       throw new UserError(`--config: unknown setting "${key}" in ${path} (see edl train --help)`);
@@ -185,6 +188,16 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
   }
   if (c.switchLr !== undefined) pos('switchLr');
   if (c.earlyStopping !== undefined) posInt('earlyStopping');
+  if (c.mixupAlpha !== undefined) {
+    need(
+      typeof c.mixupAlpha === 'number' && Number.isFinite(c.mixupAlpha) && c.mixupAlpha > 0,
+      `--mixup-alpha: expected a finite number > 0, got ${String(c.mixupAlpha)}`,
+    );
+    need(
+      (c.method === 'standard' || c.method === 'pgd-at') && !c.awp,
+      `--mixup-alpha: mixup supports --method standard or pgd-at without --awp, got ${c.method}${c.awp ? ' --awp' : ''}`,
+    );
+  }
   if (c.method === 'hat') need(c.helper !== undefined, '--method hat needs --helper <dir of a standard-trained model>');
   need(!c.awp || c.method === 'pgd-at' || c.method === 'trades', `--awp wraps pgd-at or trades, not ${c.method}`);
   for (const m of c.milestones) {

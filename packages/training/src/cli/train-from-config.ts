@@ -98,6 +98,7 @@ export async function trainFromConfig(
     ...(c.earlyStopping !== undefined ? { earlyStoppingPatience: c.earlyStopping } : {}),
     ...(c.bnRecalibration > 0 ? { bnRecalibrationBatches: c.bnRecalibration } : {}),
     ...(augment ? { augment } : {}),
+    ...(c.mixupAlpha !== undefined ? { mixup: { alpha: c.mixupAlpha } } : {}),
     outDir: c.out,
     resume: c.resume,
     handleSigint: true,

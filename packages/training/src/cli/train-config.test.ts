@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readConfigFile, resolveTrainConfig, type TrainConfig } from './train-config.ts';
+
+const resolve = (flags: Partial<TrainConfig>) => () => resolveTrainConfig({}, flags);
+
+describe('train config: --mixup-alpha', () => {
+  it('is off by default and accepted for standard and pgd-at', () => {
+    expect(resolveTrainConfig({}, {}).mixupAlpha).toBeUndefined();
+    expect(resolveTrainConfig({}, { mixupAlpha: 1 }).mixupAlpha).toBe(1);
+    expect(resolveTrainConfig({}, { mixupAlpha: 0.2, method: 'standard' }).mixupAlpha).toBe(0.2);
+  });
+
+  it('rejects alpha <= 0 or NaN with the flag named', () => {
+    for (const mixupAlpha of [0, -1, Number.NaN]) {
+      expect(resolve({ mixupAlpha })).toThrow(/--mixup-alpha: expected a finite number > 0/);
+    }
+  });
+
+  it('rejects trades, mart, hat and --awp with the flag named', () => {
+    for (const method of ['trades', 'mart', 'hat'] as const) {
+      expect(resolve({ mixupAlpha: 1, method, helper: 'h' })).toThrow(
+        new RegExp(`--mixup-alpha: mixup supports --method standard or pgd-at without --awp, got ${method}`),
+      );
+    }
+    expect(resolve({ mixupAlpha: 1, method: 'pgd-at', awp: true })).toThrow(/--mixup-alpha: .*got pgd-at --awp/);
+  });
+
+  it('is a known --config setting', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'edl-cfg-')), 'c.json');
+    writeFileSync(path, JSON.stringify({ mixupAlpha: 0.5 }));
+    expect(resolveTrainConfig(readConfigFile(path), {}).mixupAlpha).toBe(0.5);
+  });
+});
