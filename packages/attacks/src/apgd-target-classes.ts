@@ -23,3 +23,11 @@ export function targetCount(requested: number, classes: number): number {
     throw new Error(`nTargets must be an integer >= 1, got ${requested}`);
   return Math.max(0, Math.min(requested, classes - 1));
 }
+
+/**
+ * The target rank of round `round` (0-based) when APGD-T and FAB-T loop over ranks 2, 3, ... (outer) with
+ * `nRestarts` restarts each (inner): `2 + floor(round / nRestarts)`.
+ */
+export function targetRank(round: number, nRestarts: number): number {
+  return 2 + Math.floor(round / nRestarts);
+}

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { apgdRun } from './apgd-run.ts';
-import { rankedClassTargets, targetCount } from './apgd-target-classes.ts';
+import { rankedClassTargets, targetCount, targetRank } from './apgd-target-classes.ts';
 import type { Attack, AttackResult } from './attack.ts';
-import { attackStillRobust, startRobustPoints } from './auto-attack-robust-points.ts';
-import { finalizeResult } from './finalize-result.ts';
 import { dlrTargeted } from './losses.ts';
 import type { Model } from './model.ts';
+import { numberInRangeOption, positiveIntOption } from './option-values.ts';
 import { createRng } from './rng.ts';
-import { numClassesOf, validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
+import { attackRobustRounds } from './robust-rounds.ts';
+import { numClassesOf, validateAttackInputs, validateEps } from './validate-inputs.ts';
 
 /** Options of {@link apgdTargeted}. Defaults are AutoAttack's. */
 export interface ApgdTargetedOptions {
@@ -40,16 +40,11 @@ export function apgdTargeted(options: ApgdTargetedOptions): Attack {
     throw new Error(`apgdTargeted: norm must be 'linf' or 'l2', got ${String(norm)}`);
   validateEps(options.eps, 'eps');
   const eps = options.eps;
-  const nTargets = options.nTargets ?? 9;
-  validatePositiveInt(nTargets, 'nTargets');
-  const nIter = options.nIter ?? 100;
-  validatePositiveInt(nIter, 'nIter');
-  const nRestarts = options.nRestarts ?? 1;
-  validatePositiveInt(nRestarts, 'nRestarts');
-  const rho = options.rho ?? 0.75;
-  if (!Number.isFinite(rho) || rho < 0 || rho > 1) throw new Error(`rho must be a number in [0, 1], got ${rho}`);
-  const eotIter = options.eotIter ?? 1;
-  validatePositiveInt(eotIter, 'eotIter');
+  const nTargets = positiveIntOption(options.nTargets, 9, 'nTargets');
+  const nIter = positiveIntOption(options.nIter, 100, 'nIter');
+  const nRestarts = positiveIntOption(options.nRestarts, 1, 'nRestarts');
+  const rho = numberInRangeOption(options.rho, 0.75, 'rho', 0, 1);
+  const eotIter = positiveIntOption(options.eotIter, 1, 'eotIter');
   const seed = options.seed ?? 0;
   const settings: Record<string, unknown> = {
     norm,
@@ -70,37 +65,25 @@ export function apgdTargeted(options: ApgdTargetedOptions): Attack {
       throw new Error(`apgdTargeted: the targeted DLR loss needs at least 4 classes, the model has ${classes}`);
     const targets = targetCount(nTargets, classes);
     const rng = createRng(seed);
-    const state = startRobustPoints(model, x, y);
-    let queries = 0;
-    try {
-      for (let rank = 2; rank <= targets + 1; rank++) {
-        for (let restart = 0; restart < nRestarts; restart++) {
-          await attackStillRobust(state, x, y, (xs, ys) => {
-            const yTarget = rankedClassTargets(model, xs, rank);
-            try {
-              const out = apgdRun(model, xs, ys, {
-                norm,
-                eps,
-                nIter,
-                rho,
-                lossFn: dlrTargeted,
-                eotIter,
-                rng,
-                targets: yTarget,
-              });
-              queries += ((out.iterations + 2) * eotIter * xs.shape[0]) / x.shape[0];
-              return out;
-            } finally {
-              tf.dispose(yTarget);
-            }
-          });
-        }
+    // rounds: targets of rank 2 ... targets + 1, nRestarts restarts each
+    return attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, (round, xs, ys) => {
+      const yTarget = rankedClassTargets(model, xs, targetRank(round, nRestarts));
+      try {
+        const out = apgdRun(model, xs, ys, {
+          norm,
+          eps,
+          nIter,
+          rho,
+          lossFn: dlrTargeted,
+          eotIter,
+          rng,
+          targets: yTarget,
+        });
+        return { ...out, queries: (out.iterations + 2) * eotIter * xs.shape[0] };
+      } finally {
+        tf.dispose(yTarget);
       }
-    } catch (err) {
-      state.adv.dispose();
-      throw err;
-    }
-    return finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+    });
   }
 
   return { name: 'apgd-t', norm, eps, settings, run };

@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import { apgdRun } from './apgd-run.ts';
 import type { Attack, AttackResult } from './attack.ts';
-import { attackStillRobust, startRobustPoints } from './auto-attack-robust-points.ts';
-import { finalizeResult } from './finalize-result.ts';
 import { type LossFn, resolveLoss } from './losses.ts';
 import type { Model } from './model.ts';
+import { numberInRangeOption, positiveIntOption } from './option-values.ts';
 import { createRng } from './rng.ts';
-import { validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
+import { attackRobustRounds } from './robust-rounds.ts';
+import { validateAttackInputs, validateEps } from './validate-inputs.ts';
 
 /** Options of {@link apgd}. Defaults are AutoAttack's. */
 export interface ApgdOptions {
@@ -30,10 +30,6 @@ export interface ApgdOptions {
   name?: string;
 }
 
-function checkRho(rho: number): void {
-  if (!Number.isFinite(rho) || rho < 0 || rho > 1) throw new Error(`rho must be a number in [0, 1], got ${rho}`);
-}
-
 /**
  * Auto-PGD (Croce and Hein 2020) in l-inf or l2 with the cross-entropy or DLR loss, AutoAttack defaults: 100
  * iterations, step 2 eps, momentum 0.75, checkpoints at 22, 19, 16, ... iterations with step halving and restart
@@ -45,14 +41,10 @@ export function apgd(options: ApgdOptions): Attack {
   if (norm !== 'linf' && norm !== 'l2') throw new Error(`apgd: norm must be 'linf' or 'l2', got ${String(norm)}`);
   validateEps(options.eps, 'eps');
   const eps = options.eps;
-  const nIter = options.nIter ?? 100;
-  validatePositiveInt(nIter, 'nIter');
-  const nRestarts = options.nRestarts ?? 1;
-  validatePositiveInt(nRestarts, 'nRestarts');
-  const rho = options.rho ?? 0.75;
-  checkRho(rho);
-  const eotIter = options.eotIter ?? 1;
-  validatePositiveInt(eotIter, 'eotIter');
+  const nIter = positiveIntOption(options.nIter, 100, 'nIter');
+  const nRestarts = positiveIntOption(options.nRestarts, 1, 'nRestarts');
+  const rho = numberInRangeOption(options.rho, 0.75, 'rho', 0, 1);
+  const eotIter = positiveIntOption(options.eotIter, 1, 'eotIter');
   const seed = options.seed ?? 0;
   const lossOption = options.loss ?? 'ce';
   if (typeof lossOption !== 'function' && lossOption !== 'ce' && lossOption !== 'dlr') {
@@ -66,21 +58,10 @@ export function apgd(options: ApgdOptions): Attack {
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
     validateAttackInputs(x, y, model);
     const rng = createRng(seed);
-    const state = startRobustPoints(model, x, y);
-    let queries = 0;
-    try {
-      for (let restart = 0; restart < nRestarts; restart++) {
-        await attackStillRobust(state, x, y, (xs, ys) => {
-          const out = apgdRun(model, xs, ys, { norm, eps, nIter, rho, lossFn, eotIter, rng });
-          queries += ((out.iterations + 1) * eotIter * xs.shape[0]) / x.shape[0];
-          return out;
-        });
-      }
-    } catch (err) {
-      state.adv.dispose();
-      throw err;
-    }
-    return finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+    return attackRobustRounds(model, x, y, norm, eps, nRestarts, (_restart, xs, ys) => {
+      const out = apgdRun(model, xs, ys, { norm, eps, nIter, rho, lossFn, eotIter, rng });
+      return { ...out, queries: (out.iterations + 1) * eotIter * xs.shape[0] };
+    });
   }
 
   return { name, norm, eps, settings, run };

@@ -15,10 +15,11 @@ import type {
 import { fabTargeted } from './fab-targeted.ts';
 import { finalizeResult } from './finalize-result.ts';
 import type { Model } from './model.ts';
+import { positiveIntOption } from './option-values.ts';
 import { createProgress } from './progress.ts';
 import { perSampleNorm } from './projections.ts';
 import { square } from './square.ts';
-import { numClassesOf, validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
+import { numClassesOf, validateAttackInputs, validateEps } from './validate-inputs.ts';
 
 const STANDARD: AutoAttackName[] = ['apgd-ce', 'apgd-t', 'fab-t', 'square'];
 const RAND: AutoAttackName[] = ['apgd-ce', 'apgd-dlr'];
@@ -60,15 +61,12 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
   const version = options.version ?? 'standard';
   const names = attackList(version, options.attacks);
   const seed = options.seed ?? 0;
-  const batchSize = options.batchSize ?? 250;
-  validatePositiveInt(batchSize, 'batchSize');
+  const batchSize = positiveIntOption(options.batchSize, 250, 'batchSize');
   const budget = options.budget ?? 1;
   if (!Number.isFinite(budget) || budget <= 0 || budget > 1)
     throw new Error(`budget must be a number in (0, 1], got ${budget}`);
-  const nTargets = options.nTargets ?? 9;
-  validatePositiveInt(nTargets, 'nTargets');
-  const eotIter = options.eotIter ?? (version === 'rand' ? 20 : 1);
-  validatePositiveInt(eotIter, 'eotIter');
+  const nTargets = positiveIntOption(options.nTargets, 9, 'nTargets');
+  const eotIter = positiveIntOption(options.eotIter, version === 'rand' ? 20 : 1, 'eotIter');
   const nIter = scaled(100, budget);
   const nQueries = scaled(5000, budget);
 

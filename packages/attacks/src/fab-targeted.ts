@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { rankedClassTargets, targetCount } from './apgd-target-classes.ts';
+import { rankedClassTargets, targetCount, targetRank } from './apgd-target-classes.ts';
 import type { Attack, AttackResult } from './attack.ts';
-import { attackStillRobust, startRobustPoints } from './auto-attack-robust-points.ts';
 import { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
-import { finalizeResult } from './finalize-result.ts';
 import type { Model } from './model.ts';
+import { numberInRangeOption, positiveIntOption } from './option-values.ts';
 import { createRng, type Rng } from './rng.ts';
-import { numClassesOf, validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
+import { attackRobustRounds } from './robust-rounds.ts';
+import { numClassesOf, validateAttackInputs, validateEps } from './validate-inputs.ts';
 
 /** Options of {@link fabTargeted}. Defaults are AutoAttack's. */
 export interface FabTargetedOptions {
@@ -169,22 +169,12 @@ export function fabTargeted(options: FabTargetedOptions): Attack {
   }
   validateEps(options.eps, 'eps');
   const eps = options.eps;
-  const nTargets = options.nTargets ?? 9;
-  validatePositiveInt(nTargets, 'nTargets');
-  const nIter = options.nIter ?? 100;
-  validatePositiveInt(nIter, 'nIter');
-  const nRestarts = options.nRestarts ?? 1;
-  validatePositiveInt(nRestarts, 'nRestarts');
-  const alphaMax = options.alphaMax ?? 0.1;
-  const eta = options.eta ?? 1.05;
-  const beta = options.beta ?? 0.9;
-  for (const [key, v, lo, hi] of [
-    ['alphaMax', alphaMax, 0, 1],
-    ['eta', eta, 1, 10],
-    ['beta', beta, 0, 1],
-  ] as const) {
-    if (!Number.isFinite(v) || v < lo || v > hi) throw new Error(`${key} must be a number in [${lo}, ${hi}], got ${v}`);
-  }
+  const nTargets = positiveIntOption(options.nTargets, 9, 'nTargets');
+  const nIter = positiveIntOption(options.nIter, 100, 'nIter');
+  const nRestarts = positiveIntOption(options.nRestarts, 1, 'nRestarts');
+  const alphaMax = numberInRangeOption(options.alphaMax, 0.1, 'alphaMax', 0, 1);
+  const eta = numberInRangeOption(options.eta, 1.05, 'eta', 1, 10);
+  const beta = numberInRangeOption(options.beta, 0.9, 'beta', 0, 1);
   const seed = options.seed ?? 0;
   const fab: FabSettings = { norm, eps, nIter, alphaMax, eta, beta };
   const settings: Record<string, unknown> = { norm, eps, nTargets, nIter, nRestarts, alphaMax, eta, beta, seed };
@@ -194,29 +184,22 @@ export function fabTargeted(options: FabTargetedOptions): Attack {
     const classes = numClassesOf(model, x);
     const targets = targetCount(nTargets, classes);
     const rng = createRng(seed);
-    const state = startRobustPoints(model, x, y);
-    let queries = 0;
-    try {
-      for (let rank = 2; rank <= targets + 1; rank++) {
-        for (let restart = 0; restart < nRestarts; restart++) {
-          await attackStillRobust(state, x, y, (xs, ys) => {
-            const target = rankedClassTargets(model, xs, rank);
-            try {
-              const start = restart > 0 ? { rng, radius: new Array<number>(xs.shape[0]).fill(eps) } : undefined;
-              const { adv, best } = fabRun(model, xs, ys, target, fab, start);
-              queries += ((2 * nIter + 1) * xs.shape[0]) / x.shape[0];
-              return { xAdv: tf.tensor4d(adv, xs.shape), fooled: best.map((v) => v <= eps) };
-            } finally {
-              target.dispose();
-            }
-          });
-        }
+    // rounds: targets of rank 2 ... targets + 1, nRestarts restarts each
+    return attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, (round, xs, ys) => {
+      const target = rankedClassTargets(model, xs, targetRank(round, nRestarts));
+      try {
+        const restart = round % nRestarts;
+        const start = restart > 0 ? { rng, radius: new Array<number>(xs.shape[0]).fill(eps) } : undefined;
+        const { adv, best } = fabRun(model, xs, ys, target, fab, start);
+        return {
+          xAdv: tf.tensor4d(adv, xs.shape),
+          fooled: best.map((v) => v <= eps),
+          queries: (2 * nIter + 1) * xs.shape[0],
+        };
+      } finally {
+        target.dispose();
       }
-    } catch (err) {
-      state.adv.dispose();
-      throw err;
-    }
-    return finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+    });
   }
 
   return { name: 'fab-t', norm, eps, settings, run };

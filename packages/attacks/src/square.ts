@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Attack, AttackResult } from './attack.ts';
-import { attackStillRobust, startRobustPoints } from './auto-attack-robust-points.ts';
-import { finalizeResult } from './finalize-result.ts';
 import type { Model } from './model.ts';
+import { positiveIntOption } from './option-values.ts';
 import { createRng, type Rng } from './rng.ts';
+import { attackRobustRounds } from './robust-rounds.ts';
 import type { Geometry } from './square-geometry.ts';
 import { initL2, proposeL2 } from './square-l2.ts';
 import { initLinf, proposeLinf, type SquareSchedule } from './square-linf.ts';
-import { validateAttackInputs, validateEps, validatePositiveInt } from './validate-inputs.ts';
+import { validateAttackInputs, validateEps } from './validate-inputs.ts';
 
 /** Options of {@link square}. Defaults are AutoAttack's. */
 export interface SquareOptions {
@@ -99,13 +99,11 @@ export function square(options: SquareOptions): Attack {
   if (norm !== 'linf' && norm !== 'l2') throw new Error(`square: norm must be 'linf' or 'l2', got ${String(norm)}`);
   validateEps(options.eps, 'eps');
   const eps = options.eps;
-  const nQueries = options.nQueries ?? 5000;
-  validatePositiveInt(nQueries, 'nQueries');
+  const nQueries = positiveIntOption(options.nQueries, 5000, 'nQueries');
   const pInit = options.pInit ?? 0.8;
   if (!Number.isFinite(pInit) || pInit <= 0 || pInit > 1)
     throw new Error(`pInit must be a number in (0, 1], got ${pInit}`);
-  const nRestarts = options.nRestarts ?? 1;
-  validatePositiveInt(nRestarts, 'nRestarts');
+  const nRestarts = positiveIntOption(options.nRestarts, 1, 'nRestarts');
   const rescaleSchedule = options.rescaleSchedule ?? false;
   const seed = options.seed ?? 0;
   const settings: Record<string, unknown> = {
@@ -124,21 +122,14 @@ export function square(options: SquareOptions): Attack {
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
     validateAttackInputs(x, y, model);
     const rng = createRng(seed);
-    const state = startRobustPoints(model, x, y);
-    let queries = 0;
-    try {
-      for (let restart = 0; restart < nRestarts; restart++) {
-        await attackStillRobust(state, x, y, (xs, ys) => {
-          const out = squareRun(model, xs, ys, norm, eps, nQueries, opts, rng);
-          queries += out.queries.reduce((a, b) => a + b, 0) / x.shape[0];
-          return { xAdv: tf.tensor4d(out.best, xs.shape), fooled: out.fooled };
-        });
-      }
-    } catch (err) {
-      state.adv.dispose();
-      throw err;
-    }
-    return finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+    return attackRobustRounds(model, x, y, norm, eps, nRestarts, (_restart, xs, ys) => {
+      const out = squareRun(model, xs, ys, norm, eps, nQueries, opts, rng);
+      return {
+        xAdv: tf.tensor4d(out.best, xs.shape),
+        fooled: out.fooled,
+        queries: out.queries.reduce((a, b) => a + b, 0),
+      };
+    });
   }
 
   return { name: 'square', norm, eps, settings, run };

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerBuilder } from './layer-builder.ts';
+import { residualJoin } from './residual-join.ts';
 
 /**
  * A ResNet BasicBlock named like PyTorch's `layerS.B` (`conv1`, `bn1`, `conv2`, `bn2`, `shortcut.0`, `shortcut.1`).
@@ -20,16 +21,5 @@ export function basicBlock(
   if (!b.isDictionary) out = b.relu(out, `${prefix}.relu1`);
   out = b.conv(out, { name: `${prefix}.conv2`, filters: channels, kernelSize: 3, strides: 1, dictionary: true });
   out = b.batchNorm(out, `${prefix}.bn2`);
-  let shortcut = x;
-  if (strides !== 1 || inChannels !== channels) {
-    shortcut = b.conv(x, {
-      name: `${prefix}.shortcut.0`,
-      filters: channels,
-      kernelSize: 1,
-      strides,
-      dictionary: false,
-    });
-    shortcut = b.batchNorm(shortcut, `${prefix}.shortcut.1`);
-  }
-  return b.relu(b.add(out, shortcut, `${prefix}.add`), `${prefix}.relu`);
+  return residualJoin(b, x, out, prefix, inChannels, channels, strides);
 }

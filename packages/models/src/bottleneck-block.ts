@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerBuilder } from './layer-builder.ts';
+import { residualJoin } from './residual-join.ts';
 
 /** Channel expansion of the Bottleneck block (output channels = 4 x width). */
 export const BOTTLENECK_EXPANSION = 4;
@@ -26,16 +27,5 @@ export function bottleneckBlock(
   if (!b.isDictionary) out = b.relu(out, `${prefix}.relu2`);
   out = b.conv(out, { name: `${prefix}.conv3`, filters: outChannels, kernelSize: 1, strides: 1, dictionary: false });
   out = b.batchNorm(out, `${prefix}.bn3`);
-  let shortcut = x;
-  if (strides !== 1 || inChannels !== outChannels) {
-    shortcut = b.conv(x, {
-      name: `${prefix}.shortcut.0`,
-      filters: outChannels,
-      kernelSize: 1,
-      strides,
-      dictionary: false,
-    });
-    shortcut = b.batchNorm(shortcut, `${prefix}.shortcut.1`);
-  }
-  return b.relu(b.add(out, shortcut, `${prefix}.add`), `${prefix}.relu`);
+  return residualJoin(b, x, out, prefix, inChannels, outChannels, strides);
 }

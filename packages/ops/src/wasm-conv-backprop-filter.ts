@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { convBackpropInfo } from './wasm-conv-backprop-info.ts';
 import { type KernelArgs, Scratch, wasmKernel } from './wasm-kernel-utils.ts';
 
 /**
@@ -14,25 +15,12 @@ import { type KernelArgs, Scratch, wasmKernel } from './wasm-kernel-utils.ts';
  */
 export function wasmConv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-    strides: number | [number, number];
-    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat?: string;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`Conv2DBackpropFilter (wasm, @edl/ops): dataFormat must be 'NHWC', got '${dataFormat}'`);
-  }
-  const info = tf.backend_util.computeConv2DInfo(
+  const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
+  const info = convBackpropInfo(
+    'Conv2DBackpropFilter',
+    attrs,
     x.shape as [number, number, number, number],
     filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
   );
   const [kh, kw, cin, cout] = filterShape;
   const [, h, w] = x.shape as [number, number, number, number];

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { convBackpropInfo } from './wasm-conv-backprop-info.ts';
 import { type KernelArgs, Scratch, type WasmBackendLike, wasmKernel } from './wasm-kernel-utils.ts';
 
 /**
@@ -85,27 +86,9 @@ function phaseFilter(w: Float32Array, cin: number, cout: number, kw: number, ph:
  */
 export function wasmConv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
-    strides: number | [number, number];
-    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat?: string;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
-  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`Conv2DBackpropInput (wasm, @edl/ops): dataFormat must be 'NHWC', got '${dataFormat}'`);
-  }
+  const { inputShape } = attrs as unknown as { inputShape: [number, number, number, number] };
   const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    [kh, kw, cin, cout],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = convBackpropInfo('Conv2DBackpropInput', attrs, inputShape, [kh, kw, cin, cout]);
   const [b, h, w] = inputShape;
   const [, hy, wy] = dy.shape as [number, number, number, number];
   const ph = planAxis(kh, info.strideHeight, info.padInfo.top, h, hy);

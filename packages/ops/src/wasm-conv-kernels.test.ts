@@ -4,6 +4,7 @@ import { convOperator } from './conv-operator.ts';
 import { elasticWeights } from './elastic-weights.ts';
 import { setupBackend } from './setup-backend.ts';
 import { nonNegativeSoftThreshold } from './shrinkage.ts';
+import { lcg as rand } from './test-utils.ts';
 
 // The wasm backend is process-wide: this file runs in its own process (vitest pool 'forks').
 
@@ -45,17 +46,6 @@ cases.push({ h: 6, w: 7, k: 3, stride: 3, pad: explicit(1, 2, 0, 1) });
 const B = 2;
 const CIN = 3;
 const COUT = 4;
-
-function rand(n: number, seed: number): Float32Array {
-  // small LCG, deterministic and backend-independent
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 interface Results {
   y: Float32Array;

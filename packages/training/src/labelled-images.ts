@@ -1,17 +1,13 @@
+import type { ImageSet } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
 
 /**
  * The data the trainer reads: pixels NHWC (uint8 0..255 or float32 in [0, 1]) and int32 labels. `@edl/datasets`'
- * `ImageSet` satisfies it.
+ * `ImageSet` satisfies it: it is that type's shape and labels, with float32 pixels allowed too.
  */
-export interface LabelledImages {
+export interface LabelledImages extends Omit<ImageSet, 'images' | 'classNames'> {
+  /** Pixels, `count * height * width * channels` values, NHWC: uint8 0..255 or float32 in [0, 1]. */
   readonly images: Uint8Array | Float32Array;
-  readonly labels: Int32Array;
-  readonly count: number;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-  readonly numClasses: number;
 }
 
 /** Checks the shape of a {@link LabelledImages}, naming `what` (e.g. `'train'`) in the error. */

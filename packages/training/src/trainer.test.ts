@@ -5,33 +5,16 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultStore, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
-import { constantLr, multiStepLr } from './lr-schedule.ts';
+import { constantLr } from './lr-schedule.ts';
 import { readMetrics } from './metrics-log.ts';
 import { pgdAT } from './pgd-at.ts';
-import { toyData, toyModel } from './testing/toy-problem.ts';
+import { toyModel } from './testing/toy-problem.ts';
+import { toyThreat as threat, toyTrainOptions } from './testing/toy-train-options.ts';
 import { train } from './trainer.ts';
 import type { TrainOptions } from './trainer-options.ts';
 
-const threat = { epsilon: 0.1, stepSize: 0.04, steps: 2 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'edl-train-'));
-
-function options(outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions {
-  return {
-    model: toyModel(11),
-    method: pgdAT(threat),
-    train: toyData(40, 1),
-    test: toyData(18, 2),
-    epochs: 3,
-    batchSize: 8,
-    lr: multiStepLr({ base: 0.05, milestones: [2] }),
-    sgd: { momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
-    seed: 42,
-    monitor: { trainSubset: 12, testSubset: 12, attack: threat },
-    outDir,
-    progress: false,
-    ...extra,
-  };
-}
+const options = toyTrainOptions;
 
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
