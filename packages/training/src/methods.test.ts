@@ -7,6 +7,7 @@ import { mart } from './mart.ts';
 import { pgdAT } from './pgd-at.ts';
 import { Sgd } from './sgd.ts';
 import { standardTraining } from './standard-training.ts';
+import { modelStepContext } from './testing/model-step-context.ts';
 import { toyData, toyModel } from './testing/toy-problem.ts';
 import { trades } from './trades.ts';
 import { logitsOf } from './trainer.ts';
@@ -20,27 +21,10 @@ function run(method: (model: tf.LayersModel) => TrainingMethod, steps: number): 
   const data = toyData(48, 2);
   const { x, y } = gatherBatch(data, firstIndices(data, 48));
   const sgd = new Sgd({ momentum: 0.9 });
-  const vars = () => model.trainableWeights.map((w) => w.read() as tf.Variable);
   const losses: number[] = [];
   const m = method(model);
   for (let i = 0; i < steps; i++) {
-    const ctx: StepContext = {
-      forward: (xb, training) => logitsOf(model, xb, training),
-      numClasses: 3,
-      variables: vars(),
-      stateVariables: model.weights.map((w) => w.read() as tf.Variable),
-      seed: 7,
-      update: (lossFn) =>
-        tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(lossFn, vars());
-          sgd.apply(
-            vars(),
-            vars().map((v) => grads[v.name] ?? null),
-            0.05,
-          );
-          return value.dataSync()[0]!;
-        }),
-    };
+    const ctx = modelStepContext(model, sgd);
     losses.push(m.step(ctx, x, y));
   }
   sgd.dispose();

@@ -7,6 +7,7 @@ import { checkMixupOptions, mixupInPlace } from './mixup.ts';
 import { pgdAT } from './pgd-at.ts';
 import { Sgd } from './sgd.ts';
 import { standardTraining } from './standard-training.ts';
+import { modelStepContext } from './testing/model-step-context.ts';
 import { toyData, toyModel } from './testing/toy-problem.ts';
 import { logitsOf } from './trainer.ts';
 import type { StepContext, TrainingMethod } from './training-method.ts';
@@ -22,29 +23,6 @@ function mixedCeReference(logits: number[][], ya: number[], yb: number[], lambda
     total += lambda * (lse - z[ya[i]!]!) + (1 - lambda) * (lse - z[yb[i]!]!);
   });
   return total / logits.length;
-}
-
-/** A step context on a layers model with plain SGD (lr 0.05, momentum 0.9), optionally with soft labels. */
-function modelContext(model: tf.LayersModel, sgd: Sgd, softLabels?: tf.Tensor2D): StepContext {
-  const vars = () => model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return {
-    forward: (xb, training) => logitsOf(model, xb, training),
-    numClasses: 3,
-    variables: vars(),
-    stateVariables: model.weights.map((w) => w.read() as tf.Variable),
-    seed: 7,
-    ...(softLabels ? { softLabels } : {}),
-    update: (lossFn) =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(lossFn, vars());
-        sgd.apply(
-          vars(),
-          vars().map((v) => grads[v.name] ?? null),
-          0.05,
-        );
-        return value.dataSync()[0]!;
-      }),
-  };
 }
 
 /** A mixed batch of the toy problem: images, labels, soft labels, λ and π (alpha 1, fixed seed). */
@@ -127,7 +105,7 @@ describe('mixup', () => {
     const { x, y, soft } = mixedToyBatch(12, 21);
     const model = toyModel(3);
     const sgd = new Sgd({});
-    const loss = pgdAT(threat).step(modelContext(model, sgd, soft), x, y);
+    const loss = pgdAT(threat).step(modelStepContext(model, sgd, soft), x, y);
     sgd.dispose();
     // reference from the initial weights: the attack and the loss both on soft labels (training-mode loss)
     const fresh = toyModel(3);
@@ -169,7 +147,7 @@ describe('mixup', () => {
         const model = toyModel(4);
         const sgd = new Sgd({ momentum: 0.9 });
         const method = make();
-        const losses = [0, 1].map(() => method.step(modelContext(model, sgd, soft), x, y));
+        const losses = [0, 1].map(() => method.step(modelStepContext(model, sgd, soft), x, y));
         const w = weightsOf(model);
         sgd.dispose();
         model.dispose();
@@ -197,11 +175,11 @@ describe('mixup', () => {
       const sgd = new Sgd({ momentum: 0.9 });
       const method = make();
       const mixedLoss = () => tf.tidy(() => crossEntropy(logitsOf(model, x, false), soft).dataSync()[0]!);
-      method.step(modelContext(model, sgd, soft), x, y); // warm-up: creates the optimizer state
+      method.step(modelStepContext(model, sgd, soft), x, y); // warm-up: creates the optimizer state
       const before = mixedLoss();
       const tensors = tf.memory().numTensors;
       const losses: number[] = [];
-      for (let i = 0; i < 12; i++) losses.push(method.step(modelContext(model, sgd, soft), x, y));
+      for (let i = 0; i < 12; i++) losses.push(method.step(modelStepContext(model, sgd, soft), x, y));
       expect(tf.memory().numTensors).toBe(tensors);
       expect(losses.every(Number.isFinite)).toBe(true);
       expect(losses[losses.length - 1]).toBeLessThan(losses[0]!);
