@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { loadNativeAddon } from './native-addon.ts';
+import { registerNativeConvKernels, unregisterNativeConvKernels } from './register-native-conv-kernels.ts';
 import { registerWasmConvKernels } from './register-wasm-conv-kernels.ts';
 
 // No static Node imports here: this module must load in a browser. Node-only parts (the thread shim, os) are
@@ -15,7 +17,16 @@ export interface SetupBackendOptions {
   threads?: number;
   /** Suppress the informational log line (warnings about slow paths are never suppressed). */
   quiet?: boolean;
+  /**
+   * Native conv kernels over wasm (Node only; built at install with g++): `'auto'` (default) uses them when built and
+   * warns loudly once when not, `'require'` throws when they are missing, `'off'` keeps the wasm kernels.
+   * Default: the environment variable `EDL_NATIVE` if set, else `'auto'`.
+   */
+  native?: NativeChoice;
 }
+
+/** See {@link SetupBackendOptions.native}. */
+export type NativeChoice = 'auto' | 'require' | 'off';
 
 /** What {@link setupBackend} chose and why. */
 export interface BackendSetup {
@@ -27,6 +38,8 @@ export interface BackendSetup {
   reason: string;
   /** Kernels `@edl/ops` registered over the backend (wasm: the fast conv kernels). */
   kernels: string[];
+  /** The native conv kernels in use (wasm backend in Node), or `null` when the wasm / XNNPACK kernels run convs. */
+  native?: { isa: string; threads: number } | null;
 }
 
 interface WasmModule {
@@ -149,7 +162,14 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(logicalCores(), 8));
 }
 
-async function setupWasm(threads: number): Promise<{ reason: string; threads: number; kernels: string[] }> {
+interface WasmSetup {
+  reason: string;
+  threads: number;
+  kernels: string[];
+  native: { isa: string; threads: number } | null;
+}
+
+async function setupWasm(threads: number, native: NativeChoice): Promise<WasmSetup> {
   let wasm: WasmModule;
   try {
     wasm = await optionalImport<WasmModule>('@tensorflow/tfjs-backend-wasm');
@@ -196,7 +216,26 @@ async function setupWasm(threads: number): Promise<{ reason: string; threads: nu
   }
   const kernels = registerWasmConvKernels();
   reason += `, ${actual} thread${actual === 1 ? '' : 's'}, @edl/ops conv kernels`;
-  return { reason, threads: actual, kernels };
+  let nativeInfo: WasmSetup['native'] = null;
+  if (native === 'off') unregisterNativeConvKernels();
+  if (native !== 'off' && isNode) {
+    const loaded = await loadNativeAddon();
+    if (loaded.addon) {
+      const n = loaded.addon.setThreads(threads);
+      for (const k of registerNativeConvKernels(loaded.addon)) if (!kernels.includes(k)) kernels.push(k);
+      nativeInfo = { isa: loaded.addon.info().isa, threads: n };
+      reason += ` (convolutions native: ${nativeInfo.isa}, ${n} thread${n === 1 ? '' : 's'})`;
+    } else if (native === 'require') {
+      throw new Error(`setupBackend: native conv kernels required (native: 'require') but ${loaded.reason}`);
+    } else {
+      warnOnce(
+        `native conv kernels unavailable: ${loaded.reason}. Convolutions run on the wasm kernels instead, 2-4x slower.`,
+      );
+    }
+  } else if (native === 'require') {
+    throw new Error("setupBackend: native conv kernels required (native: 'require') but they need Node.js");
+  }
+  return { reason, threads: actual, kernels, native: nativeInfo };
 }
 
 /**
@@ -223,6 +262,10 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(`threads: expected a positive integer, got ${threads}`);
   }
+  const native = options.native ?? envNativeChoice() ?? 'auto';
+  if (!['auto', 'require', 'off'].includes(native)) {
+    throw new Error(`native: expected one of auto, require, off, got ${JSON.stringify(native)}`);
+  }
   let result: BackendSetup;
   if (choice === 'cpu') {
     await activate('cpu');
@@ -232,16 +275,22 @@ export async function setupBackend(options: SetupBackendOptions = {}): Promise<B
   } else if (choice === 'webgpu') {
     result = { backend: 'webgpu', threads: 1, kernels: [], ...(await setupWebgpu()) };
   } else if (choice === 'wasm') {
-    result = { backend: 'wasm', ...(await setupWasm(threads)) };
+    result = { backend: 'wasm', ...(await setupWasm(threads, native)) };
   } else {
-    result = await setupAuto(threads);
+    result = await setupAuto(threads, native);
   }
   result.backend = tf.getBackend();
   if (!options.quiet) console.info(`[@edl/ops] backend: ${result.backend} (${result.reason})`);
   return result;
 }
 
-async function setupAuto(threads: number): Promise<BackendSetup> {
+/** `EDL_NATIVE` from the environment (Node), validated by the caller. */
+function envNativeChoice(): NativeChoice | undefined {
+  const v = typeof process !== 'undefined' ? process.env?.EDL_NATIVE : undefined;
+  return v ? (v as NativeChoice) : undefined;
+}
+
+async function setupAuto(threads: number, native: NativeChoice): Promise<BackendSetup> {
   const skipped: string[] = [];
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   if (isNode) {
@@ -259,9 +308,10 @@ async function setupAuto(threads: number): Promise<BackendSetup> {
     skipped.push(`webgpu: ${firstLine(err)}`);
   }
   try {
-    const r = await setupWasm(threads);
+    const r = await setupWasm(threads, native);
     return { backend: 'wasm', ...r, reason: `auto: ${r.reason}; skipped ${skipped.join('; ')}` };
   } catch (err) {
+    if (native === 'require') throw err;
     skipped.push(`wasm: ${firstLine(err)}`);
   }
   warnOnce(

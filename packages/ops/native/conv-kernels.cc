@@ -1,0 +1,438 @@
+// Convolution kernels of @edl/ops (NHWC, dilation 1), compiled once per vector width:
+//   EDL_VW=16 (AVX-512), 8 (AVX2+FMA), 4 (baseline / NEON). Everything here is file-local except the three
+//   extern "C" entry points whose names carry the width, so that code built for one instruction set is never
+//   shared with another translation unit by the linker.
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include "conv-kernels.h"
+
+#ifndef EDL_VW
+#error "EDL_VW must be defined"
+#endif
+#define EDL_CAT2(a, b) a##b
+#define EDL_CAT(a, b) EDL_CAT2(a, b)
+#define EDL_FN(name) EDL_CAT(name, EDL_VW)
+
+namespace {
+
+constexpr int VW = EDL_VW;
+constexpr int NVMAX = VW == 16 ? 4 : 2;  // accumulator vectors per row: 6 x NVMAX must fit the register file
+constexpr int MR = 6;                    // rows (pixels or input channels) per register tile
+typedef float vf __attribute__((vector_size(VW * 4)));
+typedef float vfu __attribute__((vector_size(VW * 4), aligned(4), may_alias));
+
+inline vf load(const float* p) { return *reinterpret_cast<const vfu*>(p); }
+inline void store(float* p, vf v) { *reinterpret_cast<vfu*>(p) = v; }
+
+// C[i][0..ncol) (+)= sum_t sum_k A[t][i][k] * Bt[t][k][0..NV*VW). B panels are packed and zero padded.
+template <int R, int NV>
+void gather_tile(int ntap, const float* const* A, const float* const* Bt, int kc, float* const* C, int ncol,
+                 bool accumulate, const float* bias, int act, float alpha) {
+  vf c[R][NV];
+#pragma GCC unroll 8
+  for (int i = 0; i < R; i++)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) c[i][j] = vf{};
+  for (int t = 0; t < ntap; t++) {
+    const float* b = Bt[t];
+    const float* a[R];
+#pragma GCC unroll 8
+    for (int i = 0; i < R; i++) a[i] = A[t * R + i];
+    for (int k = 0; k < kc; k++) {
+      vf bv[NV];
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; j++) bv[j] = load(b + j * VW);
+#pragma GCC unroll 8
+      for (int i = 0; i < R; i++) {
+        const float av = a[i][k];
+#pragma GCC unroll 4
+        for (int j = 0; j < NV; j++) c[i][j] += av * bv[j];
+      }
+      b += NV * VW;
+    }
+  }
+  for (int i = 0; i < R; i++) {
+    float* out = C[i];
+    if (ncol == NV * VW && !bias && act == 0) {
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; j++) store(out + j * VW, accumulate ? c[i][j] + load(out + j * VW) : c[i][j]);
+    } else {
+      float tmp[NV * VW];
+      for (int j = 0; j < NV; j++) store(tmp + j * VW, c[i][j]);
+      for (int n = 0; n < ncol; n++) {
+        float v = accumulate ? tmp[n] + out[n] : tmp[n];
+        if (bias) v += bias[n];
+        if (act == 1) v = v > 0.f ? v : 0.f;
+        else if (act == 2) v = v > 0.f ? (v < 6.f ? v : 6.f) : 0.f;
+        else if (act == 3) v = v > 0.f ? v : alpha * v;
+        out[n] = v;
+      }
+    }
+  }
+}
+
+using GatherFn = void (*)(int, const float* const*, const float* const*, int, float* const*, int, bool,
+                          const float*, int, float);
+
+template <int NV>
+GatherFn gather_for_rows(int r) {
+  switch (r) {
+    case 1: return gather_tile<1, NV>;
+    case 2: return gather_tile<2, NV>;
+    case 3: return gather_tile<3, NV>;
+    case 4: return gather_tile<4, NV>;
+    case 5: return gather_tile<5, NV>;
+    default: return gather_tile<MR, NV>;
+  }
+}
+
+GatherFn gather_fn(int rows, int nv) {
+  if (nv == 1) return gather_for_rows<1>(rows);
+  if (NVMAX >= 2 && nv == 2) return gather_for_rows<2>(rows);
+  if (NVMAX >= 3 && nv == 3) return gather_for_rows<NVMAX >= 3 ? 3 : 1>(rows);
+  return gather_for_rows<NVMAX>(rows);
+}
+
+// Splits the reduction dimension (taps x channels) into blocks whose packed B slice stays in L2.
+void k_blocks(int ntaps, int kc_total, int nr, int* nblocks, int* kc_block) {
+  const long budget = 96 * 1024 / 4;  // floats of B per block
+  long per_channel = (long)ntaps * nr;
+  int kcmax = (int)(budget / per_channel);
+  if (kcmax < 8) kcmax = 8;
+  int nb = (kc_total + kcmax - 1) / kcmax;
+  if (nb < 1) nb = 1;
+  *nblocks = nb;
+  *kc_block = (kc_total + nb - 1) / nb;
+}
+
+// ---------------------------------------------------------------- forward
+struct FwdCtx {
+  const edl_conv_geom* g;
+  const float* x;
+  const float* bpack;  // [panel][tap][ci][NR]
+  float* y;
+  const float* zeros;
+  const float* bias;
+  int act;
+  float alpha;
+  int nv, nr, npanels, nkb, kcb;
+};
+
+void fwd_rows(void* vctx, int r0, int r1) {
+  const FwdCtx& c = *static_cast<FwdCtx*>(vctx);
+  const edl_conv_geom& g = *c.g;
+  const int ntaps = g.KH * g.KW;
+  const float** A = static_cast<const float**>(malloc(sizeof(float*) * ntaps * MR));
+  const float** Bt = static_cast<const float**>(malloc(sizeof(float*) * ntaps));
+  for (int r = r0; r < r1; r++) {
+    const int b = r / g.OH, oh = r % g.OH;
+    float* yrow = c.y + ((size_t)r * g.OW) * g.Cout;
+    for (int kb = 0; kb < c.nkb; kb++) {
+      const int c0 = kb * c.kcb;
+      const int kc = (c0 + c.kcb <= g.Cin ? c.kcb : g.Cin - c0);
+      const bool last = kb == c.nkb - 1;
+      for (int ow0 = 0; ow0 < g.OW; ow0 += MR) {
+        const int rows = g.OW - ow0 < MR ? g.OW - ow0 : MR;
+        for (int t = 0; t < ntaps; t++) {
+          const int kh = t / g.KW, kw = t % g.KW;
+          const int ih = oh * g.SH + kh - g.PT;
+          for (int i = 0; i < rows; i++) {
+            const int iw = (ow0 + i) * g.SW + kw - g.PL;
+            A[t * rows + i] = (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W)
+                                  ? c.zeros
+                                  : c.x + (((size_t)b * g.H + ih) * g.W + iw) * g.Cin + c0;
+          }
+        }
+        for (int p = 0; p < c.npanels; p++) {
+          const int n0 = p * c.nr;
+          const int ncol = g.Cout - n0 < c.nr ? g.Cout - n0 : c.nr;
+          for (int t = 0; t < ntaps; t++) Bt[t] = c.bpack + (((size_t)p * ntaps + t) * g.Cin + c0) * c.nr;
+          float* C[MR];
+          for (int i = 0; i < rows; i++) C[i] = yrow + (size_t)(ow0 + i) * g.Cout + n0;
+          gather_fn(rows, c.nv)(ntaps, A, Bt, kc, C, ncol, kb > 0, last && c.bias ? c.bias + n0 : nullptr,
+                                last ? c.act : 0, c.alpha);
+        }
+      }
+    }
+  }
+  free(A);
+  free(Bt);
+}
+
+int choose_nv(int n) {
+  int nv = (n + VW - 1) / VW;
+  return nv > NVMAX ? NVMAX : nv;
+}
+
+// ---------------------------------------------------------------- backprop input
+struct BinCtx {
+  const edl_conv_geom* g;
+  const float* dy;
+  const float* bpack;  // [panel over ci][tap][co][NR]
+  float* dx;
+  const float* zeros;
+  int nv, nr, npanels, nkb, kcb;
+};
+
+void bin_rows(void* vctx, int r0, int r1) {
+  const BinCtx& c = *static_cast<BinCtx*>(vctx);
+  const edl_conv_geom& g = *c.g;
+  const int ntaps = g.KH * g.KW;
+  const float** A = static_cast<const float**>(malloc(sizeof(float*) * ntaps * MR));
+  const float** Bt = static_cast<const float**>(malloc(sizeof(float*) * ntaps));
+  int* taps = static_cast<int*>(malloc(sizeof(int) * ntaps));
+  int* tap_oh = static_cast<int*>(malloc(sizeof(int) * ntaps));
+  for (int r = r0; r < r1; r++) {
+    const int b = r / g.H, ih = r % g.H;
+    float* xrow = c.dx + ((size_t)r * g.W) * g.Cin;
+    for (int q = 0; q < g.SW && q < g.W; q++) {
+      // taps whose (kh, kw) reach pixels of this row with iw = q (mod SW)
+      int nt = 0;
+      for (int kh = 0; kh < g.KH; kh++) {
+        const int num = ih + g.PT - kh;
+        if (num < 0 || num % g.SH != 0 || num / g.SH >= g.OH) continue;
+        for (int kw = 0; kw < g.KW; kw++) {
+          int m = (q + g.PL - kw) % g.SW;
+          if (m < 0) m += g.SW;
+          if (m != 0) continue;
+          taps[nt] = kh * g.KW + kw;
+          tap_oh[nt] = num / g.SH;
+          nt++;
+        }
+      }
+      const int npix = (g.W - q + g.SW - 1) / g.SW;
+      for (int kb = 0; kb < c.nkb; kb++) {
+        const int c0 = kb * c.kcb;
+        const int kc = (c0 + c.kcb <= g.Cout ? c.kcb : g.Cout - c0);
+        for (int j0 = 0; j0 < npix; j0 += MR) {
+          const int rows = npix - j0 < MR ? npix - j0 : MR;
+          for (int t = 0; t < nt; t++) {
+            const int kw = taps[t] % g.KW;
+            for (int i = 0; i < rows; i++) {
+              const int iw = q + (j0 + i) * g.SW;
+              const int numw = iw + g.PL - kw;
+              const int ow = numw / g.SW;
+              A[t * rows + i] = (numw < 0 || ow >= g.OW)
+                                    ? c.zeros
+                                    : c.dy + (((size_t)b * g.OH + tap_oh[t]) * g.OW + ow) * g.Cout + c0;
+            }
+          }
+          for (int p = 0; p < c.npanels; p++) {
+            const int n0 = p * c.nr;
+            const int ncol = g.Cin - n0 < c.nr ? g.Cin - n0 : c.nr;
+            for (int t = 0; t < nt; t++) Bt[t] = c.bpack + (((size_t)p * ntaps + taps[t]) * g.Cout + c0) * c.nr;
+            float* C[MR];
+            for (int i = 0; i < rows; i++) C[i] = xrow + (size_t)(q + (j0 + i) * g.SW) * g.Cin + n0;
+            gather_fn(rows, c.nv)(nt, A, Bt, kc, C, ncol, kb > 0, nullptr, 0, 0.f);
+          }
+        }
+      }
+    }
+  }
+  free(A);
+  free(Bt);
+  free(taps);
+  free(tap_oh);
+}
+
+// ---------------------------------------------------------------- backprop filter
+// dW[t][ci][co] += sum_pixels x[pixel shifted by t][ci] * dy[pixel][co]: outer products, MR input channels
+// broadcast from x against NV vectors of dy, accumulated in registers over a chunk of output rows.
+template <int R, int NV>
+void outer_tile(const edl_conv_geom& g, const float* x, const float* dy, int rlo, int rhi, int kh, int kw, int ci0,
+                int co0, float* dw_row0) {
+  vf c[R][NV];
+#pragma GCC unroll 8
+  for (int i = 0; i < R; i++)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) c[i][j] = vf{};
+  for (int r = rlo; r < rhi; r++) {
+    const int b = r / g.OH, oh = r % g.OH;
+    const int ih = oh * g.SH + kh - g.PT;
+    if (ih < 0 || ih >= g.H) continue;
+    // ow range with 0 <= ow*SW + kw - PL < W
+    int lo = g.PL - kw > 0 ? (g.PL - kw + g.SW - 1) / g.SW : 0;
+    int hi = (g.W - 1 + g.PL - kw);
+    hi = hi < 0 ? -1 : hi / g.SW;
+    if (hi > g.OW - 1) hi = g.OW - 1;
+    const float* xp = x + (((size_t)b * g.H + ih) * g.W + (lo * g.SW + kw - g.PL)) * g.Cin + ci0;
+    const float* dp = dy + (((size_t)b * g.OH + oh) * g.OW + lo) * g.Cout + co0;
+    const size_t xstep = (size_t)g.SW * g.Cin;
+    for (int ow = lo; ow <= hi; ow++) {
+      vf bv[NV];
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; j++) bv[j] = load(dp + j * VW);
+#pragma GCC unroll 8
+      for (int i = 0; i < R; i++) {
+        const float av = xp[i];
+#pragma GCC unroll 4
+        for (int j = 0; j < NV; j++) c[i][j] += av * bv[j];
+      }
+      xp += xstep;
+      dp += g.Cout;
+    }
+  }
+  for (int i = 0; i < R; i++) {
+    float* out = dw_row0 + (size_t)i * g.Cout;
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) store(out + j * VW, c[i][j] + load(out + j * VW));
+  }
+}
+
+using OuterFn = void (*)(const edl_conv_geom&, const float*, const float*, int, int, int, int, int, int, float*);
+
+template <int NV>
+OuterFn outer_for_rows(int r) {
+  switch (r) {
+    case 1: return outer_tile<1, NV>;
+    case 2: return outer_tile<2, NV>;
+    case 3: return outer_tile<3, NV>;
+    case 4: return outer_tile<4, NV>;
+    case 5: return outer_tile<5, NV>;
+    default: return outer_tile<MR, NV>;
+  }
+}
+
+OuterFn outer_fn(int rows, int nv) {
+  if (nv == 1) return outer_for_rows<1>(rows);
+  if (NVMAX >= 2 && nv == 2) return outer_for_rows<2>(rows);
+  if (NVMAX >= 3 && nv == 3) return outer_for_rows<NVMAX >= 3 ? 3 : 1>(rows);
+  return outer_for_rows<NVMAX>(rows);
+}
+
+// Columns co >= Cout - Cout % VW: plain scalar loops.
+void outer_tail(const edl_conv_geom& g, const float* x, const float* dy, int rlo, int rhi, int kh, int kw,
+                int co0, float* dw_tap) {
+  for (int r = rlo; r < rhi; r++) {
+    const int b = r / g.OH, oh = r % g.OH;
+    const int ih = oh * g.SH + kh - g.PT;
+    if (ih < 0 || ih >= g.H) continue;
+    for (int ow = 0; ow < g.OW; ow++) {
+      const int iw = ow * g.SW + kw - g.PL;
+      if (iw < 0 || iw >= g.W) continue;
+      const float* xp = x + (((size_t)b * g.H + ih) * g.W + iw) * g.Cin;
+      const float* dp = dy + (((size_t)b * g.OH + oh) * g.OW + ow) * g.Cout;
+      for (int ci = 0; ci < g.Cin; ci++) {
+        float* out = dw_tap + (size_t)ci * g.Cout;
+        for (int co = co0; co < g.Cout; co++) out[co] += xp[ci] * dp[co];
+      }
+    }
+  }
+}
+
+struct BfCtx {
+  const edl_conv_geom* g;
+  const float* x;
+  const float* dy;
+  float** parts;  // one zeroed dW buffer per worker range
+  int nparts;
+  int rows_per_chunk;
+};
+
+void bf_part(void* vctx, int p0, int p1) {
+  const BfCtx& c = *static_cast<BfCtx*>(vctx);
+  const edl_conv_geom& g = *c.g;
+  const int nrows = g.B * g.OH;
+  const int vec_cols = g.Cout - g.Cout % VW;
+  for (int p = p0; p < p1; p++) {
+    float* dw = c.parts[p];
+    const int r0 = (int)((long)nrows * p / c.nparts), r1 = (int)((long)nrows * (p + 1) / c.nparts);
+    for (int rc = r0; rc < r1; rc += c.rows_per_chunk) {
+      const int rce = rc + c.rows_per_chunk < r1 ? rc + c.rows_per_chunk : r1;
+      for (int kh = 0; kh < g.KH; kh++)
+        for (int kw = 0; kw < g.KW; kw++) {
+          float* dw_tap = dw + ((size_t)(kh * g.KW + kw) * g.Cin) * g.Cout;
+          for (int ci0 = 0; ci0 < g.Cin; ci0 += MR) {
+            const int rows = g.Cin - ci0 < MR ? g.Cin - ci0 : MR;
+            for (int co0 = 0; co0 < vec_cols; co0 += NVMAX * VW) {
+              int nv = (vec_cols - co0) / VW;
+              if (nv > NVMAX) nv = NVMAX;
+              outer_fn(rows, nv)(g, c.x, c.dy, rc, rce, kh, kw, ci0, co0, dw_tap + (size_t)ci0 * g.Cout + co0);
+            }
+          }
+          if (vec_cols < g.Cout) outer_tail(g, c.x, c.dy, rc, rce, kh, kw, vec_cols, dw_tap);
+        }
+    }
+  }
+}
+
+struct SumCtx {
+  float** parts;
+  int nparts;
+  float* out;
+};
+
+void sum_parts(void* vctx, int i0, int i1) {
+  const SumCtx& c = *static_cast<SumCtx*>(vctx);
+  for (int p = 1; p < c.nparts; p++)
+    for (int i = i0; i < i1; i++) c.out[i] += c.parts[p][i];
+}
+
+}  // namespace
+
+extern "C" void EDL_FN(edl_conv2d_forward_)(const edl_conv_geom* g, const float* x, const float* w, float* y,
+                                              const float* bias, int act, float alpha, edl_parallel_for pfor) {
+  const int ntaps = g->KH * g->KW;
+  const int nv = choose_nv(g->Cout), nr = nv * VW;
+  const int npanels = (g->Cout + nr - 1) / nr;
+  float* bpack = static_cast<float*>(calloc((size_t)npanels * ntaps * g->Cin * nr, sizeof(float)));
+  for (int p = 0; p < npanels; p++)
+    for (int t = 0; t < ntaps; t++)
+      for (int ci = 0; ci < g->Cin; ci++) {
+        float* dst = bpack + (((size_t)p * ntaps + t) * g->Cin + ci) * nr;
+        const float* src = w + ((size_t)t * g->Cin + ci) * g->Cout + p * nr;
+        const int n = g->Cout - p * nr < nr ? g->Cout - p * nr : nr;
+        memcpy(dst, src, sizeof(float) * n);
+      }
+  float* zeros = static_cast<float*>(calloc((size_t)g->Cin + 16, sizeof(float)));
+  FwdCtx c{g, x, bpack, y, zeros, bias, act, alpha, nv, nr, npanels, 0, 0};
+  k_blocks(ntaps, g->Cin, nr, &c.nkb, &c.kcb);
+  pfor(g->B * g->OH, &c, fwd_rows);
+  free(zeros);
+  free(bpack);
+}
+
+extern "C" void EDL_FN(edl_conv2d_backprop_input_)(const edl_conv_geom* g, const float* dy, const float* w,
+                                                     float* dx, edl_parallel_for pfor) {
+  const int ntaps = g->KH * g->KW;
+  const int nv = choose_nv(g->Cin), nr = nv * VW;
+  const int npanels = (g->Cin + nr - 1) / nr;
+  float* bpack = static_cast<float*>(calloc((size_t)npanels * ntaps * g->Cout * nr, sizeof(float)));
+  for (int p = 0; p < npanels; p++)
+    for (int t = 0; t < ntaps; t++) {
+      const int n = g->Cin - p * nr < nr ? g->Cin - p * nr : nr;
+      for (int co = 0; co < g->Cout; co++) {
+        float* dst = bpack + (((size_t)p * ntaps + t) * g->Cout + co) * nr;
+        for (int j = 0; j < n; j++) dst[j] = w[((size_t)t * g->Cin + p * nr + j) * g->Cout + co];
+      }
+    }
+  float* zeros = static_cast<float*>(calloc((size_t)g->Cout + 16, sizeof(float)));
+  BinCtx c{g, dy, bpack, dx, zeros, nv, nr, npanels, 0, 0};
+  k_blocks(ntaps, g->Cout, nr, &c.nkb, &c.kcb);
+  pfor(g->B * g->H, &c, bin_rows);
+  free(zeros);
+  free(bpack);
+}
+
+extern "C" void EDL_FN(edl_conv2d_backprop_filter_)(const edl_conv_geom* g, const float* x, const float* dy,
+                                                      float* dw, int nparts, edl_parallel_for pfor) {
+  const size_t n = (size_t)g->KH * g->KW * g->Cin * g->Cout;
+  const int nrows = g->B * g->OH;
+  if (nparts > nrows) nparts = nrows > 0 ? nrows : 1;
+  float** parts = static_cast<float**>(malloc(sizeof(float*) * nparts));
+  memset(dw, 0, n * sizeof(float));
+  parts[0] = dw;
+  for (int p = 1; p < nparts; p++) parts[p] = static_cast<float*>(calloc(n, sizeof(float)));
+  long bytes_per_row = (long)g->OW * (g->Cin * g->SW + g->Cout) * 4;
+  int rpc = (int)(192 * 1024 / (bytes_per_row > 0 ? bytes_per_row : 1));
+  if (rpc < 1) rpc = 1;
+  BfCtx c{g, x, dy, parts, nparts, rpc};
+  pfor(nparts, &c, bf_part);
+  if (nparts > 1) {
+    SumCtx s{parts, nparts, dw};
+    pfor((int)n, &s, sum_parts);
+  }
+  for (int p = 1; p < nparts; p++) free(parts[p]);
+  free(parts);
+}

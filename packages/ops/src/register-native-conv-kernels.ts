@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NativeConvAddon } from './native-addon.ts';
+import { makeNativeConvKernels } from './native-conv-kernels.ts';
+import { wasmConv2DBackpropFilter } from './wasm-conv-backprop-filter.ts';
+import { wasmConv2DBackpropInput } from './wasm-conv-backprop-input.ts';
+import { type WasmKernel, wasmKernel } from './wasm-kernel-utils.ts';
+
+/** Names of the wasm-backend kernels {@link registerNativeConvKernels} replaces. */
+export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+
+/** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
+let fallbacks: Record<(typeof NATIVE_CONV_KERNELS)[number], WasmKernel> | undefined;
+
+/**
+ * Registers the native (Node-API, AVX-512 / AVX2 / 128-bit SIMD) convolution kernels of `@edl/ops` over the wasm
+ * backend. They read and write the wasm heap in place. What they do not cover (dilations, NCHW, other fused
+ * activations) runs on the XNNPACK-based kernels they replace. {@link setupBackend} calls this for you when the
+ * addon is built; returns the names of the kernels installed.
+ */
+export function registerNativeConvKernels(addon: NativeConvAddon): string[] {
+  if (!tf.getKernel('Conv2D', 'wasm')) {
+    throw new Error('registerNativeConvKernels: the wasm backend is not loaded; call setupBackend first');
+  }
+  fallbacks ??= {
+    Conv2D: wasmKernel('Conv2D'),
+    FusedConv2D: wasmKernel('FusedConv2D'),
+    Conv2DBackpropInput: wasmConv2DBackpropInput as unknown as WasmKernel,
+    Conv2DBackpropFilter: wasmConv2DBackpropFilter as unknown as WasmKernel,
+  };
+  const kernels = makeNativeConvKernels(addon, fallbacks);
+  for (const name of NATIVE_CONV_KERNELS) {
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernels[name] as unknown as tf.KernelFunc });
+  }
+  return [...NATIVE_CONV_KERNELS];
+}
+
+/**
+ * Puts back the kernels {@link registerNativeConvKernels} replaced (stock XNNPACK `Conv2D` / `FusedConv2D` and the
+ * `@edl/ops` wasm backprop kernels). Returns whether anything was restored. Used by `setupBackend({ native: 'off' })`.
+ */
+export function unregisterNativeConvKernels(): boolean {
+  if (!fallbacks || tf.getKernel('Conv2D', 'wasm')?.kernelFunc === (fallbacks.Conv2D as unknown)) return false;
+  for (const name of NATIVE_CONV_KERNELS) {
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: fallbacks[name] as unknown as tf.KernelFunc,
+    });
+  }
+  return true;
+}
