@@ -1,5 +1,5 @@
 // One configuration of the @edl/ops benchmark, run in its own process (threads are fixed per process).
-// Usage (from the repo root): node --conditions=@edl/source --import tsx packages/ops/bench/cases.ts <stock1|ours2>
+// Usage (from the repo root): node --conditions=@edl/source --import tsx packages/ops/bench/cases.ts <stock1|ours1|ours2|native2>
 // Prints one JSON line: { config, threads, kernels, cases: { name: { ms, min, max, n, gflop } }, profile }.
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -23,11 +23,16 @@ async function init(): Promise<{ threads: number; kernels: string[] }> {
     const kernels = registerWasmConvKernels({ kernels: ['Conv2DBackpropFilter'] });
     return { threads: wasm.getThreadsCount(), kernels };
   }
-  if (config === 'ours2' || config === 'ours1') {
-    const info = await setupBackend({ backend: 'wasm', threads: config === 'ours2' ? 2 : 1, quiet: true });
+  if (config === 'ours2' || config === 'ours1' || config === 'native2') {
+    const info = await setupBackend({
+      backend: 'wasm',
+      threads: config === 'ours1' ? 1 : 2,
+      quiet: true,
+      native: config === 'native2' ? 'require' : 'off',
+    });
     return { threads: info.threads, kernels: info.kernels };
   }
-  throw new Error(`config: expected stock1, ours1 or ours2, got ${config}`);
+  throw new Error(`config: expected stock1, ours1, ours2 or native2, got ${config}`);
 }
 
 interface Timing {

@@ -2,6 +2,7 @@
 // unrolled layer forward+backward, batch 32, 64->64 channels, 3x3, 32x32 (NHWC), for
 //   stock1: stock tfjs-backend-wasm, 1 thread, plus only our Conv2DBackpropFilter (stock cannot run backward)
 //   ours2:  @edl/ops setupBackend: our Conv2DBackpropFilter + Conv2DBackpropInput, 2 threads (multithreading shim)
+//   native2: @edl/ops setupBackend with the native addon's conv kernels (built at install), 2 threads
 // against PyTorch CPU with 2 threads (Debian python3-torch) when /usr/bin/python3 has torch.
 // Each configuration runs in its own process (wasm threads are fixed per process). Median of EDL_BENCH_REPS
 // (default 5) runs after 2 warm-ups. Run from the repo root:
@@ -64,7 +65,18 @@ console.log(
   `@edl/ops bench: ${os.cpus().length} vCPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, reps ${reps}`,
 );
 const stock = runConfig('stock1');
-const ours = runConfig('ours2');
+const wasmOurs = runConfig('ours2');
+let nativeOurs: ConfigResult | undefined;
+try {
+  nativeOurs = runConfig('native2');
+} catch (err) {
+  console.warn(
+    `WARNING: the native conv kernels did not run, so '@edl/ops' below means the wasm kernels: ${(err as Error).message.split('\n').find((l) => l.includes('native')) ?? ''}`,
+  );
+}
+/** The fastest @edl/ops configuration: native kernels when built. */
+const ours = nativeOurs ?? wasmOurs;
+const oursLabel = nativeOurs ? 'native' : 'wasm';
 
 let torch: Record<string, Timing> = {};
 let torchNote = '';
@@ -91,6 +103,7 @@ const rows = names.map((name) => {
     case: name,
     gflop: o.gflop ?? 0,
     stock1: s,
+    wasm2: wasmOurs.cases[name],
     ours2: o,
     speedupVsStock: s ? Math.round((s.ms / o.ms) * 100) / 100 : undefined,
     torch2: p,
@@ -102,13 +115,14 @@ console.log(`\n${torchNote}`);
 console.log(
   'wall ms median (GFLOP/s); cpu ms = process CPU time of all threads (about threads x wall when the cores are free);',
 );
-console.log('speedup = stock / ours; ratio = ours / torch 2T (lower is better)\n');
+console.log(`ours = @edl/ops ${oursLabel}; speedup = stock / ours; ratio = ours / torch 2T (lower is better)\n`);
 if (ours.threads !== 2) console.warn(`note: @edl/ops ran with ${ours.threads} thread(s), not 2`);
 const header = [
   'case',
   'GFLOP',
   `stock wasm ${stock.threads}T`,
-  `@edl/ops wasm ${ours.threads}T`,
+  `@edl/ops wasm ${wasmOurs.threads}T`,
+  `@edl/ops ${oursLabel} ${ours.threads}T`,
   'cpu ms (ours)',
   'speedup',
   'torch 2T',
@@ -118,6 +132,7 @@ const table = rows.map((r) => [
   r.case,
   r.gflop.toFixed(2),
   fmt(r.stock1),
+  fmt(r.wasm2),
   fmt(r.ours2),
   r.ours2.cpuMs !== undefined ? r.ours2.cpuMs.toFixed(0) : '-',
   r.speedupVsStock ? `${r.speedupVsStock}x` : '-',
@@ -138,7 +153,7 @@ const convMs = Object.entries(ours.profile)
   .reduce((s, [, e]) => s + e.ms, 0);
 const byShare = Object.entries(ours.profile).sort((a, b) => b[1].ms - a[1].ms);
 console.log(
-  `\nlayer fwd+bwd profile (ours 2T, one pass, ${total.toFixed(0)} ms in kernels): conv kernels ${((100 * convMs) / total).toFixed(1)}%, elementwise and the rest ${((100 * (total - convMs)) / total).toFixed(1)}%`,
+  `\nlayer fwd+bwd profile (${oursLabel} 2T, one pass, ${total.toFixed(0)} ms in kernels): conv kernels ${((100 * convMs) / total).toFixed(1)}%, elementwise and the rest ${((100 * (total - convMs)) / total).toFixed(1)}%`,
 );
 console.log(byShare.map(([k, e]) => `${k} ${e.ms.toFixed(1)} ms / ${e.calls}`).join(', '));
 
@@ -149,7 +164,8 @@ const out = {
   torch: torchNote,
   configs: {
     stock1: { threads: stock.threads, kernels: stock.kernels },
-    ours2: { threads: ours.threads, kernels: ours.kernels },
+    ours2: { threads: wasmOurs.threads, kernels: wasmOurs.kernels },
+    ...(nativeOurs ? { native2: { threads: nativeOurs.threads, kernels: nativeOurs.kernels } } : {}),
   },
   cases: rows,
   layerProfile: { totalMs: total, convShare: convMs / total, kernels: ours.profile },
