@@ -3,6 +3,9 @@ import {
   convOperator,
   elasticWeights,
   estimateLipschitz,
+  fusedElasticResidual,
+  fusedRistaAvailable,
+  fusedShrinkStep,
   nonNegativeSoftThreshold,
   softThreshold,
 } from '@edl/ops';
@@ -111,6 +114,18 @@ export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions
     const A = w === filter ? op : convOperator(w, xs.shape, { strides: op.strides, padding: op.pad });
     const threshold = typeof l === 'number' && typeof t === 'number' ? l * t : (tf.mul(l, t) as tf.Scalar);
     const codes: tf.Tensor4D[] = [];
+    if (fusedRistaAvailable()) {
+      // One fused kernel (and one for its gradient) for each elementwise chain between the convolutions.
+      let z = fusedShrinkStep(null, A.forward(xs), t, threshold, nonNegative);
+      codes.push(z);
+      for (let k = 1; k < steps; k++) {
+        const u = A.adjoint(z);
+        const g = b === 1 ? (tf.sub(xs, u) as tf.Tensor4D) : fusedElasticResidual(xs, u, b, eps, detach);
+        z = fusedShrinkStep(z, A.forward(g), t, threshold, nonNegative);
+        codes.push(z);
+      }
+      return codes;
+    }
     let z = shrink(tf.mul(t, A.forward(xs)) as tf.Tensor4D, threshold);
     codes.push(z);
     for (let k = 1; k < steps; k++) {

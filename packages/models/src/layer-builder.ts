@@ -27,8 +27,17 @@ export class LayerBuilder {
     readonly kind: ConvKind,
     readonly dictionary: DictionaryOptions,
     seed: number | undefined,
+    /** When given, only dictionary layers of these stages recompute (0 = stem `conv1`, s = `layer<s>.*`). */
+    readonly recomputeStages?: readonly number[],
   ) {
     this.nextSeed = seed;
+  }
+
+  /** The dictionary options of the conv named `name` (its stage decides `recompute` when stages are given). */
+  private dictionaryFor(name: string): DictionaryOptions {
+    if (!this.recomputeStages) return this.dictionary;
+    const stage = name === 'conv1' ? 0 : Number(/^layer(\d)\./.exec(name)?.[1] ?? Number.NaN);
+    return { ...this.dictionary, recompute: this.recomputeStages.includes(stage) };
   }
 
   /** Whether the 3x3 convs are dictionary layers. */
@@ -54,7 +63,7 @@ export class LayerBuilder {
         kernelSize: spec.kernelSize,
         strides: spec.strides,
         kind: this.kind as Exclude<ConvKind, 'standard'>,
-        dictionary: this.dictionary,
+        dictionary: this.dictionaryFor(spec.name),
         seed: this.seed(),
       });
     }

@@ -157,6 +157,33 @@ describe('resnet structure', () => {
       /inputShape/,
     );
     expect(() => resnet({ depth: 10, conv: 'vanilla', ...small, steps: 0 })).toThrow(/steps/);
+    expect(() => resnet({ depth: 10, conv: 'vanilla', ...small, recomputeStages: [5] })).toThrow(
+      /recomputeStages: expected an array of stage indices 0-4/,
+    );
+    expect(() => resnet({ depth: 10, conv: 'vanilla', ...small, recomputeStages: [1], recompute: true })).toThrow(
+      /recomputeStages: cannot be combined with recompute/,
+    );
+  });
+
+  it('recomputeStages checkpoints the dictionary layers of the given stages only', () => {
+    const m = resnet({ depth: 10, conv: 'elastic', ...small, recomputeStages: [0, 1] });
+    const flags = Object.fromEntries(
+      m.layers
+        .filter((l) => l.getClassName() === 'DictConv2D')
+        .map((l) => [l.name, (l.getConfig() as { recompute: boolean }).recompute]),
+    );
+    expect(flags).toEqual({
+      conv1: true,
+      'layer1.0.conv1': true,
+      'layer1.0.conv2': true,
+      'layer2.0.conv1': false,
+      'layer2.0.conv2': false,
+      'layer3.0.conv1': false,
+      'layer3.0.conv2': false,
+      'layer4.0.conv1': false,
+      'layer4.0.conv2': false,
+    });
+    m.dispose();
   });
 
   it('trains: an SGD loop on an elastic ResNet10 keeps the tensor count flat and moves beta', () => {

@@ -19,7 +19,7 @@ import { type ResNetOptions, resolveResNetOptions } from './resnet-options.ts';
  */
 export function resnet(options: ResNetOptions): tf.LayersModel {
   const o = resolveResNetOptions(options);
-  const b = new LayerBuilder(o.conv, o.dictionary, o.seed);
+  const b = new LayerBuilder(o.conv, o.dictionary, o.seed, o.recomputeStages);
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   let x = b.conv(input, { name: 'conv1', filters: o.widths[0], kernelSize: 3, strides: 1, dictionary: true });
   x = b.batchNorm(x, 'bn1');

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "conv-kernels.h"
+#include "tensor-kernels.h"
+#include "rista-kernels.h"
 
 namespace {
 
@@ -253,6 +255,183 @@ napi_value BackpropFilter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+bool get_i32(napi_env env, napi_value v, int** data, size_t* len, const char* name, std::string* err) {
+  bool is_ta = false;
+  napi_is_typedarray(env, v, &is_ta);
+  napi_typedarray_type type;
+  void* ptr = nullptr;
+  if (is_ta) napi_get_typedarray_info(env, v, &type, len, &ptr, nullptr, nullptr);
+  if (!is_ta || type != napi_int32_array) {
+    *err = std::string("edl-native: argument '") + name + "' must be an Int32Array";
+    return false;
+  }
+  *data = static_cast<int*>(ptr);
+  return true;
+}
+
+// tile(x, shape, reps, out): x and out are Float32Array or Int32Array (4-byte elements).
+napi_value Tile(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  std::string err;
+  int *shape, *reps;
+  size_t rank, nreps;
+  if (argc < 4) return throw_error(env, "edl-native: tile(x, shape, reps, out)");
+  if (!get_i32(env, args[1], &shape, &rank, "shape", &err) || !get_i32(env, args[2], &reps, &nreps, "reps", &err))
+    return throw_error(env, err);
+  if (rank != nreps || rank > 16) return throw_error(env, "edl-native: tile needs shape and reps of one rank <= 16");
+  size_t in = 1, out = 1;
+  for (size_t d = 0; d < rank; d++) {
+    if (shape[d] < 0 || reps[d] < 0) return throw_error(env, "edl-native: tile shape and reps must be >= 0");
+    in *= shape[d];
+    out *= (size_t)shape[d] * reps[d];
+  }
+  void* ptrs[2];
+  size_t lens[2];
+  for (int i = 0; i < 2; i++) {
+    bool is_ta = false;
+    napi_typedarray_type type;
+    napi_is_typedarray(env, args[i == 0 ? 0 : 3], &is_ta);
+    if (is_ta) napi_get_typedarray_info(env, args[i == 0 ? 0 : 3], &type, &lens[i], &ptrs[i], nullptr, nullptr);
+    if (!is_ta || (type != napi_float32_array && type != napi_int32_array))
+      return throw_error(env, std::string("edl-native: argument '") + (i == 0 ? "x" : "out") +
+                                  "' must be a Float32Array or Int32Array");
+  }
+  if (!check_len(lens[0], in, "x", &err) || !check_len(lens[1], out, "out", &err)) return throw_error(env, err);
+  if (out > 0) edl_tile(ptrs[0], shape, reps, (int)rank, 4, ptrs[1]);
+  return nullptr;
+}
+
+// reduceLeading(x, outer, inner, scale, out): out[j] = scale * sum_i x[i * inner + j].
+napi_value ReduceLeading(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value args[5];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc < 5) return throw_error(env, "edl-native: reduceLeading(x, outer, inner, scale, out)");
+  std::string err;
+  float *x, *out;
+  size_t nx, nout;
+  double outer = 0, inner = 0, scale = 1;
+  if (!get_f32(env, args[0], &x, &nx, "x", &err) || !get_f32(env, args[4], &out, &nout, "out", &err))
+    return throw_error(env, err);
+  napi_get_value_double(env, args[1], &outer);
+  napi_get_value_double(env, args[2], &inner);
+  napi_get_value_double(env, args[3], &scale);
+  if (outer < 1 || inner < 1) return throw_error(env, "edl-native: reduceLeading needs outer >= 1 and inner >= 1");
+  if (!check_len(nx, (size_t)outer * (size_t)inner, "x", &err) || !check_len(nout, (size_t)inner, "out", &err))
+    return throw_error(env, err);
+  edl_reduce_leading(x, (size_t)outer, (size_t)inner, (float)scale, out, pool()->size(), parallel_for);
+  return nullptr;
+}
+
+// A Float32Array argument of exactly n elements, or null when `nullable`.
+bool get_f32_n(napi_env env, napi_value v, size_t n, const char* name, bool nullable, float** out, std::string* err) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (nullable && (t == napi_null || t == napi_undefined)) {
+    *out = nullptr;
+    return true;
+  }
+  size_t len = 0;
+  if (!get_f32(env, v, out, &len, name, err)) return false;
+  if (len != n) {
+    *err = std::string("edl-native: argument '") + name + "' has " + std::to_string(len) + " elements, expected " +
+           std::to_string(n);
+    return false;
+  }
+  return true;
+}
+
+double num(napi_env env, napi_value v) {
+  double d = 0;
+  napi_get_value_double(env, v, &d);
+  return d;
+}
+
+// elasticResidual(x, u, beta, eps, g)
+napi_value ElasticResidual(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value a[5];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  if (argc < 5) return throw_error(env, "edl-native: elasticResidual(x, u, beta, eps, g)");
+  std::string err;
+  float *x, *u, *g;
+  size_t n;
+  if (!get_f32(env, a[0], &x, &n, "x", &err) || !get_f32_n(env, a[1], n, "u", false, &u, &err) ||
+      !get_f32_n(env, a[4], n, "g", false, &g, &err))
+    return throw_error(env, err);
+  edl_elastic_residual(x, u, n, (float)num(env, a[2]), (float)num(env, a[3]), g, pool()->size(), parallel_for);
+  return nullptr;
+}
+
+// elasticResidualGrad(x, u, dg, beta, eps, detach, dx, du) -> d beta
+napi_value ElasticResidualGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  if (argc < 8) return throw_error(env, "edl-native: elasticResidualGrad(x, u, dg, beta, eps, detach, dx, du)");
+  std::string err;
+  float *x, *u, *dg, *dx, *du;
+  size_t n;
+  if (!get_f32(env, a[0], &x, &n, "x", &err) || !get_f32_n(env, a[1], n, "u", false, &u, &err) ||
+      !get_f32_n(env, a[2], n, "dg", false, &dg, &err) || !get_f32_n(env, a[6], n, "dx", false, &dx, &err) ||
+      !get_f32_n(env, a[7], n, "du", false, &du, &err))
+    return throw_error(env, err);
+  bool detach = false;
+  napi_get_value_bool(env, a[5], &detach);
+  const double db = edl_elastic_residual_grad(x, u, dg, n, (float)num(env, a[3]), (float)num(env, a[4]), detach, dx,
+                                              du, pool()->size(), parallel_for);
+  napi_value out;
+  napi_create_double(env, db, &out);
+  return out;
+}
+
+// shrinkStep(z | null, v, t, thr, nonNegative, out)
+napi_value ShrinkStep(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  if (argc < 6) return throw_error(env, "edl-native: shrinkStep(z, v, t, thr, nonNegative, out)");
+  std::string err;
+  float *z, *v, *out;
+  size_t n;
+  if (!get_f32(env, a[1], &v, &n, "v", &err) || !get_f32_n(env, a[0], n, "z", true, &z, &err) ||
+      !get_f32_n(env, a[5], n, "out", false, &out, &err))
+    return throw_error(env, err);
+  bool nonneg = true;
+  napi_get_value_bool(env, a[4], &nonneg);
+  edl_shrink_step(z, v, n, (float)num(env, a[2]), (float)num(env, a[3]), nonneg, out, pool()->size(), parallel_for);
+  return nullptr;
+}
+
+// shrinkStepGrad(z | null, v, dy, t, thr, nonNegative, dz | null, dv) -> [d t, d thr]
+napi_value ShrinkStepGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value a[8];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  if (argc < 8) return throw_error(env, "edl-native: shrinkStepGrad(z, v, dy, t, thr, nonNegative, dz, dv)");
+  std::string err;
+  float *z, *v, *dy, *dz, *dv;
+  size_t n;
+  if (!get_f32(env, a[1], &v, &n, "v", &err) || !get_f32_n(env, a[0], n, "z", true, &z, &err) ||
+      !get_f32_n(env, a[2], n, "dy", false, &dy, &err) || !get_f32_n(env, a[6], n, "dz", true, &dz, &err) ||
+      !get_f32_n(env, a[7], n, "dv", false, &dv, &err))
+    return throw_error(env, err);
+  bool nonneg = true;
+  napi_get_value_bool(env, a[5], &nonneg);
+  double dt = 0, dthr = 0;
+  edl_shrink_step_grad(z, v, dy, n, (float)num(env, a[3]), (float)num(env, a[4]), nonneg, dz, dv, &dt, &dthr,
+                       pool()->size(), parallel_for);
+  napi_value arr, e0, e1;
+  napi_create_array_with_length(env, 2, &arr);
+  napi_create_double(env, dt, &e0);
+  napi_create_double(env, dthr, &e1);
+  napi_set_element(env, arr, 0, e0);
+  napi_set_element(env, arr, 1, e1);
+  return arr;
+}
+
 // setThreads(n): resizes the worker pool; returns the thread count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -306,6 +485,12 @@ NAPI_MODULE_INIT() {
       {"conv2dForward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, BackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, BackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reduceLeading", nullptr, ReduceLeading, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"elasticResidual", nullptr, ElasticResidual, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"elasticResidualGrad", nullptr, ElasticResidualGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"shrinkStep", nullptr, ShrinkStep, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"shrinkStepGrad", nullptr, ShrinkStepGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

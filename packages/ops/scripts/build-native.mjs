@@ -17,7 +17,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'native');
 const outDir = join(src, 'build');
 const target = join(outDir, 'edl_native.node');
-const sources = ['addon.cc', 'conv-kernels.cc', 'conv-kernels.h'].map((f) => join(src, f));
+const sources = [
+  'addon.cc',
+  'conv-kernels.cc',
+  'conv-kernels.h',
+  'tensor-kernels.cc',
+  'tensor-kernels.h',
+  'rista-kernels.cc',
+  'rista-kernels.h',
+].map((f) => join(src, f));
 
 function fail(why) {
   const msg =
@@ -94,11 +102,27 @@ const results = await Promise.all(
 for (const r of results) if (!r.ok && !r.optional) fail(`${compiler} failed on conv-kernels.cc:\n${r.err}`);
 const built = results.filter((r) => r.ok);
 const defines = built.filter((r) => r.vw !== 4).map((r) => `-DEDL_HAVE_VW${r.vw}`);
+// Memory-bound kernels: baseline flags, the compiler vectorises their loops.
+const plainObjs = [];
+for (const name of ['tensor-kernels', 'rista-kernels']) {
+  const obj = join(tmp, `${name}.o`);
+  const r = await run(compiler, [...common, '-c', join(src, `${name}.cc`), '-o', obj]);
+  if (!r.ok) fail(`${compiler} failed on ${name}.cc:\n${r.err}`);
+  plainObjs.push(obj);
+}
 const addonObj = join(tmp, 'addon.o');
 const a = await run(compiler, [...common, ...defines, `-I${include}`, '-c', join(src, 'addon.cc'), '-o', addonObj]);
 if (!a.ok) fail(`${compiler} failed on addon.cc:\n${a.err}`);
 const linked = join(tmp, 'edl_native.node');
-const l = await run(compiler, ['-shared', '-pthread', '-o', linked, addonObj, ...built.map((r) => r.obj)]);
+const l = await run(compiler, [
+  '-shared',
+  '-pthread',
+  '-o',
+  linked,
+  addonObj,
+  ...plainObjs,
+  ...built.map((r) => r.obj),
+]);
 if (!l.ok) fail(`linking failed:\n${l.err}`);
 if (!loads(linked)) fail('the built addon does not load in this Node');
 renameSync(linked, target);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
 import { NATIVE_CONV_KERNELS } from './register-native-conv-kernels.ts';
 import { convOperator } from './conv-operator.ts';
 import { elasticWeights } from './elastic-weights.ts';
@@ -208,7 +209,7 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off'): voi
       expect(wasm.getThreadsCount()).toBe(2);
       expect(info.threads).toBe(2);
       const base = ['Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity'];
-      const all = native === 'off' ? base : [...new Set([...base, ...NATIVE_CONV_KERNELS])];
+      const all = native === 'off' ? base : [...new Set([...base, ...NATIVE_CONV_KERNELS, ...FUSED_RISTA_KERNELS])];
       expect(info.kernels.sort()).toEqual(all.sort());
       if (native === 'require') expect(info.native?.threads).toBe(2);
       else expect(info.native).toBeNull();

@@ -1,6 +1,14 @@
 export { type ConvGeometry, type ConvOperator, convOperator } from './conv-operator.ts';
 export { elasticWeights } from './elastic-weights.ts';
+export { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './fused-rista.ts';
+export { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
 export { type ConvPadding, convOutputSize, type ExplicitPadding, resolvePadding, type TfPadding } from './padding.ts';
+export { loadNativeAddon, type NativeAddonResult, type NativeConvAddon } from './native-addon.ts';
+export {
+  NATIVE_CONV_KERNELS,
+  registerNativeConvKernels,
+  unregisterNativeConvKernels,
+} from './register-native-conv-kernels.ts';
 export { estimateLipschitz, type LipschitzEstimate, type PowerIterationOptions } from './power-iteration.ts';
 export {
   type RegisterWasmConvKernelsOptions,
@@ -11,6 +19,7 @@ export {
   type BackendChoice,
   type BackendSetup,
   defaultThreads,
+  type NativeChoice,
   type SetupBackendOptions,
   setupBackend,
 } from './setup-backend.ts';

@@ -1,4 +1,4 @@
-// Loads the optional native convolution addon built by scripts/build-native.mjs. Node only: reached through
+// Loads the optional native addon (conv, tile and reduction kernels) built by scripts/build-native.mjs. Node only: reached through
 // process.getBuiltinModule / dynamic import so this module still loads in a browser.
 
 /** The Node-API addon's functions (see native/addon.cc). Geometry: `[B,H,W,Cin,OH,OW,Cout,KH,KW,SH,SW,PT,PL]`. */
@@ -14,6 +14,43 @@ export interface NativeConvAddon {
   ): void;
   conv2dBackpropInput(geometry: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   conv2dBackpropFilter(geometry: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  /** `out = tile(x, reps)` for 4-byte elements (float32 / int32). */
+  tile(x: Float32Array | Int32Array, shape: Int32Array, reps: Int32Array, out: Float32Array | Int32Array): void;
+  /** `out[j] = scale * sum_{i < outer} x[i * inner + j]` (a reduction over leading axes), multithreaded. */
+  reduceLeading(x: Float32Array, outer: number, inner: number, scale: number, out: Float32Array): void;
+  /** `g = (beta + (1 - beta) / (2 (|x - u| + eps))) (x - u)`. */
+  elasticResidual(x: Float32Array, u: Float32Array, beta: number, eps: number, g: Float32Array): void;
+  /** Gradient of {@link elasticResidual} for `dg`: writes `dx`, `du = -dx`; returns d beta. */
+  elasticResidualGrad(
+    x: Float32Array,
+    u: Float32Array,
+    dg: Float32Array,
+    beta: number,
+    eps: number,
+    detach: boolean,
+    dx: Float32Array,
+    du: Float32Array,
+  ): number;
+  /** `out = T(z + t v)`, one- or two-sided soft threshold `thr`; `z` null means 0. */
+  shrinkStep(
+    z: Float32Array | null,
+    v: Float32Array,
+    t: number,
+    thr: number,
+    nonNegative: boolean,
+    out: Float32Array,
+  ): void;
+  /** Gradient of {@link shrinkStep} for `dy`: writes `dz` (unless null) and `dv`; returns `[d t, d thr]`. */
+  shrinkStepGrad(
+    z: Float32Array | null,
+    v: Float32Array,
+    dy: Float32Array,
+    t: number,
+    thr: number,
+    nonNegative: boolean,
+    dz: Float32Array | null,
+    dv: Float32Array,
+  ): [number, number];
   /** Resizes the addon's worker pool; returns the thread count now in use. */
   setThreads(n: number): number;
   /** The instruction set chosen at load (`avx512`, `avx2-fma`, `baseline-simd128`) and the worker threads. */

@@ -1,19 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeConvAddon } from './native-addon.ts';
 import { makeNativeConvKernels } from './native-conv-kernels.ts';
+import { FUSED_RISTA_KERNELS, makeNativeRistaKernels } from './native-rista-kernels.ts';
+import { makeNativeTensorKernels } from './native-tensor-kernels.ts';
 import { wasmConv2DBackpropFilter } from './wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from './wasm-conv-backprop-input.ts';
 import { type WasmKernel, wasmKernel } from './wasm-kernel-utils.ts';
 
 /** Names of the wasm-backend kernels {@link registerNativeConvKernels} replaces. */
-export const NATIVE_CONV_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+export const NATIVE_CONV_KERNELS = [
+  'Conv2D',
+  'FusedConv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'Tile',
+  'Sum',
+  'Mean',
+] as const;
 
 /** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
 let fallbacks: Record<(typeof NATIVE_CONV_KERNELS)[number], WasmKernel> | undefined;
 
 /**
  * Registers the native (Node-API, AVX-512 / AVX2 / 128-bit SIMD) convolution kernels of `@edl/ops` over the wasm
- * backend. They read and write the wasm heap in place. What they do not cover (dilations, NCHW, other fused
+ * backend, with native `Tile` and leading-axes `Sum` / `Mean` (the BatchNorm gradient's slow spots on wasm). They read and write the wasm heap in place. What they do not cover (dilations, NCHW, other fused
  * activations) runs on the XNNPACK-based kernels they replace. {@link setupBackend} calls this for you when the
  * addon is built; returns the names of the kernels installed.
  */
@@ -26,13 +36,21 @@ export function registerNativeConvKernels(addon: NativeConvAddon): string[] {
     FusedConv2D: wasmKernel('FusedConv2D'),
     Conv2DBackpropInput: wasmConv2DBackpropInput as unknown as WasmKernel,
     Conv2DBackpropFilter: wasmConv2DBackpropFilter as unknown as WasmKernel,
+    Tile: wasmKernel('Tile'),
+    Sum: wasmKernel('Sum'),
+    Mean: wasmKernel('Mean'),
   };
-  const kernels = makeNativeConvKernels(addon, fallbacks);
+  const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
   for (const name of NATIVE_CONV_KERNELS) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernels[name] as unknown as tf.KernelFunc });
   }
-  return [...NATIVE_CONV_KERNELS];
+  const rista = makeNativeRistaKernels(addon);
+  for (const name of FUSED_RISTA_KERNELS) {
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: rista[name] as unknown as tf.KernelFunc });
+  }
+  return [...NATIVE_CONV_KERNELS, ...FUSED_RISTA_KERNELS];
 }
 
 /**
@@ -49,5 +67,6 @@ export function unregisterNativeConvKernels(): boolean {
       kernelFunc: fallbacks[name] as unknown as tf.KernelFunc,
     });
   }
+  for (const name of FUSED_RISTA_KERNELS) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   return true;
 }

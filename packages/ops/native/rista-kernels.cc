@@ -1,0 +1,160 @@
+// Fused elementwise kernels of the RISTA step (paper Alg. 1), forward and gradient, each one pass over memory:
+//   elastic residual  g = (beta + (1 - beta) w) r,  r = x - u,  w = 1 / (2 (|r| + eps))
+//   shrink step       z' = T(z + t v)  with T(s) = max(s - thr, 0) (one-sided) or sign(s) max(|s| - thr, 0)
+// Scalar gradients (beta, t, thr) are reduced in double per thread range.
+#include <cmath>
+#include <cstddef>
+#include <cstdlib>
+
+#include "rista-kernels.h"
+
+namespace {
+
+struct Range {
+  size_t n;
+  int parts;
+  size_t begin(int p) const { return n * p / parts; }
+  size_t end(int p) const { return n * (p + 1) / parts; }
+};
+
+struct ResidualCtx {
+  Range rg;
+  const float *x, *u, *dg;
+  float beta, eps;
+  int detach;
+  float *g, *dx, *du;
+  double* dbeta;  // per part
+};
+
+void residual_fwd(void* v, int p0, int p1) {
+  const ResidualCtx& c = *static_cast<ResidualCtx*>(v);
+  const float one_minus = 1.f - c.beta;
+  for (int p = p0; p < p1; p++)
+    for (size_t i = c.rg.begin(p), e = c.rg.end(p); i < e; i++) {
+      const float r = c.x[i] - c.u[i];
+      const float w = 0.5f / (std::fabs(r) + c.eps);
+      c.g[i] = (c.beta + one_minus * w) * r;
+    }
+}
+
+void residual_bwd(void* v, int p0, int p1) {
+  const ResidualCtx& c = *static_cast<ResidualCtx*>(v);
+  const float one_minus = 1.f - c.beta;
+  for (int p = p0; p < p1; p++) {
+    double db = 0;
+    float acc = 0.f;
+    size_t k = 0;
+    for (size_t i = c.rg.begin(p), e = c.rg.end(p); i < e; i++, k++) {
+      const float r = c.x[i] - c.u[i];
+      const float a = std::fabs(r) + c.eps;
+      const float w = 0.5f / a;
+      // d/dr [r / (2(|r| + eps))] = eps / (2 (|r| + eps)^2); with detach, w is a constant
+      const float slope = c.detach ? w : c.eps * w / a;
+      const float d = c.dg[i] * (c.beta + one_minus * slope);
+      c.dx[i] = d;
+      c.du[i] = -d;
+      acc += c.dg[i] * r * (1.f - w);
+      if ((k & 1023) == 1023) {
+        db += acc;
+        acc = 0.f;
+      }
+    }
+    c.dbeta[p] = db + acc;
+  }
+}
+
+struct ShrinkCtx {
+  Range rg;
+  const float *z, *v, *dy;
+  float t, thr;
+  int nonneg;
+  float *out, *dz, *dv;
+  double *dt, *dthr;
+};
+
+void shrink_fwd(void* vp, int p0, int p1) {
+  const ShrinkCtx& c = *static_cast<ShrinkCtx*>(vp);
+  for (int p = p0; p < p1; p++)
+    for (size_t i = c.rg.begin(p), e = c.rg.end(p); i < e; i++) {
+      const float s = (c.z ? c.z[i] : 0.f) + c.t * c.v[i];
+      float o;
+      if (c.nonneg) o = s - c.thr > 0.f ? s - c.thr : 0.f;
+      else o = s - c.thr > 0.f ? s - c.thr : (-s - c.thr > 0.f ? s + c.thr : 0.f);
+      c.out[i] = o;
+    }
+}
+
+void shrink_bwd(void* vp, int p0, int p1) {
+  const ShrinkCtx& c = *static_cast<ShrinkCtx*>(vp);
+  for (int p = p0; p < p1; p++) {
+    double dt = 0, dthr = 0;
+    float at = 0.f, ath = 0.f;
+    size_t k = 0;
+    for (size_t i = c.rg.begin(p), e = c.rg.end(p); i < e; i++, k++) {
+      const float s = (c.z ? c.z[i] : 0.f) + c.t * c.v[i];
+      // active part and d out / d thr there (relu gradient: 0 at the kink, as tfjs' step)
+      float mask, sgn;
+      if (s - c.thr > 0.f) mask = 1.f, sgn = -1.f;
+      else if (!c.nonneg && -s - c.thr > 0.f) mask = 1.f, sgn = 1.f;
+      else mask = 0.f, sgn = 0.f;
+      const float g = c.dy[i] * mask;
+      if (c.dz) c.dz[i] = g;
+      c.dv[i] = c.t * g;
+      at += g * c.v[i];
+      ath += c.dy[i] * sgn;
+      if ((k & 1023) == 1023) {
+        dt += at;
+        dthr += ath;
+        at = ath = 0.f;
+      }
+    }
+    c.dt[p] = dt + at;
+    c.dthr[p] = dthr + ath;
+  }
+}
+
+int parts_for(size_t n, int threads) {
+  const size_t per = 1 << 14;  // below this many elements per thread the wake-up costs more than it saves
+  int p = (int)(n / per);
+  if (p < 1) p = 1;
+  return p < threads ? p : threads;
+}
+
+double sum(const double* a, int n) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s += a[i];
+  return s;
+}
+
+}  // namespace
+
+extern "C" void edl_elastic_residual(const float* x, const float* u, size_t n, float beta, float eps, float* g,
+                                     int threads, edl_parallel_for pfor) {
+  ResidualCtx c{{n, parts_for(n, threads)}, x, u, nullptr, beta, eps, 0, g, nullptr, nullptr, nullptr};
+  pfor(c.rg.parts, &c, residual_fwd);
+}
+
+extern "C" double edl_elastic_residual_grad(const float* x, const float* u, const float* dg, size_t n, float beta,
+                                            float eps, int detach, float* dx, float* du, int threads,
+                                            edl_parallel_for pfor) {
+  double parts[256];
+  ResidualCtx c{{n, parts_for(n, threads)}, x, u, dg, beta, eps, detach, nullptr, dx, du, parts};
+  pfor(c.rg.parts, &c, residual_bwd);
+  return sum(parts, c.rg.parts);
+}
+
+extern "C" void edl_shrink_step(const float* z, const float* v, size_t n, float t, float thr, int nonneg, float* out,
+                                int threads, edl_parallel_for pfor) {
+  ShrinkCtx c{{n, parts_for(n, threads)}, z, v, nullptr, t, thr, nonneg, out, nullptr, nullptr, nullptr, nullptr};
+  pfor(c.rg.parts, &c, shrink_fwd);
+}
+
+extern "C" void edl_shrink_step_grad(const float* z, const float* v, const float* dy, size_t n, float t, float thr,
+                                     int nonneg, float* dz, float* dv, double* dt, double* dthr, int threads,
+                                     edl_parallel_for pfor) {
+  double pt[256], pthr[256];
+  ShrinkCtx c{{n, parts_for(n, threads)}, z, v, dy, t, thr, nonneg, nullptr, dz, dv, pt, pthr};
+  pfor(c.rg.parts, &c, shrink_bwd);
+  *dt = sum(pt, c.rg.parts);
+  *dthr = sum(pthr, c.rg.parts);
+}

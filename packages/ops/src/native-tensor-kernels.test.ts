@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from './setup-backend.ts';
+import { lcg as rand } from './test-utils.ts';
+
+// Own process: native Tile / Sum / Mean on wasm against the cpu backend, covered and handed-back cases alike.
+interface Case {
+  name: string;
+  run: () => tf.Tensor;
+}
+
+const x4 = () => tf.tensor4d(rand(3 * 5 * 4 * 7, 1), [3, 5, 4, 7]);
+const cases: Case[] = [
+  {
+    name: 'tile [1,1,1,C] to NHWC (BatchNorm gradient)',
+    run: () => tf.tile(tf.tensor4d(rand(7, 2), [1, 1, 1, 7]), [3, 5, 4, 1]),
+  },
+  { name: 'tile on every axis', run: () => tf.tile(tf.tensor3d(rand(2 * 3 * 4, 3), [2, 3, 4]), [2, 3, 2]) },
+  { name: 'tile int32', run: () => tf.tile(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), [3, 2]) },
+  { name: 'tile bool (handed back)', run: () => tf.cast(tf.tile(tf.tensor1d([true, false], 'bool'), [3]), 'int32') },
+  {
+    name: 'tile rank 1 and reps 0',
+    run: () => tf.concat([tf.tile(tf.tensor1d([1, 2]), [3]), tf.tile(tf.tensor1d([5]), [0])]),
+  },
+  { name: 'sum over N,H,W', run: () => tf.sum(x4(), [0, 1, 2]) },
+  { name: 'sum over N,H,W keepDims', run: () => tf.sum(x4(), [0, 1, 2], true) },
+  { name: 'sum over all axes (flat)', run: () => tf.sum(tf.tensor1d(rand(100003, 4))) },
+  { name: 'sum over axis 0 given as -4 and 0', run: () => tf.sum(x4(), [-4]) },
+  { name: 'sum over H,W (not leading: handed back)', run: () => tf.sum(x4(), [1, 2]) },
+  { name: 'sum int32 (handed back)', run: () => tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0) },
+  { name: 'mean over N,H,W', run: () => tf.mean(x4(), [0, 1, 2]) },
+  {
+    name: 'mean over leading axes of a large tensor',
+    run: () => tf.mean(tf.tensor2d(rand(4096 * 64, 5), [4096, 64]), 0),
+  },
+  { name: 'mean over the last axis (handed back)', run: () => tf.mean(x4(), -1) },
+];
+
+describe('native Tile / Sum / Mean on wasm against the cpu backend', () => {
+  const got = new Map<string, { shape: number[]; dtype: string; values: number[] }>();
+  beforeAll(async () => {
+    await setupBackend({ backend: 'wasm', threads: 2, quiet: true, native: 'require' });
+    for (const c of cases) {
+      const t = c.run();
+      got.set(c.name, { shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) });
+      t.dispose();
+    }
+    await tf.setBackend('cpu');
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const want = c.run();
+    const g = got.get(c.name)!;
+    expect(g.shape).toEqual(want.shape);
+    expect(g.dtype).toBe(want.dtype);
+    const w = Array.from(want.dataSync());
+    const scale = Math.max(1, ...w.map(Math.abs));
+    for (let i = 0; i < w.length; i++) expect(Math.abs(g.values[i]! - w[i]!) / scale).toBeLessThan(2e-6);
+    want.dispose();
+  });
+});
