@@ -24,7 +24,9 @@ class Pool {
     stop();
     threads_ = n < 1 ? 1 : n;
     quit_ = false;
-    for (int i = 1; i < threads_; i++) workers_.emplace_back([this, i] { loop(i); });
+    // New workers start at the current generation: the last job (whose context is gone) is not theirs to run.
+    const unsigned long start = generation_;
+    for (int i = 1; i < threads_; i++) workers_.emplace_back([this, i, start] { loop(i, start); });
   }
   int size() const { return threads_; }
   ~Pool() { stop(); }
@@ -52,8 +54,7 @@ class Pool {
   }
 
  private:
-  void loop(int id) {
-    unsigned long seen = 0;
+  void loop(int id, unsigned long seen) {
     for (;;) {
       int n, parts;
       void* ctx;
@@ -440,7 +441,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   int n = 0;
   if (argc < 1 || napi_get_value_int32(env, arg, &n) != napi_ok || n < 1 || n > 256)
     return throw_error(env, "edl-native: setThreads(n) needs an integer n in [1, 256]");
-  pool()->resize(n);
+  if (n != pool()->size()) pool()->resize(n);
   napi_value out;
   napi_create_int32(env, pool()->size(), &out);
   return out;
