@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
-import { NATIVE_CONV_KERNELS } from './register-native-conv-kernels.ts';
 import { convOperator } from './conv-operator.ts';
 import { elasticWeights } from './elastic-weights.ts';
+import { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
+import { NATIVE_CONV_KERNELS } from './register-native-conv-kernels.ts';
 import { setupBackend } from './setup-backend.ts';
 import { nonNegativeSoftThreshold } from './shrinkage.ts';
 import { lcg as rand } from './test-utils.ts';

@@ -74,7 +74,9 @@ export function fusedElasticResidual<T extends tf.Tensor>(
           ...attrs,
         },
       ) as tf.Tensor[];
-      return names.length === 3 ? [dx!, du!, db!] : (tf.dispose(db), [dx!, du!]);
+      if (names.length === 3) return [dx!, du!, db!];
+      db!.dispose(); // beta is a number: a constant
+      return [dx!, du!];
     };
     return { value, gradFunc };
   });

@@ -1,15 +1,15 @@
 export { type ConvGeometry, type ConvOperator, convOperator } from './conv-operator.ts';
 export { elasticWeights } from './elastic-weights.ts';
 export { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './fused-rista.ts';
+export { loadNativeAddon, type NativeAddonResult, type NativeConvAddon } from './native-addon.ts';
 export { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
 export { type ConvPadding, convOutputSize, type ExplicitPadding, resolvePadding, type TfPadding } from './padding.ts';
-export { loadNativeAddon, type NativeAddonResult, type NativeConvAddon } from './native-addon.ts';
+export { estimateLipschitz, type LipschitzEstimate, type PowerIterationOptions } from './power-iteration.ts';
 export {
   NATIVE_CONV_KERNELS,
   registerNativeConvKernels,
   unregisterNativeConvKernels,
 } from './register-native-conv-kernels.ts';
-export { estimateLipschitz, type LipschitzEstimate, type PowerIterationOptions } from './power-iteration.ts';
 export {
   type RegisterWasmConvKernelsOptions,
   registerWasmConvKernels,
