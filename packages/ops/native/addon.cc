@@ -205,9 +205,9 @@ napi_value Forward(napi_env env, napi_callback_info info) {
       !check_len(nw, (size_t)g.KH * g.KW * g.Cin * g.Cout, "filter", &err) ||
       !check_len(ny, (size_t)g.B * g.OH * g.OW * g.Cout, "y", &err))
     return throw_error(env, err);
-  if (g_vw == 16) edl_conv2d_forward_16(&g, x, w, y, bias, act, (float)alpha, parallel_for);
-  else if (g_vw == 8) edl_conv2d_forward_8(&g, x, w, y, bias, act, (float)alpha, parallel_for);
-  else edl_conv2d_forward_4(&g, x, w, y, bias, act, (float)alpha, parallel_for);
+  if (g_vw == 16) edl_conv2d_forward_16(&g, x, w, y, bias, act, (float)alpha, pool()->size(), parallel_for);
+  else if (g_vw == 8) edl_conv2d_forward_8(&g, x, w, y, bias, act, (float)alpha, pool()->size(), parallel_for);
+  else edl_conv2d_forward_4(&g, x, w, y, bias, act, (float)alpha, pool()->size(), parallel_for);
   return nullptr;
 }
 
@@ -227,9 +227,9 @@ napi_value BackpropInput(napi_env env, napi_callback_info info) {
       !check_len(nw, (size_t)g.KH * g.KW * g.Cin * g.Cout, "filter", &err) ||
       !check_len(ndx, (size_t)g.B * g.H * g.W * g.Cin, "dx", &err))
     return throw_error(env, err);
-  if (g_vw == 16) edl_conv2d_backprop_input_16(&g, dy, w, dx, parallel_for);
-  else if (g_vw == 8) edl_conv2d_backprop_input_8(&g, dy, w, dx, parallel_for);
-  else edl_conv2d_backprop_input_4(&g, dy, w, dx, parallel_for);
+  if (g_vw == 16) edl_conv2d_backprop_input_16(&g, dy, w, dx, pool()->size(), parallel_for);
+  else if (g_vw == 8) edl_conv2d_backprop_input_8(&g, dy, w, dx, pool()->size(), parallel_for);
+  else edl_conv2d_backprop_input_4(&g, dy, w, dx, pool()->size(), parallel_for);
   return nullptr;
 }
 
@@ -465,16 +465,16 @@ napi_value Info(napi_env env, napi_callback_info) {
 // Builds without a given width still link: the dispatcher never calls them.
 #ifndef EDL_HAVE_VW16
 extern "C" void edl_conv2d_forward_16(const edl_conv_geom*, const float*, const float*, float*, const float*, int,
-                                      float, edl_parallel_for) {}
-extern "C" void edl_conv2d_backprop_input_16(const edl_conv_geom*, const float*, const float*, float*,
+                                      float, int, edl_parallel_for) {}
+extern "C" void edl_conv2d_backprop_input_16(const edl_conv_geom*, const float*, const float*, float*, int,
                                              edl_parallel_for) {}
 extern "C" void edl_conv2d_backprop_filter_16(const edl_conv_geom*, const float*, const float*, float*, int,
                                               edl_parallel_for) {}
 #endif
 #ifndef EDL_HAVE_VW8
 extern "C" void edl_conv2d_forward_8(const edl_conv_geom*, const float*, const float*, float*, const float*, int,
-                                     float, edl_parallel_for) {}
-extern "C" void edl_conv2d_backprop_input_8(const edl_conv_geom*, const float*, const float*, float*,
+                                     float, int, edl_parallel_for) {}
+extern "C" void edl_conv2d_backprop_input_8(const edl_conv_geom*, const float*, const float*, float*, int,
                                             edl_parallel_for) {}
 extern "C" void edl_conv2d_backprop_filter_8(const edl_conv_geom*, const float*, const float*, float*, int,
                                              edl_parallel_for) {}

@@ -27,7 +27,7 @@ inline void store(float* p, vf v) { *reinterpret_cast<vfu*>(p) = v; }
 
 // C[i][0..ncol) (+)= sum_t sum_k A[t][i][k] * Bt[t][k][0..NV*VW). B panels are packed and zero padded.
 template <int R, int NV>
-void gather_tile(int ntap, const float* const* A, const float* const* Bt, int kc, float* const* C, int ncol,
+void gather_tile(int ntap, const float* const* A, int koff, const float* const* Bt, int kc, float* const* C, int ncol,
                  bool accumulate, const float* bias, int act, float alpha) {
   vf c[R][NV];
 #pragma GCC unroll 8
@@ -38,7 +38,7 @@ void gather_tile(int ntap, const float* const* A, const float* const* Bt, int kc
     const float* b = Bt[t];
     const float* a[R];
 #pragma GCC unroll 8
-    for (int i = 0; i < R; i++) a[i] = A[t * R + i];
+    for (int i = 0; i < R; i++) a[i] = A[t * R + i] + koff;
     for (int k = 0; k < kc; k++) {
       vf bv[NV];
 #pragma GCC unroll 4
@@ -72,7 +72,7 @@ void gather_tile(int ntap, const float* const* A, const float* const* Bt, int kc
   }
 }
 
-using GatherFn = void (*)(int, const float* const*, const float* const*, int, float* const*, int, bool,
+using GatherFn = void (*)(int, const float* const*, int, const float* const*, int, float* const*, int, bool,
                           const float*, int, float);
 
 template <int NV>
@@ -96,7 +96,7 @@ GatherFn gather_fn(int rows, int nv) {
 
 // Splits the reduction dimension (taps x channels) into blocks whose packed B slice stays in L2.
 void k_blocks(int ntaps, int kc_total, int nr, int* nblocks, int* kc_block) {
-  const long budget = 96 * 1024 / 4;  // floats of B per block
+  const long budget = 768 * 1024 / 4;  // floats of B per block (measured best on a 1 MB L2: 2.4 GFLOP convs)
   long per_channel = (long)ntaps * nr;
   int kcmax = (int)(budget / per_channel);
   if (kcmax < 8) kcmax = 8;
@@ -107,57 +107,137 @@ void k_blocks(int ntaps, int kc_total, int nr, int* nblocks, int* kc_block) {
 }
 
 // ---------------------------------------------------------------- forward
+// Output pixels are flattened over (b, oh, ow) and cut into tiles of MR, so small feature maps (4x4 at 512
+// channels) still fill the register tile. Each worker takes chunks of tiles; within a chunk the reduction is
+// split into blocks whose packed filter slice stays in L2.
+constexpr int MAX_TILES_PER_CHUNK = 32;
+
 struct FwdCtx {
   const edl_conv_geom* g;
   const float* x;
   const float* bpack;  // [panel][tap][ci][NR]
   float* y;
-  const float* zeros;
+  const float* zeros;  // >= Cin zeros: a tap outside the input reads zeros + koff
   const float* bias;
   int act;
   float alpha;
   int nv, nr, npanels, nkb, kcb;
+  long npix;
+  int tiles_per_chunk;
 };
 
-void fwd_rows(void* vctx, int r0, int r1) {
+void fwd_chunks(void* vctx, int c0, int c1) {
   const FwdCtx& c = *static_cast<FwdCtx*>(vctx);
   const edl_conv_geom& g = *c.g;
   const int ntaps = g.KH * g.KW;
-  const float** A = static_cast<const float**>(malloc(sizeof(float*) * ntaps * MR));
+  const int tpc = c.tiles_per_chunk;
+  const float** A = static_cast<const float**>(malloc(sizeof(float*) * ntaps * MR * tpc));
   const float** Bt = static_cast<const float**>(malloc(sizeof(float*) * ntaps));
-  for (int r = r0; r < r1; r++) {
-    const int b = r / g.OH, oh = r % g.OH;
-    float* yrow = c.y + ((size_t)r * g.OW) * g.Cout;
-    for (int kb = 0; kb < c.nkb; kb++) {
-      const int c0 = kb * c.kcb;
-      const int kc = (c0 + c.kcb <= g.Cin ? c.kcb : g.Cin - c0);
-      const bool last = kb == c.nkb - 1;
-      for (int ow0 = 0; ow0 < g.OW; ow0 += MR) {
-        const int rows = g.OW - ow0 < MR ? g.OW - ow0 : MR;
+  for (int chunk = c0; chunk < c1; chunk++) {
+    const long p0 = (long)chunk * tpc * MR;
+    const long pend = p0 + (long)tpc * MR < c.npix ? p0 + (long)tpc * MR : c.npix;
+    const int ntiles = (int)((pend - p0 + MR - 1) / MR);
+    // input row pointers of every pixel and tap of the chunk (channel offset 0)
+    for (int tile = 0; tile < ntiles; tile++) {
+      const long q0 = p0 + (long)tile * MR;
+      const int rows = pend - q0 < MR ? (int)(pend - q0) : MR;
+      const float** At = A + (size_t)tile * ntaps * MR;
+      for (int i = 0; i < rows; i++) {
+        const long q = q0 + i;
+        const int ow = (int)(q % g.OW);
+        const long bo = q / g.OW;
+        const int oh = (int)(bo % g.OH), b = (int)(bo / g.OH);
         for (int t = 0; t < ntaps; t++) {
-          const int kh = t / g.KW, kw = t % g.KW;
-          const int ih = oh * g.SH + kh - g.PT;
-          for (int i = 0; i < rows; i++) {
-            const int iw = (ow0 + i) * g.SW + kw - g.PL;
-            A[t * rows + i] = (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W)
-                                  ? c.zeros
-                                  : c.x + (((size_t)b * g.H + ih) * g.W + iw) * g.Cin + c0;
-          }
+          const int ih = oh * g.SH + t / g.KW - g.PT, iw = ow * g.SW + t % g.KW - g.PL;
+          At[t * rows + i] = (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W)
+                                 ? c.zeros
+                                 : c.x + (((size_t)b * g.H + ih) * g.W + iw) * g.Cin;
         }
-        for (int p = 0; p < c.npanels; p++) {
-          const int n0 = p * c.nr;
-          const int ncol = g.Cout - n0 < c.nr ? g.Cout - n0 : c.nr;
-          for (int t = 0; t < ntaps; t++) Bt[t] = c.bpack + (((size_t)p * ntaps + t) * g.Cin + c0) * c.nr;
+      }
+    }
+    for (int kb = 0; kb < c.nkb; kb++) {
+      const int k0 = kb * c.kcb;
+      const int kc = (k0 + c.kcb <= g.Cin ? c.kcb : g.Cin - k0);
+      const bool last = kb == c.nkb - 1;
+      for (int p = 0; p < c.npanels; p++) {
+        const int n0 = p * c.nr;
+        const int ncol = g.Cout - n0 < c.nr ? g.Cout - n0 : c.nr;
+        for (int t = 0; t < ntaps; t++) Bt[t] = c.bpack + (((size_t)p * ntaps + t) * g.Cin + k0) * c.nr;
+        for (int tile = 0; tile < ntiles; tile++) {
+          const long q0 = p0 + (long)tile * MR;
+          const int rows = pend - q0 < MR ? (int)(pend - q0) : MR;
           float* C[MR];
-          for (int i = 0; i < rows; i++) C[i] = yrow + (size_t)(ow0 + i) * g.Cout + n0;
-          gather_fn(rows, c.nv)(ntaps, A, Bt, kc, C, ncol, kb > 0, last && c.bias ? c.bias + n0 : nullptr,
-                                last ? c.act : 0, c.alpha);
+          for (int i = 0; i < rows; i++) C[i] = c.y + (size_t)(q0 + i) * g.Cout + n0;
+          gather_fn(rows, c.nv)(ntaps, A + (size_t)tile * ntaps * MR, k0, Bt, kc, C, ncol, kb > 0,
+                                last && c.bias ? c.bias + n0 : nullptr, last ? c.act : 0, c.alpha);
         }
       }
     }
   }
   free(A);
   free(Bt);
+}
+
+// Packs the filter w [taps][Cin][Cout] into column panels of nr: out[p][t][ci][nr] = w[t][ci][p nr + j] (forward),
+// or, with `transpose`, out[p][t][co][nr] = w[src(t)][p nr + j][co] (input gradient; src flips the taps when
+// `flip`). Zero padded; taps run in parallel; the transpose goes by 16 x 16 blocks.
+struct PackCtx {
+  const float* w;
+  float* out;
+  int ntaps, cin, cout, nr, npanels;
+  bool transpose, flip;
+};
+
+void pack_taps(void* v, int t0, int t1) {
+  const PackCtx& c = *static_cast<PackCtx*>(v);
+  for (int t = t0; t < t1; t++) {
+    if (!c.transpose) {
+      for (int p = 0; p < c.npanels; p++) {
+        const int n = c.cout - p * c.nr < c.nr ? c.cout - p * c.nr : c.nr;
+        for (int ci = 0; ci < c.cin; ci++)
+          memcpy(c.out + (((size_t)p * c.ntaps + t) * c.cin + ci) * c.nr,
+                 c.w + ((size_t)t * c.cin + ci) * c.cout + p * c.nr, sizeof(float) * n);
+      }
+      continue;
+    }
+    const int src = c.flip ? c.ntaps - 1 - t : t;
+    const float* ws = c.w + (size_t)src * c.cin * c.cout;
+    for (int ci0 = 0; ci0 < c.cin; ci0 += 16)
+      for (int co0 = 0; co0 < c.cout; co0 += 16) {
+        const int ci1 = ci0 + 16 < c.cin ? ci0 + 16 : c.cin, co1 = co0 + 16 < c.cout ? co0 + 16 : c.cout;
+        for (int ci = ci0; ci < ci1; ci++) {
+          const int p = ci / c.nr, j = ci % c.nr;
+          float* dst = c.out + (((size_t)p * c.ntaps + t) * c.cout) * c.nr + j;
+          const float* row = ws + (size_t)ci * c.cout;
+          for (int co = co0; co < co1; co++) dst[(size_t)co * c.nr] = row[co];
+        }
+      }
+  }
+}
+
+float* pack_filter(const float* w, int ntaps, int cin, int cout, int nr, bool transpose, bool flip,
+                   edl_parallel_for pfor) {
+  const int cols = transpose ? cin : cout;
+  const int rows = transpose ? cout : cin;
+  const int npanels = (cols + nr - 1) / nr;
+  float* out = static_cast<float*>(calloc((size_t)npanels * ntaps * rows * nr, sizeof(float)));
+  PackCtx c{w, out, ntaps, cin, cout, nr, npanels, transpose, flip};
+  pfor(ntaps, &c, pack_taps);
+  return out;
+}
+
+void run_forward(const edl_conv_geom* g, const float* x, const float* bpack, float* y, const float* bias, int act,
+                 float alpha, int nv, int nr, int npanels, int threads, edl_parallel_for pfor) {
+  const int ntaps = g->KH * g->KW;
+  float* zeros = static_cast<float*>(calloc((size_t)g->Cin + 16, sizeof(float)));
+  FwdCtx c{g, x, bpack, y, zeros, bias, act, alpha, nv, nr, npanels, 0, 0, (long)g->B * g->OH * g->OW, 0};
+  k_blocks(ntaps, g->Cin, nr, &c.nkb, &c.kcb);
+  const long tiles = (c.npix + MR - 1) / MR;
+  // at least 4 chunks per thread (balance), at most MAX_TILES_PER_CHUNK tiles each (cache)
+  long tpc = (tiles + 4L * threads - 1) / (4L * threads);
+  c.tiles_per_chunk = (int)(tpc < 1 ? 1 : tpc > MAX_TILES_PER_CHUNK ? MAX_TILES_PER_CHUNK : tpc);
+  pfor((int)((tiles + c.tiles_per_chunk - 1) / c.tiles_per_chunk), &c, fwd_chunks);
+  free(zeros);
 }
 
 int choose_nv(int n) {
@@ -224,7 +304,7 @@ void bin_rows(void* vctx, int r0, int r1) {
             for (int t = 0; t < nt; t++) Bt[t] = c.bpack + (((size_t)p * ntaps + taps[t]) * g.Cout + c0) * c.nr;
             float* C[MR];
             for (int i = 0; i < rows; i++) C[i] = xrow + (size_t)(q + (j0 + i) * g.SW) * g.Cin + n0;
-            gather_fn(rows, c.nv)(nt, A, Bt, kc, C, ncol, kb > 0, nullptr, 0, 0.f);
+            gather_fn(rows, c.nv)(nt, A, 0, Bt, kc, C, ncol, kb > 0, nullptr, 0, 0.f);
           }
         }
       }
@@ -303,7 +383,7 @@ OuterFn outer_fn(int rows, int nv) {
 
 // Columns co >= Cout - Cout % VW: plain scalar loops.
 void outer_tail(const edl_conv_geom& g, const float* x, const float* dy, int rlo, int rhi, int kh, int kw,
-                int co0, float* dw_tap) {
+                int co0, int ci_lo, int ci_hi, float* dw_tap) {
   for (int r = rlo; r < rhi; r++) {
     const int b = r / g.OH, oh = r % g.OH;
     const int ih = oh * g.SH + kh - g.PT;
@@ -313,7 +393,7 @@ void outer_tail(const edl_conv_geom& g, const float* x, const float* dy, int rlo
       if (iw < 0 || iw >= g.W) continue;
       const float* xp = x + (((size_t)b * g.H + ih) * g.W + iw) * g.Cin;
       const float* dp = dy + (((size_t)b * g.OH + oh) * g.OW + ow) * g.Cout;
-      for (int ci = 0; ci < g.Cin; ci++) {
+      for (int ci = ci_lo; ci < ci_hi; ci++) {
         float* out = dw_tap + (size_t)ci * g.Cout;
         for (int co = co0; co < g.Cout; co++) out[co] += xp[ci] * dp[co];
       }
@@ -325,9 +405,10 @@ struct BfCtx {
   const edl_conv_geom* g;
   const float* x;
   const float* dy;
-  float** parts;  // one zeroed dW buffer per worker range
+  float** parts;  // rows split: one zeroed dW buffer per part; channel split: parts[0] = dW for all
   int nparts;
   int rows_per_chunk;
+  bool channel_split;  // parts own input-channel ranges of dW (large filters) instead of ranges of rows
 };
 
 void bf_part(void* vctx, int p0, int p1) {
@@ -335,15 +416,21 @@ void bf_part(void* vctx, int p0, int p1) {
   const edl_conv_geom& g = *c.g;
   const int nrows = g.B * g.OH;
   const int vec_cols = g.Cout - g.Cout % VW;
+  const int cblocks = (g.Cin + MR - 1) / MR;
   for (int p = p0; p < p1; p++) {
-    float* dw = c.parts[p];
-    const int r0 = (int)((long)nrows * p / c.nparts), r1 = (int)((long)nrows * (p + 1) / c.nparts);
+    float* dw = c.channel_split ? c.parts[0] : c.parts[p];
+    int r0 = 0, r1 = nrows, cb0 = 0, cb1 = cblocks;
+    if (c.channel_split) {
+      cb0 = (int)((long)cblocks * p / c.nparts), cb1 = (int)((long)cblocks * (p + 1) / c.nparts);
+    } else {
+      r0 = (int)((long)nrows * p / c.nparts), r1 = (int)((long)nrows * (p + 1) / c.nparts);
+    }
     for (int rc = r0; rc < r1; rc += c.rows_per_chunk) {
       const int rce = rc + c.rows_per_chunk < r1 ? rc + c.rows_per_chunk : r1;
       for (int kh = 0; kh < g.KH; kh++)
         for (int kw = 0; kw < g.KW; kw++) {
           float* dw_tap = dw + ((size_t)(kh * g.KW + kw) * g.Cin) * g.Cout;
-          for (int ci0 = 0; ci0 < g.Cin; ci0 += MR) {
+          for (int ci0 = cb0 * MR; ci0 < g.Cin && ci0 < cb1 * MR; ci0 += MR) {
             const int rows = g.Cin - ci0 < MR ? g.Cin - ci0 : MR;
             for (int co0 = 0; co0 < vec_cols; co0 += NVMAX * VW) {
               int nv = (vec_cols - co0) / VW;
@@ -351,7 +438,10 @@ void bf_part(void* vctx, int p0, int p1) {
               outer_fn(rows, nv)(g, c.x, c.dy, rc, rce, kh, kw, ci0, co0, dw_tap + (size_t)ci0 * g.Cout + co0);
             }
           }
-          if (vec_cols < g.Cout) outer_tail(g, c.x, c.dy, rc, rce, kh, kw, vec_cols, dw_tap);
+          if (vec_cols < g.Cout) {
+            const int hi = cb1 * MR < g.Cin ? cb1 * MR : g.Cin;
+            if (cb0 * MR < hi) outer_tail(g, c.x, c.dy, rc, rce, kh, kw, vec_cols, cb0 * MR, hi, dw_tap);
+          }
         }
     }
   }
@@ -372,41 +462,33 @@ void sum_parts(void* vctx, int i0, int i1) {
 }  // namespace
 
 extern "C" void EDL_FN(edl_conv2d_forward_)(const edl_conv_geom* g, const float* x, const float* w, float* y,
-                                              const float* bias, int act, float alpha, edl_parallel_for pfor) {
+                                              const float* bias, int act, float alpha, int threads,
+                                              edl_parallel_for pfor) {
   const int ntaps = g->KH * g->KW;
   const int nv = choose_nv(g->Cout), nr = nv * VW;
   const int npanels = (g->Cout + nr - 1) / nr;
-  float* bpack = static_cast<float*>(calloc((size_t)npanels * ntaps * g->Cin * nr, sizeof(float)));
-  for (int p = 0; p < npanels; p++)
-    for (int t = 0; t < ntaps; t++)
-      for (int ci = 0; ci < g->Cin; ci++) {
-        float* dst = bpack + (((size_t)p * ntaps + t) * g->Cin + ci) * nr;
-        const float* src = w + ((size_t)t * g->Cin + ci) * g->Cout + p * nr;
-        const int n = g->Cout - p * nr < nr ? g->Cout - p * nr : nr;
-        memcpy(dst, src, sizeof(float) * n);
-      }
-  float* zeros = static_cast<float*>(calloc((size_t)g->Cin + 16, sizeof(float)));
-  FwdCtx c{g, x, bpack, y, zeros, bias, act, alpha, nv, nr, npanels, 0, 0};
-  k_blocks(ntaps, g->Cin, nr, &c.nkb, &c.kcb);
-  pfor(g->B * g->OH, &c, fwd_rows);
-  free(zeros);
+  float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, false, false, pfor);
+  run_forward(g, x, bpack, y, bias, act, alpha, nv, nr, npanels, threads, pfor);
   free(bpack);
 }
 
 extern "C" void EDL_FN(edl_conv2d_backprop_input_)(const edl_conv_geom* g, const float* dy, const float* w,
-                                                     float* dx, edl_parallel_for pfor) {
+                                                     float* dx, int threads, edl_parallel_for pfor) {
   const int ntaps = g->KH * g->KW;
+  if (g->SH == 1 && g->SW == 1 && g->KH - 1 - g->PT >= 0 && g->KW - 1 - g->PL >= 0) {
+    // dx = conv(dy, W flipped in space with in/out channels swapped), padding k - 1 - p: a plain forward conv.
+    edl_conv_geom f{g->B, g->OH, g->OW, g->Cout, g->H, g->W, g->Cin, g->KH, g->KW, 1, 1, g->KH - 1 - g->PT,
+                    g->KW - 1 - g->PL};
+    const int nv = choose_nv(g->Cin), nr = nv * VW;
+    const int npanels = (g->Cin + nr - 1) / nr;
+    float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, true, true, pfor);
+    run_forward(&f, dy, bpack, dx, nullptr, 0, 0.f, nv, nr, npanels, threads, pfor);
+    free(bpack);
+    return;
+  }
   const int nv = choose_nv(g->Cin), nr = nv * VW;
   const int npanels = (g->Cin + nr - 1) / nr;
-  float* bpack = static_cast<float*>(calloc((size_t)npanels * ntaps * g->Cout * nr, sizeof(float)));
-  for (int p = 0; p < npanels; p++)
-    for (int t = 0; t < ntaps; t++) {
-      const int n = g->Cin - p * nr < nr ? g->Cin - p * nr : nr;
-      for (int co = 0; co < g->Cout; co++) {
-        float* dst = bpack + (((size_t)p * ntaps + t) * g->Cout + co) * nr;
-        for (int j = 0; j < n; j++) dst[j] = w[((size_t)t * g->Cin + p * nr + j) * g->Cout + co];
-      }
-    }
+  float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, true, false, pfor);
   float* zeros = static_cast<float*>(calloc((size_t)g->Cout + 16, sizeof(float)));
   BinCtx c{g, dy, bpack, dx, zeros, nv, nr, npanels, 0, 0};
   k_blocks(ntaps, g->Cout, nr, &c.nkb, &c.kcb);
@@ -419,20 +501,25 @@ extern "C" void EDL_FN(edl_conv2d_backprop_filter_)(const edl_conv_geom* g, cons
                                                       float* dw, int nparts, edl_parallel_for pfor) {
   const size_t n = (size_t)g->KH * g->KW * g->Cin * g->Cout;
   const int nrows = g->B * g->OH;
-  if (nparts > nrows) nparts = nrows > 0 ? nrows : 1;
+  // A filter larger than the activations (deep layers on small maps): split dW by input channels, no partial sums.
+  const size_t act = (size_t)g->B * g->H * g->W * g->Cin + (size_t)nrows * g->OW * g->Cout;
+  const int cblocks = (g->Cin + MR - 1) / MR;
+  const bool channel_split = n > act && cblocks >= nparts;
+  if (!channel_split && nparts > nrows) nparts = nrows > 0 ? nrows : 1;
   float** parts = static_cast<float**>(malloc(sizeof(float*) * nparts));
   memset(dw, 0, n * sizeof(float));
   parts[0] = dw;
-  for (int p = 1; p < nparts; p++) parts[p] = static_cast<float*>(calloc(n, sizeof(float)));
+  if (!channel_split)
+    for (int p = 1; p < nparts; p++) parts[p] = static_cast<float*>(calloc(n, sizeof(float)));
   long bytes_per_row = (long)g->OW * (g->Cin * g->SW + g->Cout) * 4;
-  int rpc = (int)(192 * 1024 / (bytes_per_row > 0 ? bytes_per_row : 1));
+  int rpc = (int)((channel_split ? 512 : 192) * 1024 / (bytes_per_row > 0 ? bytes_per_row : 1));
   if (rpc < 1) rpc = 1;
-  BfCtx c{g, x, dy, parts, nparts, rpc};
+  BfCtx c{g, x, dy, parts, nparts, rpc, channel_split};
   pfor(nparts, &c, bf_part);
-  if (nparts > 1) {
+  if (!channel_split && nparts > 1) {
     SumCtx s{parts, nparts, dw};
     pfor((int)n, &s, sum_parts);
+    for (int p = 1; p < nparts; p++) free(parts[p]);
   }
-  for (int p = 1; p < nparts; p++) free(parts[p]);
   free(parts);
 }

@@ -14,9 +14,9 @@ typedef void (*edl_parallel_for)(int n, void* ctx, void (*fn)(void* ctx, int beg
 
 #define EDL_DECLARE(VW)                                                                                        \
   void edl_conv2d_forward_##VW(const edl_conv_geom* g, const float* x, const float* w, float* y,               \
-                               const float* bias, int act, float alpha, edl_parallel_for pfor);                \
+                               const float* bias, int act, float alpha, int threads, edl_parallel_for pfor);                \
   void edl_conv2d_backprop_input_##VW(const edl_conv_geom* g, const float* dy, const float* w, float* dx,     \
-                                      edl_parallel_for pfor);                                                  \
+                                      int threads, edl_parallel_for pfor);                                                  \
   void edl_conv2d_backprop_filter_##VW(const edl_conv_geom* g, const float* x, const float* dy, float* dw,    \
                                        int nparts, edl_parallel_for pfor);
 EDL_DECLARE(16)
