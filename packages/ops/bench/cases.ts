@@ -5,6 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import {
   convOperator,
   elasticWeights,
+  fusedElasticResidual,
+  fusedRistaAvailable,
+  fusedShrinkStep,
   nonNegativeSoftThreshold,
   registerWasmConvKernels,
   setupBackend,
@@ -81,12 +84,24 @@ const C = 64;
 const S = 32;
 const CONV_GFLOP = (2 * B * S * S * C * C * 9) / 1e9; // one 3x3 stride-1 conv, 2.416 GFLOP
 
-/** Elastic unrolled layer, T = 3: z0 = relu(t A x - lam t), then 2 reweighted steps (beta = 0.5). */
-function elasticLayer(x: tf.Tensor4D, W: tf.Tensor4D): tf.Tensor4D {
+/**
+ * Elastic unrolled layer, T = 3: z0 = relu(t A x - lam t), then 2 reweighted steps (beta = 0.5). With `fused`
+ * (as `@edl/layers`' rista does when the native kernels are registered) the elementwise chains between the
+ * convolutions are the fused kernels; otherwise the composite tfjs ops.
+ */
+function elasticLayer(x: tf.Tensor4D, W: tf.Tensor4D, fused = fusedRistaAvailable()): tf.Tensor4D {
   const op = convOperator(W, x.shape, { strides: 1, padding: 'symmetric' });
   const t = 0.1;
   const thr = 0.1 * t;
   const beta = 0.5;
+  if (fused) {
+    let zf = fusedShrinkStep(null, op.forward(x), t, thr, true);
+    for (let k = 1; k < 3; k++) {
+      const g = fusedElasticResidual(x, op.adjoint(zf), beta, 1e-3);
+      zf = fusedShrinkStep(zf, op.forward(g), t, thr, true);
+    }
+    return zf;
+  }
   let z: tf.Tensor4D = nonNegativeSoftThreshold(tf.mul(t, op.forward(x)), thr);
   for (let k = 1; k < 3; k++) {
     const r = tf.sub(x, op.adjoint(z));
@@ -132,6 +147,12 @@ async function main(): Promise<void> {
   run('conv2dTranspose-s2', CONV_GFLOP / 4, () => [tf.conv2dTranspose(z2, W, [B, S, S, C], 2, pad1)]);
   run('layer-fwd', 5 * CONV_GFLOP, () => [elasticLayer(x, W)]);
   run('layer', 15 * CONV_GFLOP, () => layerGrad([x, W]));
+  if (fusedRistaAvailable()) {
+    const compositeGrad = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(elasticLayer(a as tf.Tensor4D, b as tf.Tensor4D, false), G)),
+    );
+    run('layer-composite', 15 * CONV_GFLOP, () => compositeGrad([x, W]));
+  }
 
   // Where the layer's time goes: per-kernel wall time of one forward+backward pass (tf.profile).
   const prof = await tf.profile(() => tf.tidy(() => read(layerGrad([x, W]))));

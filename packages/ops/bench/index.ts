@@ -94,6 +94,7 @@ if (hasTorch()) {
 }
 
 const names = Object.keys(ours.cases);
+// 'layer' runs the fused elementwise kernels where the native addon is loaded; 'layer-composite' the tfjs ops.
 const fmt = (t: Timing | undefined) => (t ? `${t.ms.toFixed(1)} (${(t.gflops ?? 0).toFixed(1)})` : '-');
 const rows = names.map((name) => {
   const s = stock.cases[name];
