@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['@edl/source'] },
   ssr: { resolve: { conditions: ['@edl/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/scripts/**/*.test.ts', 'examples/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 120_000,

@@ -27,7 +27,11 @@ const sources = [
   'rista-kernels.h',
 ].map((f) => join(src, f));
 
+/** The scratch folder of this build, removed on failure too. */
+let tmp;
+
 function fail(why) {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
   const msg =
     `[@edl/ops] WARNING: the native conv kernels were not built: ${why}\n` +
     '[@edl/ops] Training and attacks still run on the wasm kernels, about 2-4x slower per convolution.\n' +
@@ -68,7 +72,7 @@ const kernelBuilds = [
   ...(isX64 ? [{ vw: 8, flags: ['-mavx2', '-mfma'], optional: true }] : []),
   { vw: 4, flags: [], optional: false },
 ];
-const tmp = join(outDir, `tmp-${process.pid}`);
+tmp = join(outDir, `tmp-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 
 function run(cmd, argv) {
@@ -84,32 +88,37 @@ function run(cmd, argv) {
 }
 
 const t0 = Date.now();
-const results = await Promise.all(
-  kernelBuilds.map(async (k) => {
-    const obj = join(tmp, `k${k.vw}.o`);
-    const r = await run(compiler, [
-      ...common,
-      ...k.flags,
-      `-DEDL_VW=${k.vw}`,
-      '-c',
-      join(src, 'conv-kernels.cc'),
-      '-o',
-      obj,
-    ]);
-    return { ...k, obj, ...r };
-  }),
-);
+// Every object file in parallel: the kernels once per vector width, and the memory-bound kernels with baseline
+// flags (the compiler vectorises their loops).
+const plainNames = ['tensor-kernels', 'rista-kernels'];
+const [results, plain] = await Promise.all([
+  Promise.all(
+    kernelBuilds.map(async (k) => {
+      const obj = join(tmp, `k${k.vw}.o`);
+      const r = await run(compiler, [
+        ...common,
+        ...k.flags,
+        `-DEDL_VW=${k.vw}`,
+        '-c',
+        join(src, 'conv-kernels.cc'),
+        '-o',
+        obj,
+      ]);
+      return { ...k, obj, ...r };
+    }),
+  ),
+  Promise.all(
+    plainNames.map(async (name) => {
+      const obj = join(tmp, `${name}.o`);
+      return { name, obj, ...(await run(compiler, [...common, '-c', join(src, `${name}.cc`), '-o', obj])) };
+    }),
+  ),
+]);
 for (const r of results) if (!r.ok && !r.optional) fail(`${compiler} failed on conv-kernels.cc:\n${r.err}`);
+for (const r of plain) if (!r.ok) fail(`${compiler} failed on ${r.name}.cc:\n${r.err}`);
+const plainObjs = plain.map((r) => r.obj);
 const built = results.filter((r) => r.ok);
 const defines = built.filter((r) => r.vw !== 4).map((r) => `-DEDL_HAVE_VW${r.vw}`);
-// Memory-bound kernels: baseline flags, the compiler vectorises their loops.
-const plainObjs = [];
-for (const name of ['tensor-kernels', 'rista-kernels']) {
-  const obj = join(tmp, `${name}.o`);
-  const r = await run(compiler, [...common, '-c', join(src, `${name}.cc`), '-o', obj]);
-  if (!r.ok) fail(`${compiler} failed on ${name}.cc:\n${r.err}`);
-  plainObjs.push(obj);
-}
 const addonObj = join(tmp, 'addon.o');
 const a = await run(compiler, [...common, ...defines, `-I${include}`, '-c', join(src, 'addon.cc'), '-o', addonObj]);
 if (!a.ok) fail(`${compiler} failed on addon.cc:\n${a.err}`);

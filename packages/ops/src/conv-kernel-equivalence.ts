@@ -6,7 +6,7 @@ import { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
 import { NATIVE_CONV_KERNELS } from './register-native-conv-kernels.ts';
 import { setupBackend } from './setup-backend.ts';
 import { nonNegativeSoftThreshold } from './shrinkage.ts';
-import { lcg as rand } from './test-utils.ts';
+import { lcg as rand, relErr } from './test-utils.ts';
 
 // Shared by wasm-conv-kernels.test.ts (XNNPACK-based kernels) and native-conv-kernels.test.ts (the native addon).
 // The wasm backend is process-wide: each of those files runs in its own process (vitest pool 'forks').
@@ -154,16 +154,6 @@ function layerGrads(stride: number): Float32Array[] {
     })([x, W]);
     return grads.map((g) => g.dataSync() as Float32Array);
   });
-}
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-30));
 }
 
 /** Fused conv (bias + activation) outputs for the activations the native kernel fuses and one it hands back. */

@@ -4,7 +4,7 @@ import { elasticWeights } from './elastic-weights.ts';
 import { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './fused-rista.ts';
 import { setupBackend } from './setup-backend.ts';
 import { nonNegativeSoftThreshold, softThreshold } from './shrinkage.ts';
-import { lcg as rand } from './test-utils.ts';
+import { lcg as rand, relErr } from './test-utils.ts';
 
 // Own process: the wasm backend with the native addon (required: it is built at install).
 const shape: [number, number, number, number] = [2, 5, 7, 6];
@@ -51,16 +51,6 @@ function shrinkCase(fused: boolean, nonNegative: boolean, withZ: boolean): Float
     const grads = withZ ? tf.grads(f)([z, v, t, thr]) : tf.grads((b, ts, th) => f(z, b!, ts!, th!))([v, t, thr]);
     return [value.dataSync() as Float32Array, ...grads.map((g) => g.dataSync() as Float32Array)];
   });
-}
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-30));
 }
 
 describe('fused RISTA kernels (wasm + native addon) against the composite ops on the cpu backend', () => {

@@ -43,3 +43,14 @@ export function finiteDifference(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, i
     });
   return (at(h) - at(-h)) / (2 * h);
 }
+
+/** `||a - b|| / ||b||` (2-norms, float64), the relative error the kernel tests compare against tolerances. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
