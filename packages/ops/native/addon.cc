@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -31,11 +32,16 @@ Pool* pool() {
 void parallel_for(int n, void* ctx, void (*fn)(void*, int, int)) { pool()->run(n, ctx, fn); }
 
 // ------------------------------------------------------------------ instruction set
+// The widest vector width this CPU and this build support; EDL_NATIVE_ISA=avx2 | baseline caps it (to test the
+// narrower code paths on a wider machine).
 int vector_width() {
+  const char* cap = getenv("EDL_NATIVE_ISA");
+  if (cap && strcmp(cap, "baseline") == 0) return 4;
+  const bool allow16 = !(cap && strcmp(cap, "avx2") == 0);
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
 #ifdef EDL_HAVE_VW16
-  if (__builtin_cpu_supports("avx512f")) return 16;
+  if (allow16 && __builtin_cpu_supports("avx512f")) return 16;
 #endif
 #ifdef EDL_HAVE_VW8
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 8;

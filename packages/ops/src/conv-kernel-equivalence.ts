@@ -184,8 +184,8 @@ function fused(): Float32Array[] {
  * forward, the T=3 layer) equals the cpu backend, and nothing leaks. `native: 'require'` runs it on the native
  * addon (and fails when the addon is not built); `'off'` on the XNNPACK-based wasm kernels.
  */
-export function defineConvKernelEquivalenceSuite(native: 'require' | 'off'): void {
-  describe(`${native === 'off' ? 'wasm (XNNPACK)' : 'native'} conv kernels of @edl/ops (2 threads) against the cpu backend`, () => {
+export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?: 'avx2' | 'baseline'): void {
+  describe(`${native === 'off' ? 'wasm (XNNPACK)' : `native${isa ? ` (${isa})` : ''}`} conv kernels of @edl/ops (2 threads) against the cpu backend`, () => {
     const label = (c: Case) => `${c.h}x${c.w} k${c.k} s${c.stride} pad ${JSON.stringify(c.pad)}`;
     const wasmResults = new Map<string, Results>();
     let leak: { tensors: number[]; dataIds: number[] };
@@ -193,7 +193,10 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off'): voi
     let fusedWasm: Float32Array[] = [];
 
     beforeAll(async () => {
+      // read by the addon when it loads (in setupBackend): caps the instruction set to test the narrower paths
+      if (isa) process.env.EDL_NATIVE_ISA = isa;
       const info = await setupBackend({ backend: 'wasm', threads: 2, quiet: true, native });
+      if (isa) expect(info.native?.isa).toBe(isa === 'avx2' ? 'avx2-fma' : 'baseline-simd128');
       expect(info.backend).toBe('wasm');
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       expect(wasm.getThreadsCount()).toBe(2);
