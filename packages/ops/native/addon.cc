@@ -364,6 +364,28 @@ napi_value ShrinkStepGrad(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+// binary(op, a, b, out): out = a op b (0 add, 1 sub, 2 mul); a and b have out.length elements or repeat with a
+// period that divides it (the caller checks that the broadcast is a trailing one).
+napi_value Binary(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value a[4];
+  napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+  if (argc < 4) return throw_error(env, "edl-native: binary(op, a, b, out)");
+  int op = -1;
+  napi_get_value_int32(env, a[0], &op);
+  if (op < 0 || op > 2) return throw_error(env, "edl-native: binary op must be 0 (add), 1 (sub) or 2 (mul)");
+  std::string err;
+  float *x, *y, *out;
+  size_t nx, ny, n;
+  if (!get_f32(env, a[1], &x, &nx, "a", &err) || !get_f32(env, a[2], &y, &ny, "b", &err) ||
+      !get_f32(env, a[3], &out, &n, "out", &err))
+    return throw_error(env, err);
+  if (nx == 0 || ny == 0 || n % nx != 0 || n % ny != 0 || (nx != n && ny != n))
+    return throw_error(env, "edl-native: binary needs one operand of out's size and the other dividing it");
+  edl_binary(op, x, nx, y, ny, out, n, parallel_for);
+  return nullptr;
+}
+
 // setThreads(n): resizes the worker pool; returns the thread count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -423,6 +445,7 @@ NAPI_MODULE_INIT() {
       {"elasticResidualGrad", nullptr, ElasticResidualGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shrinkStep", nullptr, ShrinkStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shrinkStepGrad", nullptr, ShrinkStepGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -105,3 +105,62 @@ extern "C" void edl_reduce_leading(const float* x, size_t outer, size_t inner, f
   }
   free(partials);
 }
+
+namespace {
+
+// Elementwise a op b where an operand is either full (n elements) or repeats with period m (m = 1: a scalar).
+struct BinaryCtx {
+  int op;  // 0 add, 1 sub, 2 mul
+  const float *a, *b;
+  size_t na, nb, n;
+  float* out;
+  size_t block;  // elements per job
+};
+
+template <int OP>
+inline float apply(float x, float y) {
+  return OP == 0 ? x + y : OP == 1 ? x - y : x * y;
+}
+
+template <int OP>
+void binary_range(const BinaryCtx& c, size_t i0, size_t i1) {
+  if (c.na == c.n && c.nb == c.n) {
+    for (size_t i = i0; i < i1; i++) c.out[i] = apply<OP>(c.a[i], c.b[i]);
+  } else if (c.nb == 1) {
+    const float y = c.b[0];
+    for (size_t i = i0; i < i1; i++) c.out[i] = apply<OP>(c.a[i], y);
+  } else if (c.na == 1) {
+    const float x = c.a[0];
+    for (size_t i = i0; i < i1; i++) c.out[i] = apply<OP>(x, c.b[i]);
+  } else if (c.nb < c.n) {  // b repeats with period nb; jobs start at multiples of it
+    for (size_t r = i0; r < i1; r += c.nb)
+      for (size_t j = 0; j < c.nb; j++) c.out[r + j] = apply<OP>(c.a[r + j], c.b[j]);
+  } else {
+    for (size_t r = i0; r < i1; r += c.na)
+      for (size_t j = 0; j < c.na; j++) c.out[r + j] = apply<OP>(c.a[j], c.b[r + j]);
+  }
+}
+
+void binary_part(void* v, int p0, int p1) {
+  const BinaryCtx& c = *static_cast<BinaryCtx*>(v);
+  const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
+  if (c.op == 0) binary_range<0>(c, i0, i1);
+  else if (c.op == 1) binary_range<1>(c, i0, i1);
+  else binary_range<2>(c, i0, i1);
+}
+
+}  // namespace
+
+extern "C" void edl_binary(int op, const float* a, size_t na, const float* b, size_t nb, float* out, size_t n,
+                           edl_parallel_for pfor) {
+  const size_t period = na < n ? na : nb < n ? nb : 1;
+  // jobs of about 64 K elements, a multiple of the period so every job starts a period
+  size_t block = 1 << 16;
+  if (period > 1) block = ((block + period - 1) / period) * period;
+  BinaryCtx c{op, a, b, na, nb, n, out, block};
+  if (n <= (1u << 15)) {
+    binary_part(&c, 0, (int)((n + block - 1) / block));  // small: no thread wake-up
+    return;
+  }
+  pfor((int)((n + block - 1) / block), &c, binary_part);
+}

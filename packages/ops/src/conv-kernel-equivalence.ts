@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { convOperator } from './conv-operator.ts';
 import { elasticWeights } from './elastic-weights.ts';
 import { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
-import { NATIVE_CONV_KERNELS } from './register-native-conv-kernels.ts';
+import { NATIVE_KERNELS } from './register-native-kernels.ts';
 import { setupBackend } from './setup-backend.ts';
 import { nonNegativeSoftThreshold } from './shrinkage.ts';
 import { lcg as rand, relErr } from './test-utils.ts';
@@ -202,7 +202,7 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
       expect(wasm.getThreadsCount()).toBe(2);
       expect(info.threads).toBe(2);
       const base = ['Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity'];
-      const all = native === 'off' ? base : [...new Set([...base, ...NATIVE_CONV_KERNELS, ...FUSED_RISTA_KERNELS])];
+      const all = native === 'off' ? base : [...new Set([...base, ...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS])];
       expect(info.kernels.sort()).toEqual(all.sort());
       if (native === 'require') expect(info.native?.threads).toBe(2);
       else expect(info.native).toBeNull();

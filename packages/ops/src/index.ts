@@ -6,10 +6,10 @@ export { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
 export { type ConvPadding, convOutputSize, type ExplicitPadding, resolvePadding, type TfPadding } from './padding.ts';
 export { estimateLipschitz, type LipschitzEstimate, type PowerIterationOptions } from './power-iteration.ts';
 export {
-  NATIVE_CONV_KERNELS,
-  registerNativeConvKernels,
-  unregisterNativeConvKernels,
-} from './register-native-conv-kernels.ts';
+  NATIVE_KERNELS,
+  registerNativeKernels,
+  unregisterNativeKernels,
+} from './register-native-kernels.ts';
 export {
   type RegisterWasmConvKernelsOptions,
   registerWasmConvKernels,

@@ -9,6 +9,7 @@ interface Case {
   run: () => tf.Tensor;
 }
 
+const big = (seed: number) => tf.tensor2d(rand(300 * 257, seed), [300, 257]);
 const x4 = () => tf.tensor4d(rand(3 * 5 * 4 * 7, 1), [3, 5, 4, 7]);
 const cases: Case[] = [
   {
@@ -34,6 +35,21 @@ const cases: Case[] = [
     run: () => tf.mean(tf.tensor2d(rand(4096 * 64, 5), [4096, 64]), 0),
   },
   { name: 'mean over the last axis (handed back)', run: () => tf.mean(x4(), -1) },
+  { name: 'mul same shape (large, threaded)', run: () => tf.mul(big(6), big(7)) },
+  { name: 'sub per-channel [C] from NHWC', run: () => tf.sub(x4(), tf.tensor1d(rand(7, 8))) },
+  { name: 'sub NHWC from [1,1,1,C] (small first)', run: () => tf.sub(tf.tensor4d(rand(7, 9), [1, 1, 1, 7]), x4()) },
+  { name: 'add scalar (large)', run: () => tf.add(big(10), tf.scalar(0.25)) },
+  { name: 'mul scalar first', run: () => tf.mul(tf.scalar(-3), x4()) },
+  { name: 'add [W,C] trailing', run: () => tf.add(x4(), tf.tensor2d(rand(28, 11), [4, 7])) },
+  {
+    name: 'mul [B,1,1,C] (not trailing: handed back)',
+    run: () => tf.mul(x4(), tf.tensor4d(rand(21, 12), [3, 1, 1, 7])),
+  },
+  {
+    name: 'add outer broadcast [5,1] + [1,4] (handed back)',
+    run: () => tf.add(tf.ones([5, 1]), tf.range(0, 4).reshape([1, 4])),
+  },
+  { name: 'add int32 (handed back)', run: () => tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')) },
 ];
 
 describe('native Tile / Sum / Mean on wasm against the cpu backend', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadNativeAddon } from './native-addon.ts';
-import { registerNativeConvKernels, unregisterNativeConvKernels } from './register-native-conv-kernels.ts';
+import { registerNativeKernels, unregisterNativeKernels } from './register-native-kernels.ts';
 import { registerWasmConvKernels } from './register-wasm-conv-kernels.ts';
 
 // No static Node imports here: this module must load in a browser. Node-only parts (the thread shim, os) are
@@ -217,12 +217,12 @@ async function setupWasm(threads: number, native: NativeChoice): Promise<WasmSet
   const kernels = registerWasmConvKernels();
   reason += `, ${actual} thread${actual === 1 ? '' : 's'}, @edl/ops conv kernels`;
   let nativeInfo: WasmSetup['native'] = null;
-  if (native === 'off') unregisterNativeConvKernels();
+  if (native === 'off') unregisterNativeKernels();
   if (native !== 'off' && isNode) {
     const loaded = await loadNativeAddon();
     if (loaded.addon) {
       const n = loaded.addon.setThreads(threads);
-      for (const k of registerNativeConvKernels(loaded.addon)) if (!kernels.includes(k)) kernels.push(k);
+      for (const k of registerNativeKernels(loaded.addon)) if (!kernels.includes(k)) kernels.push(k);
       nativeInfo = { isa: loaded.addon.info().isa, threads: n };
       reason += ` (convolutions native: ${nativeInfo.isa}, ${n} thread${n === 1 ? '' : 's'})`;
     } else if (native === 'require') {

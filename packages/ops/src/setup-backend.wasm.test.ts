@@ -2,7 +2,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { FUSED_RISTA_KERNELS } from './native-rista-kernels.ts';
-import { NATIVE_CONV_KERNELS } from './register-native-conv-kernels.ts';
+import { NATIVE_KERNELS } from './register-native-kernels.ts';
 import { defaultThreads, setupBackend } from './setup-backend.ts';
 import { wasmConv2DBackpropFilter } from './wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from './wasm-conv-backprop-input.ts';
@@ -21,7 +21,7 @@ describe("setupBackend('auto') in Node without tfjs-node or webgpu", () => {
     expect(setup.threads).toBe(wasm.getThreadsCount());
     if (os.cpus().length >= 2) expect(setup.threads).toBeGreaterThanOrEqual(2);
     expect(setup.reason).toMatch(/skipped tfjs-node: .*@tensorflow\/tfjs-node.*; webgpu: .*webgpu/);
-    const all = new Set(['Cast', 'Identity', ...NATIVE_CONV_KERNELS, ...FUSED_RISTA_KERNELS]);
+    const all = new Set(['Cast', 'Identity', ...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS]);
     expect(setup.kernels.sort()).toEqual([...all].sort());
     expect(setup.native?.threads).toBe(setup.threads);
     expect(setup.reason).toMatch(/convolutions native: (avx512|avx2-fma|baseline-simd128), \d+ threads?/);

@@ -7,8 +7,8 @@ import { wasmConv2DBackpropFilter } from './wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from './wasm-conv-backprop-input.ts';
 import { type WasmKernel, wasmKernel } from './wasm-kernel-utils.ts';
 
-/** Names of the wasm-backend kernels {@link registerNativeConvKernels} replaces. */
-export const NATIVE_CONV_KERNELS = [
+/** Names of the wasm-backend kernels {@link registerNativeKernels} replaces. */
+export const NATIVE_KERNELS = [
   'Conv2D',
   'FusedConv2D',
   'Conv2DBackpropInput',
@@ -16,10 +16,13 @@ export const NATIVE_CONV_KERNELS = [
   'Tile',
   'Sum',
   'Mean',
+  'Add',
+  'Sub',
+  'Multiply',
 ] as const;
 
 /** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
-let fallbacks: Record<(typeof NATIVE_CONV_KERNELS)[number], WasmKernel> | undefined;
+let fallbacks: Record<(typeof NATIVE_KERNELS)[number], WasmKernel> | undefined;
 
 /**
  * Registers the native (Node-API, AVX-512 / AVX2 / 128-bit SIMD) convolution kernels of `@edl/ops` over the wasm
@@ -27,9 +30,9 @@ let fallbacks: Record<(typeof NATIVE_CONV_KERNELS)[number], WasmKernel> | undefi
  * activations) runs on the XNNPACK-based kernels they replace. {@link setupBackend} calls this for you when the
  * addon is built; returns the names of the kernels installed.
  */
-export function registerNativeConvKernels(addon: NativeConvAddon): string[] {
+export function registerNativeKernels(addon: NativeConvAddon): string[] {
   if (!tf.getKernel('Conv2D', 'wasm')) {
-    throw new Error('registerNativeConvKernels: the wasm backend is not loaded; call setupBackend first');
+    throw new Error('registerNativeKernels: the wasm backend is not loaded; call setupBackend first');
   }
   fallbacks ??= {
     Conv2D: wasmKernel('Conv2D'),
@@ -39,9 +42,12 @@ export function registerNativeConvKernels(addon: NativeConvAddon): string[] {
     Tile: wasmKernel('Tile'),
     Sum: wasmKernel('Sum'),
     Mean: wasmKernel('Mean'),
+    Add: wasmKernel('Add'),
+    Sub: wasmKernel('Sub'),
+    Multiply: wasmKernel('Multiply'),
   };
   const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
-  for (const name of NATIVE_CONV_KERNELS) {
+  for (const name of NATIVE_KERNELS) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernels[name] as unknown as tf.KernelFunc });
   }
@@ -50,16 +56,16 @@ export function registerNativeConvKernels(addon: NativeConvAddon): string[] {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: rista[name] as unknown as tf.KernelFunc });
   }
-  return [...NATIVE_CONV_KERNELS, ...FUSED_RISTA_KERNELS];
+  return [...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS];
 }
 
 /**
- * Puts back the kernels {@link registerNativeConvKernels} replaced (stock XNNPACK `Conv2D` / `FusedConv2D` and the
+ * Puts back the kernels {@link registerNativeKernels} replaced (stock XNNPACK `Conv2D` / `FusedConv2D` and the
  * `@edl/ops` wasm backprop kernels). Returns whether anything was restored. Used by `setupBackend({ native: 'off' })`.
  */
-export function unregisterNativeConvKernels(): boolean {
+export function unregisterNativeKernels(): boolean {
   if (!fallbacks || tf.getKernel('Conv2D', 'wasm')?.kernelFunc === (fallbacks.Conv2D as unknown)) return false;
-  for (const name of NATIVE_CONV_KERNELS) {
+  for (const name of NATIVE_KERNELS) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({
       kernelName: name,
