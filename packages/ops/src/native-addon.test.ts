@@ -52,6 +52,37 @@ describe('native conv addon', () => {
     expect(() => a.setThreads(0)).toThrow(/setThreads\(n\) needs an integer n in \[1, 256\]/);
   });
 
+  it('refuses bad arguments of the tensor and RISTA kernels, naming them', async () => {
+    const a = await addon();
+    const f = (n: number) => new Float32Array(n);
+    expect(() => a.binary(3 as never, f(4), f(4), f(4))).toThrow(/binary op must be 0 \(add\), 1 \(sub\) or 2 \(mul\)/);
+    expect(() => a.binary(0, f(3), f(4), f(4))).toThrow(/one operand of out's size and the other dividing it/);
+    expect(() => a.tile(f(6), Int32Array.from([2, 3]), Int32Array.from([2]), f(12))).toThrow(
+      /shape and reps of one rank/,
+    );
+    expect(() => a.tile(new Float64Array(6) as never, Int32Array.from([6]), Int32Array.from([2]), f(12))).toThrow(
+      /'x' must be a Float32Array or Int32Array/,
+    );
+    expect(() => a.elasticResidual(f(8), f(7), 0.5, 1e-3, f(8))).toThrow(/'u' has 7 elements, expected 8/);
+    expect(() => a.shrinkStep(f(3), f(4), 1, 0.1, true, f(4))).toThrow(/'z' has 3 elements, expected 4/);
+    expect(() => a.reduceLeading(f(8), 0, 8, 1, f(8))).toThrow(/outer >= 1 and inner >= 1/);
+    expect(() => (a.conv2dForward as unknown as (...x: unknown[]) => void)(geom())).toThrow(
+      /conv2dForward\(geometry, x, filter, y/,
+    );
+  });
+
+  it('computes the binary ops with broadcasting against plain loops', async () => {
+    const a = await addon();
+    const n = 3 * 70000;
+    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+    const c = Float32Array.from({ length: 3 }, (_, i) => i + 0.5);
+    const out = new Float32Array(n);
+    a.binary(1, c, x, out); // [3] - [70000, 3]
+    for (let i = 0; i < n; i += 997) expect(out[i]).toBe(Math.fround(c[i % 3]! - x[i]!));
+    a.binary(2, x, Float32Array.of(2), out);
+    for (let i = 0; i < n; i += 997) expect(out[i]).toBe(Math.fround(2 * x[i]!));
+  });
+
   it('gives the same result with 1 and 2 worker threads', async () => {
     const a = await addon();
     const before = a.info().threads;
