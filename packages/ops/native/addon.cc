@@ -202,12 +202,12 @@ napi_value ShrinkStepGrad(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-// binary(op, a, b, out): out = a op b (0 add, 1 sub, 2 mul); a and b have out.length elements or repeat with a
+// binary(op, a, b, out): out = a op b (0 add, 1 sub, 2 mul, 3 div); a and b have out.length elements or repeat with a
 // period that divides it (the caller checks that the broadcast is a trailing one).
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args a(env, info, 4, "binary(op, a, b, out)");
   const int op = a.int32(0, -1);
-  if (op < 0 || op > 2) a.error = "edl-native: binary op must be 0 (add), 1 (sub) or 2 (mul)";
+  if (op < 0 || op > 3) a.error = "edl-native: binary op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)";
   size_t nx = 0, ny = 0, n = 0;
   const float* x = a.f32(1, "a", &nx);
   const float* y = a.f32(2, "b", &ny);
@@ -216,6 +216,26 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     a.error = "edl-native: binary needs one operand of out's size and the other dividing it";
   if (!a.ok()) return a.fail();
   edl_binary(op, x, nx, y, ny, out, n, parallel_for);
+  return nullptr;
+}
+
+// batchNorm(x, channels, mean, variance, scale | null, offset | null, eps, out)
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  Args a(env, info, 8, "batchNorm(x, channels, mean, variance, scale, offset, eps, out)");
+  const double channels = a.number(1);
+  size_t n = 0, nm = 0, nv = 0, ns = 0, no = 0;
+  const float* x = a.f32(0, "x", &n);
+  const float* mean = a.f32(2, "mean", &nm);
+  const float* var = a.f32(3, "variance", &nv);
+  const float* scale = a.ok() && a.present(4) ? a.f32(4, "scale", &ns) : nullptr;
+  const float* offset = a.ok() && a.present(5) ? a.f32(5, "offset", &no) : nullptr;
+  float* out = a.f32_exactly(7, "out", n);
+  const size_t c = (size_t)channels;
+  const auto fits = [c](size_t k) { return k == 1 || k == c; };
+  if (a.ok() && (channels < 1 || n % c != 0 || !fits(nm) || !fits(nv) || (scale && !fits(ns)) || (offset && !fits(no))))
+    a.error = "edl-native: batchNorm needs x of whole rows of `channels` and parameters of 1 or `channels` elements";
+  if (!a.ok()) return a.fail();
+  edl_batch_norm(x, n, c, mean, nm, var, nv, scale, ns, offset, no, (float)a.number(6), out, parallel_for);
   return nullptr;
 }
 
@@ -276,6 +296,7 @@ NAPI_MODULE_INIT() {
       {"elasticResidualGrad", nullptr, ElasticResidualGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shrinkStep", nullptr, ShrinkStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shrinkStepGrad", nullptr, ShrinkStepGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

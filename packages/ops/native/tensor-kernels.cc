@@ -1,6 +1,7 @@
 // Memory-bound tensor kernels of @edl/ops that the wasm backend runs slowly on NHWC training graphs: Tile (the
 // BatchNorm gradient broadcasts a per-channel vector to the full activation with it) and Sum / Mean over leading
 // axes (per-channel reductions of BatchNorm and its gradient). Plain C++; the compiler vectorises the loops.
+#include <cmath>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -110,7 +111,7 @@ namespace {
 
 // Elementwise a op b where an operand is either full (n elements) or repeats with period m (m = 1: a scalar).
 struct BinaryCtx {
-  int op;  // 0 add, 1 sub, 2 mul
+  int op;  // 0 add, 1 sub, 2 mul, 3 div
   const float *a, *b;
   size_t na, nb, n;
   float* out;
@@ -119,7 +120,7 @@ struct BinaryCtx {
 
 template <int OP>
 inline float apply(float x, float y) {
-  return OP == 0 ? x + y : OP == 1 ? x - y : x * y;
+  return OP == 0 ? x + y : OP == 1 ? x - y : OP == 2 ? x * y : x / y;
 }
 
 template <int OP>
@@ -146,7 +147,8 @@ void binary_part(void* v, int p0, int p1) {
   const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
   if (c.op == 0) binary_range<0>(c, i0, i1);
   else if (c.op == 1) binary_range<1>(c, i0, i1);
-  else binary_range<2>(c, i0, i1);
+  else if (c.op == 2) binary_range<2>(c, i0, i1);
+  else binary_range<3>(c, i0, i1);
 }
 
 }  // namespace
@@ -163,4 +165,47 @@ extern "C" void edl_binary(int op, const float* a, size_t na, const float* b, si
     return;
   }
   pfor((int)((n + block - 1) / block), &c, binary_part);
+}
+
+namespace {
+
+struct BatchNormCtx {
+  const float* x;
+  size_t rows, channels;
+  const float *mean, *mul, *offset;  // per channel: mul = scale / sqrt(var + eps)
+  float* out;
+};
+
+void batch_norm_rows(void* v, int p0, int p1) {
+  const BatchNormCtx& c = *static_cast<BatchNormCtx*>(v);
+  const size_t block = 256;
+  const size_t r0 = (size_t)p0 * block, r1 = (size_t)p1 * block < c.rows ? (size_t)p1 * block : c.rows;
+  for (size_t r = r0; r < r1; r++) {
+    const float* x = c.x + r * c.channels;
+    float* o = c.out + r * c.channels;
+    for (size_t j = 0; j < c.channels; j++) o[j] = (x[j] - c.mean[j]) * c.mul[j] + c.offset[j];
+  }
+}
+
+}  // namespace
+
+extern "C" void edl_batch_norm(const float* x, size_t n, size_t channels, const float* mean, size_t nmean,
+                               const float* var, size_t nvar, const float* scale, size_t nscale, const float* offset,
+                               size_t noffset, float eps, float* out, edl_parallel_for pfor) {
+  // per-channel parameters (each of size 1 or `channels`; scale / offset may be null: 1 / 0)
+  float* m = static_cast<float*>(malloc(sizeof(float) * channels * 3));
+  float* mul = m + channels;
+  float* off = m + 2 * channels;
+  for (size_t j = 0; j < channels; j++) {
+    const float v = var[nvar == 1 ? 0 : j];
+    const float s = scale ? scale[nscale == 1 ? 0 : j] : 1.f;
+    m[j] = mean[nmean == 1 ? 0 : j];
+    mul[j] = s / std::sqrt(v + eps);
+    off[j] = offset ? offset[noffset == 1 ? 0 : j] : 0.f;
+  }
+  BatchNormCtx c{x, n / channels, channels, m, mul, off, out};
+  const size_t jobs = (c.rows + 255) / 256;
+  if (n <= (1u << 15)) batch_norm_rows(&c, 0, (int)jobs);
+  else pfor((int)jobs, &c, batch_norm_rows);
+  free(m);
 }

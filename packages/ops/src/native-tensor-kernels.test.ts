@@ -49,6 +49,34 @@ const cases: Case[] = [
     name: 'add outer broadcast [5,1] + [1,4] (handed back)',
     run: () => tf.add(tf.ones([5, 1]), tf.range(0, 4).reshape([1, 4])),
   },
+  { name: 'div by per-channel [C]', run: () => tf.div(x4(), tf.tensor1d(rand(7, 13)).add(1)) },
+  { name: 'div scalar by tensor', run: () => tf.div(tf.scalar(2), tf.abs(x4()).add(0.5)) },
+  {
+    name: 'batchNorm with [C] mean, variance, offset, scale',
+    run: () => {
+      const p = (s: number) => tf.tensor1d(rand(7, s));
+      return tf.batchNorm(x4(), p(14), tf.abs(p(15)).add(0.1), p(16), p(17), 1e-3);
+    },
+  },
+  {
+    name: 'batchNorm with [1,1,1,C] parameters and no offset / scale',
+    run: () =>
+      tf.batchNorm(x4(), tf.tensor4d(rand(7, 18), [1, 1, 1, 7]), tf.tensor4d(rand(7, 19), [1, 1, 1, 7]).abs().add(0.2)),
+  },
+  {
+    name: 'batchNorm, large (threaded), constant variance',
+    run: () =>
+      tf.batchNorm(
+        tf.tensor4d(rand(8 * 16 * 16 * 32, 20), [8, 16, 16, 32]),
+        tf.tensor1d(rand(32, 21)),
+        tf.fill([32], 0.7),
+      ),
+  },
+  {
+    name: 'batchNorm over axis 1 parameters [1,5,1,1] (handed back)',
+    run: () =>
+      tf.batchNorm(x4(), tf.tensor4d(rand(5, 22), [1, 5, 1, 1]), tf.tensor4d(rand(5, 23), [1, 5, 1, 1]).abs().add(0.3)),
+  },
   { name: 'add int32 (handed back)', run: () => tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')) },
 ];
 

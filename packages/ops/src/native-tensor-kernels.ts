@@ -3,7 +3,7 @@ import type { NativeConvAddon } from './native-addon.ts';
 import type { KernelArgs, WasmKernel } from './wasm-kernel-utils.ts';
 
 /** Names of the memory-bound kernels the addon replaces on wasm. */
-export type NativeTensorKernel = 'Tile' | 'Sum' | 'Mean' | 'Add' | 'Sub' | 'Multiply';
+export type NativeTensorKernel = 'Tile' | 'Sum' | 'Mean' | 'Add' | 'Sub' | 'Multiply' | 'RealDiv' | 'FusedBatchNorm';
 
 /**
  * The repeat period of `small` broadcast against `outShape` when the broadcast is a trailing one (its shape,
@@ -26,7 +26,8 @@ function leadingAxes(axes: number[]): number {
 }
 
 /**
- * Native float32 `Add` / `Sub` / `Multiply` (same shape, scalar or trailing broadcast such as `[C]` against
+ * Native float32 `FusedBatchNorm` (per-channel parameters over the last axis), `Add` / `Sub` / `Multiply` /
+ * `RealDiv` (same shape, scalar or trailing broadcast such as `[C]` against
  * `[B,H,W,C]`; 2 threads, about 2x the wasm kernels on large tensors), native `Tile` (float32 / int32) and
  * float32 `Sum` / `Mean` over leading axes (the per-channel reductions of an
  * NHWC BatchNorm and its gradient), on the wasm heap in place. The stock wasm `Tile` is a per-element loop and
@@ -69,7 +70,7 @@ export function makeNativeTensorKernels(
     };
 
   const binary =
-    (name: 'Add' | 'Sub' | 'Multiply', op: 0 | 1 | 2) =>
+    (name: 'Add' | 'Sub' | 'Multiply' | 'RealDiv', op: 0 | 1 | 2 | 3) =>
     (args: KernelArgs): tf.TensorInfo => {
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback[name](args);
@@ -89,7 +90,34 @@ export function makeNativeTensorKernels(
       return out;
     };
 
+  const batchNorm = (args: KernelArgs): tf.TensorInfo => {
+    const { x, mean, variance, offset, scale } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const eps = (args.attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
+    const params = [mean!, variance!, offset, scale].filter((t): t is tf.TensorInfo => !!t);
+    const channels = x!.shape.at(-1) ?? 1;
+    // every parameter a scalar or a per-channel vector broadcast over the last axis
+    const perChannel = (t: tf.TensorInfo) => {
+      const size = tf.util.sizeFromShape(t.shape);
+      return size === 1 || (size === channels && trailingPeriod(t.shape, x!.shape) === channels);
+    };
+    const n = tf.util.sizeFromShape(x!.shape);
+    if (
+      x!.dtype !== 'float32' ||
+      n === 0 ||
+      x!.shape.length < 1 ||
+      !params.every((t) => t.dtype === 'float32' && perChannel(t))
+    ) {
+      return fallback.FusedBatchNorm(args);
+    }
+    const out = args.backend.makeOutput(x!.shape, 'float32');
+    const heap = (t: tf.TensorInfo | undefined) => (t ? (args.backend.typedArrayFromHeap(t) as Float32Array) : null);
+    addon.batchNorm(heap(x)!, channels, heap(mean)!, heap(variance)!, heap(scale), heap(offset), eps, heap(out)!);
+    return out;
+  };
+
   return {
+    FusedBatchNorm: batchNorm,
+    RealDiv: binary('RealDiv', 3),
     Tile: tile,
     Sum: reduce('Sum'),
     Mean: reduce('Mean'),

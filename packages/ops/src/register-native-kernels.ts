@@ -19,6 +19,8 @@ export const NATIVE_KERNELS = [
   'Add',
   'Sub',
   'Multiply',
+  'RealDiv',
+  'FusedBatchNorm',
 ] as const;
 
 /** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
@@ -45,6 +47,8 @@ export function registerNativeKernels(addon: NativeConvAddon): string[] {
     Add: wasmKernel('Add'),
     Sub: wasmKernel('Sub'),
     Multiply: wasmKernel('Multiply'),
+    RealDiv: wasmKernel('RealDiv'),
+    FusedBatchNorm: wasmKernel('FusedBatchNorm'),
   };
   const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
   for (const name of NATIVE_KERNELS) {
