@@ -202,12 +202,12 @@ napi_value ShrinkStepGrad(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-// binary(op, a, b, out): out = a op b (0 add, 1 sub, 2 mul, 3 div); a and b have out.length elements or repeat with a
+// binary(op, a, b, out): out = a op b (0 add, 1 sub, 2 mul); a and b have out.length elements or repeat with a
 // period that divides it (the caller checks that the broadcast is a trailing one).
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args a(env, info, 4, "binary(op, a, b, out)");
   const int op = a.int32(0, -1);
-  if (op < 0 || op > 3) a.error = "edl-native: binary op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)";
+  if (op < 0 || op > 2) a.error = "edl-native: binary op must be 0 (add), 1 (sub) or 2 (mul)";
   size_t nx = 0, ny = 0, n = 0;
   const float* x = a.f32(1, "a", &nx);
   const float* y = a.f32(2, "b", &ny);

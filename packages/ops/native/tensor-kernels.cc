@@ -111,7 +111,7 @@ namespace {
 
 // Elementwise a op b where an operand is either full (n elements) or repeats with period m (m = 1: a scalar).
 struct BinaryCtx {
-  int op;  // 0 add, 1 sub, 2 mul, 3 div
+  int op;  // 0 add, 1 sub, 2 mul
   const float *a, *b;
   size_t na, nb, n;
   float* out;
@@ -120,7 +120,7 @@ struct BinaryCtx {
 
 template <int OP>
 inline float apply(float x, float y) {
-  return OP == 0 ? x + y : OP == 1 ? x - y : OP == 2 ? x * y : x / y;
+  return OP == 0 ? x + y : OP == 1 ? x - y : x * y;
 }
 
 template <int OP>
@@ -147,8 +147,7 @@ void binary_part(void* v, int p0, int p1) {
   const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
   if (c.op == 0) binary_range<0>(c, i0, i1);
   else if (c.op == 1) binary_range<1>(c, i0, i1);
-  else if (c.op == 2) binary_range<2>(c, i0, i1);
-  else binary_range<3>(c, i0, i1);
+  else binary_range<2>(c, i0, i1);
 }
 
 }  // namespace

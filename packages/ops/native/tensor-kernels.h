@@ -16,7 +16,7 @@ void edl_reduce_leading(const float* x, size_t outer, size_t inner, float scale,
                         edl_parallel_for pfor);
 
 /**
- * out = a op b (op 0 add, 1 sub, 2 mul, 3 div) for n outputs, where each operand has n elements or repeats every m
+ * out = a op b (op 0 add, 1 sub, 2 mul) for n outputs, where each operand has n elements or repeats every m
  * elements (a scalar: m = 1; a trailing broadcast such as [C] against [B,H,W,C]: m = C); n is a multiple of m.
  */
 void edl_binary(int op, const float* a, size_t na, const float* b, size_t nb, float* out, size_t n,

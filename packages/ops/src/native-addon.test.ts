@@ -55,9 +55,7 @@ describe('native conv addon', () => {
   it('refuses bad arguments of the tensor and RISTA kernels, naming them', async () => {
     const a = await addon();
     const f = (n: number) => new Float32Array(n);
-    expect(() => a.binary(4 as never, f(4), f(4), f(4))).toThrow(
-      /binary op must be 0 \(add\), 1 \(sub\), 2 \(mul\) or 3 \(div\)/,
-    );
+    expect(() => a.binary(3 as never, f(4), f(4), f(4))).toThrow(/binary op must be 0 \(add\), 1 \(sub\) or 2 \(mul\)/);
     expect(() => a.binary(0, f(3), f(4), f(4))).toThrow(/one operand of out's size and the other dividing it/);
     expect(() => a.tile(f(6), Int32Array.from([2, 3]), Int32Array.from([2]), f(12))).toThrow(
       /shape and reps of one rank/,

@@ -62,8 +62,8 @@ export interface NativeConvAddon {
     eps: number,
     out: Float32Array,
   ): void;
-  /** `out = a op b` (op 0 add, 1 sub, 2 mul, 3 div); each operand has `out.length` elements or repeats with a period dividing it. */
-  binary(op: 0 | 1 | 2 | 3, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** `out = a op b` (op 0 add, 1 sub, 2 mul); each operand has `out.length` elements or repeats with a period dividing it. */
+  binary(op: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** Resizes the addon's worker pool; returns the thread count now in use. */
   setThreads(n: number): number;
   /** The instruction set chosen at load (`avx512`, `avx2-fma`, `baseline-simd128`) and the worker threads. */

@@ -49,8 +49,8 @@ const cases: Case[] = [
     name: 'add outer broadcast [5,1] + [1,4] (handed back)',
     run: () => tf.add(tf.ones([5, 1]), tf.range(0, 4).reshape([1, 4])),
   },
-  { name: 'div by per-channel [C]', run: () => tf.div(x4(), tf.tensor1d(rand(7, 13)).add(1)) },
-  { name: 'div scalar by tensor', run: () => tf.div(tf.scalar(2), tf.abs(x4()).add(0.5)) },
+  { name: 'div by per-channel [C] (handed back)', run: () => tf.div(x4(), tf.tensor1d(rand(7, 13)).add(1)) },
+  { name: 'div scalar by tensor (handed back)', run: () => tf.div(tf.scalar(2), tf.abs(x4()).add(0.5)) },
   {
     name: 'batchNorm with [C] mean, variance, offset, scale',
     run: () => {

@@ -3,7 +3,7 @@ import type { NativeConvAddon } from './native-addon.ts';
 import type { KernelArgs, WasmKernel } from './wasm-kernel-utils.ts';
 
 /** Names of the memory-bound kernels the addon replaces on wasm. */
-export type NativeTensorKernel = 'Tile' | 'Sum' | 'Mean' | 'Add' | 'Sub' | 'Multiply' | 'RealDiv' | 'FusedBatchNorm';
+export type NativeTensorKernel = 'Tile' | 'Sum' | 'Mean' | 'Add' | 'Sub' | 'Multiply' | 'FusedBatchNorm';
 
 /**
  * The repeat period of `small` broadcast against `outShape` when the broadcast is a trailing one (its shape,
@@ -26,8 +26,8 @@ function leadingAxes(axes: number[]): number {
 }
 
 /**
- * Native float32 `FusedBatchNorm` (per-channel parameters over the last axis), `Add` / `Sub` / `Multiply` /
- * `RealDiv` (same shape, scalar or trailing broadcast such as `[C]` against
+ * Native float32 `FusedBatchNorm` (per-channel parameters over the last axis), `Add` / `Sub` / `Multiply` (same
+ * shape, scalar or trailing broadcast such as `[C]` against
  * `[B,H,W,C]`; 2 threads, about 2x the wasm kernels on large tensors), native `Tile` (float32 / int32) and
  * float32 `Sum` / `Mean` over leading axes (the per-channel reductions of an
  * NHWC BatchNorm and its gradient), on the wasm heap in place. The stock wasm `Tile` is a per-element loop and
@@ -70,7 +70,7 @@ export function makeNativeTensorKernels(
     };
 
   const binary =
-    (name: 'Add' | 'Sub' | 'Multiply' | 'RealDiv', op: 0 | 1 | 2 | 3) =>
+    (name: 'Add' | 'Sub' | 'Multiply', op: 0 | 1 | 2) =>
     (args: KernelArgs): tf.TensorInfo => {
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback[name](args);
@@ -117,7 +117,6 @@ export function makeNativeTensorKernels(
 
   return {
     FusedBatchNorm: batchNorm,
-    RealDiv: binary('RealDiv', 3),
     Tile: tile,
     Sum: reduce('Sum'),
     Mean: reduce('Mean'),

@@ -19,7 +19,6 @@ export const NATIVE_KERNELS = [
   'Add',
   'Sub',
   'Multiply',
-  'RealDiv',
   'FusedBatchNorm',
 ] as const;
 
@@ -47,7 +46,6 @@ export function registerNativeKernels(addon: NativeConvAddon): string[] {
     Add: wasmKernel('Add'),
     Sub: wasmKernel('Sub'),
     Multiply: wasmKernel('Multiply'),
-    RealDiv: wasmKernel('RealDiv'),
     FusedBatchNorm: wasmKernel('FusedBatchNorm'),
   };
   const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
