@@ -36,7 +36,7 @@ function fail(why) {
     `[@edl/ops] WARNING: the native conv kernels were not built: ${why}\n` +
     '[@edl/ops] Training and attacks still run on the wasm kernels, about 2-4x slower per convolution.\n' +
     '[@edl/ops] Fix: install a C++ compiler (Debian/Ubuntu: apt-get install g++), then run `npm rebuild @edl/ops` ' +
-    '(pnpm: `pnpm rebuild @edl/ops`, or `node node_modules/@edl/ops/scripts/build-native.mjs --strict`).';
+    '(pnpm 10: `pnpm approve-builds`, then `pnpm rebuild @edl/ops`; or `node node_modules/@edl/ops/scripts/build-native.mjs --strict`).';
   console.error(msg);
   process.exit(strict ? 1 : 0);
 }

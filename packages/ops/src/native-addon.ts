@@ -98,7 +98,7 @@ export async function loadNativeAddon(): Promise<NativeAddonResult> {
   if (!existsSync(path)) {
     cached = {
       addon: null,
-      reason: `${path} is not built (it is compiled at install time with g++; was the compiler missing?). Fix: install g++ and run \`npm rebuild @edl/ops\` (pnpm: \`pnpm rebuild @edl/ops\`)`,
+      reason: `${path} is not built (it is compiled at install time with g++; was the compiler missing?). Fix: install g++ and run \`npm rebuild @edl/ops\` (pnpm 10: \`pnpm approve-builds\`, then \`pnpm rebuild @edl/ops\`; or \`node node_modules/@edl/ops/scripts/build-native.mjs --strict\`)`,
     };
     return cached;
   }
