@@ -239,6 +239,19 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// unary(op, x, lo, hi, out): op 0 sign, op 1 clip to [lo, hi].
+napi_value Unary(napi_env env, napi_callback_info info) {
+  Args a(env, info, 5, "unary(op, x, lo, hi, out)");
+  const int op = a.int32(0, -1);
+  if (op < 0 || op > 1) a.error = "edl-native: unary op must be 0 (sign) or 1 (clip)";
+  size_t n = 0;
+  const float* x = a.f32(1, "x", &n);
+  float* out = a.f32_exactly(4, "out", n);
+  if (!a.ok()) return a.fail();
+  edl_unary(op, x, n, (float)a.number(2), (float)a.number(3), out, parallel_for);
+  return nullptr;
+}
+
 // setThreads(n): resizes the worker pool; returns the thread count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a(env, info, 1, "setThreads(n) needs an integer n in [1, 256]");
@@ -297,6 +310,7 @@ NAPI_MODULE_INIT() {
       {"shrinkStep", nullptr, ShrinkStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shrinkStepGrad", nullptr, ShrinkStepGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

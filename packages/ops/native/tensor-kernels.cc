@@ -208,3 +208,32 @@ extern "C" void edl_batch_norm(const float* x, size_t n, size_t channels, const 
   else pfor((int)jobs, &c, batch_norm_rows);
   free(m);
 }
+
+namespace {
+
+struct UnaryCtx {
+  int op;  // 0 sign, 1 clip to [lo, hi]
+  const float* x;
+  float lo, hi;
+  float* out;
+  size_t n, block;
+};
+
+void unary_part(void* v, int p0, int p1) {
+  const UnaryCtx& c = *static_cast<UnaryCtx*>(v);
+  const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
+  // as tfjs' cpu backend: sign(NaN) = sign(-0) = 0; clip passes NaN through
+  if (c.op == 0)
+    for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > 0.f ? 1.f : c.x[i] < 0.f ? -1.f : 0.f;
+  else
+    for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > c.hi ? c.hi : c.x[i] < c.lo ? c.lo : c.x[i];
+}
+
+}  // namespace
+
+extern "C" void edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out, edl_parallel_for pfor) {
+  UnaryCtx c{op, x, lo, hi, out, n, (size_t)1 << 16};
+  const int jobs = (int)((n + c.block - 1) / c.block);
+  if (n <= (1u << 15)) unary_part(&c, 0, jobs);
+  else pfor(jobs, &c, unary_part);
+}

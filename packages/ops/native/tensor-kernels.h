@@ -30,6 +30,9 @@ void edl_batch_norm(const float* x, size_t n, size_t channels, const float* mean
                     size_t nvar, const float* scale, size_t nscale, const float* offset, size_t noffset, float eps,
                     float* out, edl_parallel_for pfor);
 
+/** out = sign(x) (op 0; 0 for NaN and -0, as tfjs' cpu backend) or clip(x, lo, hi) (op 1; NaN passes through). */
+void edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out, edl_parallel_for pfor);
+
 #ifdef __cplusplus
 }
 #endif

@@ -62,6 +62,8 @@ export interface NativeConvAddon {
     eps: number,
     out: Float32Array,
   ): void;
+  /** `out = sign(x)` (op 0; 0 for NaN) or `clip(x, lo, hi)` (op 1; NaN passes through), as the cpu backend. */
+  unary(op: 0 | 1, x: Float32Array, lo: number, hi: number, out: Float32Array): void;
   /** `out = a op b` (op 0 add, 1 sub, 2 mul); each operand has `out.length` elements or repeats with a period dividing it. */
   binary(op: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** Resizes the addon's worker pool; returns the thread count now in use. */

@@ -77,6 +77,17 @@ const cases: Case[] = [
     run: () =>
       tf.batchNorm(x4(), tf.tensor4d(rand(5, 22), [1, 5, 1, 1]), tf.tensor4d(rand(5, 23), [1, 5, 1, 1]).abs().add(0.3)),
   },
+  {
+    name: 'sign with zeros, negative zeros and NaN',
+    run: () => tf.sign(tf.tensor1d([-2, -0, 0, 3, Number.NaN, 1e-30])),
+  },
+  { name: 'sign, large (threaded)', run: () => tf.sign(big(24)) },
+  {
+    name: 'clipByValue with NaN and the bounds',
+    run: () => tf.clipByValue(tf.tensor1d([-1, 0.1, 0.2, 5, Number.NaN]), 0.1, 0.2),
+  },
+  { name: 'clipByValue, large (threaded)', run: () => tf.clipByValue(big(25), -0.1, 0.3) },
+  { name: 'sign int32 (handed back)', run: () => tf.sign(tf.tensor1d([-3, 0, 4], 'int32')) },
   { name: 'add int32 (handed back)', run: () => tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')) },
 ];
 
@@ -98,8 +109,11 @@ describe('native Tile / Sum / Mean on wasm against the cpu backend', () => {
     expect(g.shape).toEqual(want.shape);
     expect(g.dtype).toBe(want.dtype);
     const w = Array.from(want.dataSync());
-    const scale = Math.max(1, ...w.map(Math.abs));
-    for (let i = 0; i < w.length; i++) expect(Math.abs(g.values[i]! - w[i]!) / scale).toBeLessThan(2e-6);
+    const scale = Math.max(1, ...w.filter((v) => !Number.isNaN(v)).map(Math.abs));
+    for (let i = 0; i < w.length; i++) {
+      if (Number.isNaN(w[i])) expect(g.values[i]).toBeNaN();
+      else expect(Math.abs(g.values[i]! - w[i]!) / scale).toBeLessThan(2e-6);
+    }
     want.dispose();
   });
 });

@@ -20,6 +20,8 @@ export const NATIVE_KERNELS = [
   'Sub',
   'Multiply',
   'FusedBatchNorm',
+  'Sign',
+  'ClipByValue',
 ] as const;
 
 /** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
@@ -47,6 +49,8 @@ export function registerNativeKernels(addon: NativeConvAddon): string[] {
     Sub: wasmKernel('Sub'),
     Multiply: wasmKernel('Multiply'),
     FusedBatchNorm: wasmKernel('FusedBatchNorm'),
+    Sign: wasmKernel('Sign'),
+    ClipByValue: wasmKernel('ClipByValue'),
   };
   const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
   for (const name of NATIVE_KERNELS) {
