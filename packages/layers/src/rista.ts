@@ -114,24 +114,19 @@ export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions
     const A = w === filter ? op : convOperator(w, xs.shape, { strides: op.strides, padding: op.pad });
     const threshold = typeof l === 'number' && typeof t === 'number' ? l * t : (tf.mul(l, t) as tf.Scalar);
     const codes: tf.Tensor4D[] = [];
-    if (fusedRistaAvailable()) {
-      // One fused kernel (and one for its gradient) for each elementwise chain between the convolutions.
-      let z = fusedShrinkStep(null, A.forward(xs), t, threshold, nonNegative);
-      codes.push(z);
-      for (let k = 1; k < steps; k++) {
-        const u = A.adjoint(z);
-        const g = b === 1 ? (tf.sub(xs, u) as tf.Tensor4D) : fusedElasticResidual(xs, u, b, eps, detach);
-        z = fusedShrinkStep(z, A.forward(g), t, threshold, nonNegative);
-        codes.push(z);
-      }
-      return codes;
-    }
-    let z = shrink(tf.mul(t, A.forward(xs)) as tf.Tensor4D, threshold);
+    // T(z + t v) (z null: T(t v)) and the reweighted residual (beta + (1 - beta) w)(x - u): one fused kernel each
+    // (and one for its gradient) where the backend has them, the composite tfjs ops elsewhere.
+    const fused = fusedRistaAvailable();
+    const update = (z: tf.Tensor4D | null, v: tf.Tensor4D): tf.Tensor4D =>
+      fused
+        ? fusedShrinkStep(z, v, t, threshold, nonNegative)
+        : shrink((z ? tf.add(z, tf.mul(t, v)) : tf.mul(t, v)) as tf.Tensor4D, threshold);
+    const residual = (u: tf.Tensor4D): tf.Tensor4D =>
+      fused && b !== 1 ? fusedElasticResidual(xs, u, b, eps, detach) : weightedResidual(tf.sub(xs, u), b, eps, detach);
+    let z = update(null, A.forward(xs));
     codes.push(z);
     for (let k = 1; k < steps; k++) {
-      const r = tf.sub(xs, A.adjoint(z)) as tf.Tensor4D;
-      const g = weightedResidual(r, b, eps, detach);
-      z = shrink(tf.add(z, tf.mul(t, A.forward(g))) as tf.Tensor4D, threshold);
+      z = update(z, A.forward(residual(A.adjoint(z))));
       codes.push(z);
     }
     return codes;

@@ -94,21 +94,17 @@ function elasticLayer(x: tf.Tensor4D, W: tf.Tensor4D, fused = fusedRistaAvailabl
   const t = 0.1;
   const thr = 0.1 * t;
   const beta = 0.5;
-  if (fused) {
-    let zf = fusedShrinkStep(null, op.forward(x), t, thr, true);
-    for (let k = 1; k < 3; k++) {
-      const g = fusedElasticResidual(x, op.adjoint(zf), beta, 1e-3);
-      zf = fusedShrinkStep(zf, op.forward(g), t, thr, true);
-    }
-    return zf;
-  }
-  let z: tf.Tensor4D = nonNegativeSoftThreshold(tf.mul(t, op.forward(x)), thr);
-  for (let k = 1; k < 3; k++) {
-    const r = tf.sub(x, op.adjoint(z));
-    const w = elasticWeights(r, 1e-3);
-    const mixed = tf.mul(tf.add(beta, tf.mul(1 - beta, w)), r) as tf.Tensor4D;
-    z = nonNegativeSoftThreshold(tf.add(z, tf.mul(t, op.forward(mixed))) as tf.Tensor4D, thr);
-  }
+  const update = (z: tf.Tensor4D | null, v: tf.Tensor4D): tf.Tensor4D =>
+    fused
+      ? fusedShrinkStep(z, v, t, thr, true)
+      : nonNegativeSoftThreshold((z ? tf.add(z, tf.mul(t, v)) : tf.mul(t, v)) as tf.Tensor4D, thr);
+  const residual = (u: tf.Tensor4D): tf.Tensor4D => {
+    if (fused) return fusedElasticResidual(x, u, beta, 1e-3);
+    const r = tf.sub(x, u);
+    return tf.mul(tf.add(beta, tf.mul(1 - beta, elasticWeights(r, 1e-3))), r) as tf.Tensor4D;
+  };
+  let z = update(null, op.forward(x));
+  for (let k = 1; k < 3; k++) z = update(z, op.forward(residual(op.adjoint(z))));
   return z;
 }
 
