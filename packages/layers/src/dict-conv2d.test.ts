@@ -14,6 +14,17 @@ beforeAll(async () => {
 
 const KINDS: DictKind[] = ['vanilla', 'robust', 'elastic'];
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+/** Saves `model` to memory through `model.save` and loads it back with `tf.loadLayersModel`. */
+async function saveAndLoad(model: tf.LayersModel, options?: tf.io.LoadOptions): Promise<tf.LayersModel> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return tf.loadLayersModel(tf.io.fromMemory(saved!), options);
+}
 const atomNorms = (layer: DictConv2D) =>
   Array.from(tf.tidy(() => tf.sqrt(tf.sum(tf.square(layer.getWeights()[0]!), [0, 1, 2])).dataSync()));
 const built = (config: ConstructorParameters<typeof DictConv2D>[0], shape = [2, 6, 6, 2]) => {
@@ -248,14 +259,7 @@ describe('DictConv2D in models', () => {
     });
     const x = tf.randomNormal([2, 7, 7, 2]);
     const y = model.predict(x) as tf.Tensor;
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await saveAndLoad(model);
     expect(maxAbsDiff(loaded.predict(x) as tf.Tensor, y)).toBe(0);
     for (let i = 0; i < 2; i++) {
       expect(loaded.layers[i]!.getConfig()).toEqual(model.layers[i]!.getConfig());
@@ -358,14 +362,7 @@ describe('DictConv2D recompute (gradient checkpointing)', () => {
     const loss = history.history.loss as number[];
     expect(loss[loss.length - 1]!).toBeLessThan(0.5 * loss[0]!);
     expect(Math.abs(currentBetaOf(model) - 0.5)).toBeGreaterThan(1e-4); // beta was trained through the checkpoint
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!), { strict: true });
+    const loaded = await saveAndLoad(model, { strict: true });
     expect((loaded.getLayer('dict') as DictConv2D).options.recompute).toBe(true);
     expect(maxAbsDiff(loaded.predict(images) as tf.Tensor, model.predict(images) as tf.Tensor)).toBe(0);
   });
@@ -382,14 +379,7 @@ describe('DictConv2D strict loading (tfjs builds with zero kernels first)', () =
     const b = vanillaDictConv2d({ filters: 2, name: 'b' }).apply(a) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: b });
     const x = tf.randomNormal([2, 7, 7, 2]);
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!), { strict: true });
+    const loaded = await saveAndLoad(model, { strict: true });
     expect(maxAbsDiff(loaded.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor)).toBe(0);
     for (const name of ['a', 'b']) {
       const t = (m: tf.LayersModel) => m.getLayer(name).getWeights()[3]!.dataSync()[0];

@@ -12,6 +12,31 @@ const zValues = [-2.3, -0.9, -0.2, 0.05, 0.35, 0.8, 1.7, -1.25];
 const thr = 0.5;
 const weights = [0.3, -1.1, 0.7, 2.0, -0.4, 1.3, -0.8, 0.6];
 
+/**
+ * Checks the gradients of `sum(w * shrink(z, thr))` in `z` and in `thr` against central differences; returns the
+ * analytic gradient in `thr`.
+ */
+function expectGradientsMatchFiniteDifferences(shrink: (z: tf.Tensor, thr: tf.Scalar) => tf.Tensor): number {
+  const w = tf.tensor1d(weights);
+  const f = (z: tf.Tensor, t: tf.Tensor) => tf.sum(tf.mul(shrink(z, t as tf.Scalar), w)) as tf.Scalar;
+  const z0 = tf.tensor1d(zValues);
+  const t0 = tf.scalar(thr);
+  const [gz, gt] = tf.grads(f)([z0, t0]);
+  const gzData = gz!.dataSync();
+  for (let i = 0; i < zValues.length; i++) {
+    expect(gzData[i]).toBeCloseTo(
+      finiteDifference((z) => f(z, t0), z0, i, 1e-2),
+      3,
+    );
+  }
+  const gtValue = gt!.dataSync()[0]!;
+  expect(gtValue).toBeCloseTo(
+    finiteDifference((t) => f(z0, t), t0, 0, 1e-2),
+    3,
+  );
+  return gtValue;
+}
+
 describe('softThreshold', () => {
   it('equals sign(z) max(|z| - thr, 0)', () => {
     const got = softThreshold(tf.tensor1d(zValues), thr).dataSync();
@@ -20,25 +45,10 @@ describe('softThreshold', () => {
     });
   });
   it('gradients in z and in the threshold match central differences', () => {
-    const w = tf.tensor1d(weights);
-    const f = (z: tf.Tensor, t: tf.Tensor) => tf.sum(tf.mul(softThreshold(z, t as tf.Scalar), w)) as tf.Scalar;
-    const z0 = tf.tensor1d(zValues);
-    const t0 = tf.scalar(thr);
-    const [gz, gt] = tf.grads(f)([z0, t0]);
-    const gzData = gz!.dataSync();
-    for (let i = 0; i < zValues.length; i++) {
-      expect(gzData[i]).toBeCloseTo(
-        finiteDifference((z) => f(z, t0), z0, i, 1e-2),
-        3,
-      );
-    }
-    expect(gt!.dataSync()[0]).toBeCloseTo(
-      finiteDifference((t) => f(z0, t), t0, 0, 1e-2),
-      3,
-    );
+    const gt = expectGradientsMatchFiniteDifferences(softThreshold);
     // closed form: d/dthr = -sum(sign(z) w) over |z| > thr
     const closed = zValues.reduce((s, z, i) => s + (Math.abs(z) > thr ? -Math.sign(z) * weights[i]! : 0), 0);
-    expect(gt!.dataSync()[0]).toBeCloseTo(closed, 5);
+    expect(gt).toBeCloseTo(closed, 5);
   });
   it('rejects a negative, non-finite or non-scalar threshold', () => {
     const z = tf.ones([2]);
@@ -58,23 +68,7 @@ describe('nonNegativeSoftThreshold', () => {
     });
   });
   it('gradients in z and in the threshold match central differences', () => {
-    const w = tf.tensor1d(weights);
-    const f = (z: tf.Tensor, t: tf.Tensor) =>
-      tf.sum(tf.mul(nonNegativeSoftThreshold(z, t as tf.Scalar), w)) as tf.Scalar;
-    const z0 = tf.tensor1d(zValues);
-    const t0 = tf.scalar(thr);
-    const [gz, gt] = tf.grads(f)([z0, t0]);
-    const gzData = gz!.dataSync();
-    for (let i = 0; i < zValues.length; i++) {
-      expect(gzData[i]).toBeCloseTo(
-        finiteDifference((z) => f(z, t0), z0, i, 1e-2),
-        3,
-      );
-    }
-    expect(gt!.dataSync()[0]).toBeCloseTo(
-      finiteDifference((t) => f(z0, t), t0, 0, 1e-2),
-      3,
-    );
+    expectGradientsMatchFiniteDifferences(nonNegativeSoftThreshold);
   });
   it('rejects a negative threshold', () => {
     expect(() => nonNegativeSoftThreshold(tf.ones([2]), -1)).toThrow(/threshold/);
