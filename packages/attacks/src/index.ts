@@ -1,12 +1,12 @@
-export { type ApgdOptions, apgd } from './apgd.ts';
-export { type ApgdRunOptions, type ApgdRunResult, apgdRun } from './apgd-run.ts';
-export { apgdCheckpointIntervals, apgdCheckpoints, lossOscillates } from './apgd-schedule.ts';
-export { rankedClassTargets, targetCount } from './apgd-target-classes.ts';
-export { type ApgdTargetedOptions, apgdTargeted } from './apgd-targeted.ts';
-export { type Attack, type AttackNorm, type AttackResult, type RunBatchedOptions, runBatched } from './attack.ts';
-export { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
-export type { AttackSummary } from './attack-summary.ts';
-export { autoAttack } from './auto-attack.ts';
+export { bpda } from './adaptive/bpda.ts';
+export { eot, type RandomTransform } from './adaptive/eot.ts';
+export { transferAttack } from './adaptive/transfer-attack.ts';
+export { type ApgdOptions, apgd } from './apgd/apgd.ts';
+export { type ApgdRunOptions, type ApgdRunResult, apgdRun } from './apgd/apgd-run.ts';
+export { apgdCheckpointIntervals, apgdCheckpoints, lossOscillates } from './apgd/apgd-schedule.ts';
+export { rankedClassTargets, targetCount } from './apgd/apgd-target-classes.ts';
+export { type ApgdTargetedOptions, apgdTargeted } from './apgd/apgd-targeted.ts';
+export { autoAttack } from './autoattack/auto-attack.ts';
 export type {
   AutoAttack,
   AutoAttackChecks,
@@ -15,43 +15,17 @@ export type {
   AutoAttackOptions,
   AutoAttackResult,
   AutoAttackVersion,
-} from './auto-attack-types.ts';
-export { bpda } from './bpda.ts';
-export { type CarliniWagnerL2Options, carliniWagnerL2 } from './carlini-wagner-l2.ts';
-export {
-  CIFAR10C_SEVERITIES,
-  type CorruptionOptions,
-  type CorruptionType,
-  corrupt,
-  corruption,
-  corruptionParameter,
-} from './corruptions.ts';
-export { type DeepFoolOptions, type DeepFoolState, deepfool, deepfoolLoop } from './deepfool.ts';
-export { eot, type RandomTransform } from './eot.ts';
-export {
-  type EpsilonSweepOptions,
-  type EpsilonSweepResult,
-  epsilonSweep,
-  type SweepPoint,
-} from './epsilon-sweep.ts';
-export {
-  type EvaluateOptions,
-  evaluateRobustness,
-  type LabelledData,
-  type RobustnessReport,
-} from './evaluate-robustness.ts';
-export { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
-export { type FabNorm, type FabTargetedOptions, fabTargeted } from './fab-targeted.ts';
-export { type FgsmOptions, fgsm } from './fgsm.ts';
-export { type FinalizeOptions, finalizeResult, NORM_TOLERANCE } from './finalize-result.ts';
+} from './autoattack/auto-attack-types.ts';
+export { type Attack, type AttackNorm, type AttackResult, type RunBatchedOptions, runBatched } from './core/attack.ts';
+export type { AttackSummary } from './core/attack-summary.ts';
+export { type FinalizeOptions, finalizeResult, NORM_TOLERANCE } from './core/finalize-result.ts';
 export {
   type LossAndGradient,
   lossAndGradient,
   predict,
   predictLabels,
   predictLabelsBatched,
-} from './gradient.ts';
-export { sparseLinearSolve } from './linear-solver.ts';
+} from './core/gradient.ts';
 export {
   crossEntropy,
   cwLoss,
@@ -62,7 +36,7 @@ export {
   type LossName,
   marginLoss,
   resolveLoss,
-} from './losses.ts';
+} from './core/losses.ts';
 export {
   type FromLayersModelOptions,
   fromLayersModel,
@@ -70,10 +44,8 @@ export {
   type Model,
   type Normalization,
   withNormalization,
-} from './model.ts';
-export { type PgdOptions, type PgdStepInfo, pgd } from './pgd.ts';
-export { samplePoisson } from './poisson.ts';
-export { createProgress, type Progress, type ProgressOptions } from './progress.ts';
+} from './core/model.ts';
+export { createProgress, type Progress, type ProgressOptions } from './core/progress.ts';
 export {
   clipBox,
   type NormKind,
@@ -82,15 +54,40 @@ export {
   project,
   projectL2,
   projectLinf,
-} from './projections.ts';
-export { createRng, type Rng } from './rng.ts';
-export { selectSamples } from './select-samples.ts';
-export { type SparseFoolOptions, sparsefool } from './sparsefool.ts';
-export { type SquareOptions, square } from './square.ts';
-export { squarePattern, squareRectangles } from './square-l2-pattern.ts';
-export { squarePSelection, squareSide } from './square-schedule.ts';
-export { resolveTargets, type TargetMode } from './targets.ts';
-export { transferAttack } from './transfer-attack.ts';
+} from './core/projections.ts';
+export { createRng, type Rng } from './core/rng.ts';
+export { selectSamples } from './core/select-samples.ts';
+export { resolveTargets, type TargetMode } from './core/targets.ts';
+export {
+  numClassesOf,
+  validateAttackInputs,
+  validateEps,
+  validateImages,
+  validateLabels,
+  validatePositiveInt,
+} from './core/validate-inputs.ts';
+export {
+  CIFAR10C_SEVERITIES,
+  type CorruptionOptions,
+  type CorruptionType,
+  corrupt,
+  corruption,
+  corruptionParameter,
+} from './corruptions/corruptions.ts';
+export { samplePoisson } from './corruptions/poisson.ts';
+export { attackComparisonFlags, type ComparisonThresholds } from './evaluate/attack-comparison-flags.ts';
+export {
+  type EpsilonSweepOptions,
+  type EpsilonSweepResult,
+  epsilonSweep,
+  type SweepPoint,
+} from './evaluate/epsilon-sweep.ts';
+export {
+  type EvaluateOptions,
+  evaluateRobustness,
+  type LabelledData,
+  type RobustnessReport,
+} from './evaluate/evaluate-robustness.ts';
 export {
   type GradientCheck,
   gradientFlags,
@@ -99,14 +96,17 @@ export {
   probabilityFlags,
   type RandomnessCheck,
   randomnessFlags,
-} from './trust-checks.ts';
-export type { FlagSeverity, TrustFlag } from './trust-flag.ts';
-export {
-  numClassesOf,
-  validateAttackInputs,
-  validateEps,
-  validateImages,
-  validateLabels,
-  validatePositiveInt,
-} from './validate-inputs.ts';
-export { writeJsonAtomic } from './write-report.ts';
+} from './evaluate/trust-checks.ts';
+export type { FlagSeverity, TrustFlag } from './evaluate/trust-flag.ts';
+export { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab/fab-projections.ts';
+export { type FabNorm, type FabTargetedOptions, fabTargeted } from './fab/fab-targeted.ts';
+export { type CarliniWagnerL2Options, carliniWagnerL2 } from './gradient/carlini-wagner-l2.ts';
+export { type FgsmOptions, fgsm } from './gradient/fgsm.ts';
+export { type PgdOptions, type PgdStepInfo, pgd } from './gradient/pgd.ts';
+export { type DeepFoolOptions, type DeepFoolState, deepfool, deepfoolLoop } from './minimal/deepfool.ts';
+export { sparseLinearSolve } from './minimal/linear-solver.ts';
+export { type SparseFoolOptions, sparsefool } from './minimal/sparsefool.ts';
+export { writeJsonAtomic } from './node/write-report.ts';
+export { type SquareOptions, square } from './square/square.ts';
+export { squarePattern, squareRectangles } from './square/square-l2-pattern.ts';
+export { squarePSelection, squareSide } from './square/square-schedule.ts';

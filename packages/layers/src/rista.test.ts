@@ -1,9 +1,9 @@
 import { convOperator, estimateLipschitz } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adjoint, type Problem, randomArray, referenceLipschitz, referenceRista } from './reference-rista.testkit.ts';
 import { rista } from './rista.ts';
 import { ristaObjective } from './rista-objective.ts';
+import { adjoint, type Problem, randomArray, referenceLipschitz, referenceRista } from './testing/reference-rista.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

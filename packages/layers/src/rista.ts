@@ -10,7 +10,7 @@ import {
   softThreshold,
 } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
-import { checkpoint } from './checkpoint.ts';
+import { checkpoint } from './recompute.ts';
 import { type ObjectiveReduction, ristaObjective } from './rista-objective.ts';
 import { POWER_ITERATION_SEED } from './step-size-tracker.ts';
 import { stopGradient } from './stop-gradient.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModel } from '@edl/models';
 import { setupBackend } from '@edl/ops';
-import { firstIndices, gatherBatch } from '../labelled-images.ts';
+import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
 import type { ReportData } from '../report/report-data.ts';
 import { writeReport } from '../report/write-report.ts';
 import { loadData } from './load-data.ts';

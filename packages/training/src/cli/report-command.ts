@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { readMetrics } from '../metrics-log.ts';
 import type { ReportData, ReportRun } from '../report/report-data.ts';
 import { writeReport } from '../report/write-report.ts';
+import { readMetrics } from '../store/metrics-log.ts';
 import { UserError } from './user-error.ts';
 
 /** Reads a run folder written by `edl train` as a report run (switch epoch from its config.json). */

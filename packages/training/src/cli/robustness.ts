@@ -1,7 +1,7 @@
 import { type Attack, autoAttack, epsilonSweep, evaluateRobustness, fgsm, fromLayersModel, pgd } from '@edl/attacks';
 import type { ImageSet } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
-import { firstIndices, gatherBatch } from '../labelled-images.ts';
+import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
 
 /** The attacks of the comparison table (all L∞ at `eps`). */
 export interface AttackSuiteOptions {

@@ -4,16 +4,16 @@ import type { ImageSet } from '@edl/datasets';
 import { applyConstraints, getBetas } from '@edl/layers';
 import { loadModel, resnet, toElastic } from '@edl/models';
 import type * as tf from '@tensorflow/tfjs';
-import { batchAugmentation } from '../augmentation.ts';
-import { awp } from '../awp.ts';
-import { hat } from '../hat.ts';
-import { constantLr, cosineLr, type LrSchedule, multiStepLr } from '../lr-schedule.ts';
-import { mart } from '../mart.ts';
-import { pgdAT } from '../pgd-at.ts';
-import { standardTraining } from '../standard-training.ts';
-import { trades } from '../trades.ts';
-import { logitsOf, type TrainResult, train } from '../trainer.ts';
-import type { TrainingMethod } from '../training-method.ts';
+import { batchAugmentation } from '../loop/augmentation.ts';
+import { constantLr, cosineLr, type LrSchedule, multiStepLr } from '../loop/lr-schedule.ts';
+import { logitsOf, type TrainResult, train } from '../loop/trainer.ts';
+import { awp } from '../methods/awp.ts';
+import { hat } from '../methods/hat.ts';
+import { mart } from '../methods/mart.ts';
+import { pgdAT } from '../methods/pgd-at.ts';
+import { standardTraining } from '../methods/standard-training.ts';
+import { trades } from '../methods/trades.ts';
+import type { TrainingMethod } from '../methods/training-method.ts';
 import type { TrainConfig } from './train-config.ts';
 
 /** Builds the ResNet a config describes. */

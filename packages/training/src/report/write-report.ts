@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-file.ts';
+import { writeFileAtomic } from '../store/atomic-file.ts';
 import { reportCharts } from './charts.ts';
 import { renderSvg } from './render-svg.ts';
 import type { ReportData } from './report-data.ts';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Sgd } from '../sgd.ts';
-import { logitsOf } from '../trainer.ts';
-import type { StepContext } from '../training-method.ts';
+import type { Sgd } from '../loop/sgd.ts';
+import { logitsOf } from '../loop/trainer.ts';
+import type { StepContext } from '../methods/training-method.ts';
 
 /**
  * A training-method step context on a layers model (3 classes, seed 7) whose updates are plain `sgd` steps at lr 0.05,

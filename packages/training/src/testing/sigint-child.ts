@@ -1,8 +1,8 @@
 // Child process for trainer.test.ts: trains the toy problem with SIGINT handling; prints one line per step so the
 // parent can interrupt it at a known point. Usage: node --conditions=@edl/source --import tsx sigint-child.ts <outDir>
 import * as tf from '@tensorflow/tfjs';
-import { pgdAT } from '../pgd-at.ts';
-import { train } from '../trainer.ts';
+import { train } from '../loop/trainer.ts';
+import { pgdAT } from '../methods/pgd-at.ts';
 import { toyThreat, toyTrainOptions } from './toy-train-options.ts';
 
 await tf.setBackend('cpu');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LabelledImages } from '../labelled-images.ts';
-import { mulberry32 } from '../seeds.ts';
+import type { LabelledImages } from '../loop/labelled-images.ts';
+import { mulberry32 } from '../loop/seeds.ts';
 
 /**
  * Test fixture (not exported from the package): a 3-class problem on 4x4x1 images whose class is the brightest

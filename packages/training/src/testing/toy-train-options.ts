@@ -1,6 +1,6 @@
-import { multiStepLr } from '../lr-schedule.ts';
-import { pgdAT } from '../pgd-at.ts';
-import type { TrainOptions } from '../trainer-options.ts';
+import { multiStepLr } from '../loop/lr-schedule.ts';
+import type { TrainOptions } from '../loop/trainer-options.ts';
+import { pgdAT } from '../methods/pgd-at.ts';
 import { toyData, toyModel } from './toy-problem.ts';
 
 /** Test fixture (not exported from the package): the small l-inf threat model the toy trainings use. */

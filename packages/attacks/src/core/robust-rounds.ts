@@ -1,0 +1,43 @@
+import type * as tf from '@tensorflow/tfjs';
+import { attackStillRobust, type SubsetOutcome, startRobustPoints } from '../autoattack/auto-attack-robust-points.ts';
+import type { AttackNorm, AttackResult } from './attack.ts';
+import { finalizeResult } from './finalize-result.ts';
+import type { Model } from './model.ts';
+
+/** What one round of {@link attackRobustRounds} returns for the still-robust subset it was given. */
+export interface RoundOutcome extends SubsetOutcome {
+  /** Model queries the round spent on the whole subset (summed over its samples). */
+  queries: number;
+}
+
+/**
+ * The restart loop shared by the AutoAttack-style attacks (APGD, APGD-T, FAB-T, Square): runs `rounds` rounds of
+ * `attackRound`, each on the points still robust only and from the clean images, keeps the per-point worst case
+ * (see {@link attackStillRobust}), then ends with {@link finalizeResult} (eps-ball check, predictions, norms). The
+ * reported queries per sample are the rounds' queries summed and divided by the batch size.
+ */
+export async function attackRobustRounds(
+  model: Model,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  norm: AttackNorm,
+  eps: number,
+  rounds: number,
+  attackRound: (round: number, xs: tf.Tensor4D, ys: tf.Tensor1D) => RoundOutcome,
+): Promise<AttackResult> {
+  const state = startRobustPoints(model, x, y);
+  let queries = 0;
+  try {
+    for (let round = 0; round < rounds; round++) {
+      await attackStillRobust(state, x, y, (xs, ys) => {
+        const out = attackRound(round, xs, ys);
+        queries += out.queries / x.shape[0];
+        return out;
+      });
+    }
+  } catch (err) {
+    state.adv.dispose();
+    throw err;
+  }
+  return finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+}

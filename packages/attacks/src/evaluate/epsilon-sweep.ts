@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { type Attack, runBatched } from '../core/attack.ts';
+import { predictLabelsBatched } from '../core/gradient.ts';
+import type { Model } from '../core/model.ts';
+import { validateAttackInputs, validateEps, validatePositiveInt } from '../core/validate-inputs.ts';
+import { writeJsonAtomic } from '../node/write-report.ts';
+import type { LabelledData } from './evaluate-robustness.ts';
+import type { TrustFlag } from './trust-flag.ts';
+
+/** Options of {@link epsilonSweep}. */
+export interface EpsilonSweepOptions {
+  /** Samples per attack batch (default 128). */
+  batchSize?: number;
+  /** Flag when accuracy at the largest eps stays above this fraction (default 0.05). */
+  zeroTolerance?: number;
+  /** Flag when accuracy rises by more than this fraction from one eps to a larger one (default 0.01). */
+  monotoneTolerance?: number;
+  /** Write the JSON result here (atomically). Node only. */
+  reportPath?: string;
+}
+
+/** One point of a robustness curve. */
+export interface SweepPoint {
+  eps: number;
+  accuracy: number;
+  seconds: number;
+  settings: Record<string, unknown>;
+}
+
+/** Result of {@link epsilonSweep}. */
+export interface EpsilonSweepResult {
+  attack: string;
+  norm: Attack['norm'];
+  cleanAccuracy: number;
+  numSamples: number;
+  points: SweepPoint[];
+  flags: TrustFlag[];
+}
+
+/**
+ * Robustness curve: accuracy under `makeAttack(eps)` for each eps (ascending), each run on the clean-correct samples.
+ * Checks that accuracy does not rise with eps and that it falls towards 0 at the largest eps (an unbounded attack
+ * must eventually win; a plateau means masked gradients, as in the l2 eps = 5 plateau of notes section 5).
+ */
+export async function epsilonSweep(
+  model: Model,
+  data: LabelledData,
+  makeAttack: (eps: number) => Attack,
+  epsilons: readonly number[],
+  options: EpsilonSweepOptions = {},
+): Promise<EpsilonSweepResult> {
+  const { x, y } = data;
+  validateAttackInputs(x, y, model);
+  if (epsilons.length === 0) throw new Error('epsilons must hold at least one budget');
+  epsilons.forEach((e, i) => {
+    validateEps(e, `epsilons[${i}]`);
+  });
+  const sorted = [...epsilons].sort((a, b) => a - b);
+  const batchSize = options.batchSize ?? 128;
+  validatePositiveInt(batchSize, 'batchSize');
+  const zeroTol = options.zeroTolerance ?? 0.05;
+  const monoTol = options.monotoneTolerance ?? 0.01;
+  const n = x.shape[0];
+  const labels = Array.from(y.dataSync());
+  const correctIdx = predictLabelsBatched(model, x, batchSize).flatMap((p, i) => (p === labels[i] ? [i] : []));
+  const cleanAccuracy = correctIdx.length / n;
+  const points: SweepPoint[] = [];
+  let name = '';
+  let norm: Attack['norm'] = 'none';
+  const idx = tf.tensor1d(correctIdx, 'int32');
+  const xs = correctIdx.length > 0 ? tf.gather(x, idx) : undefined;
+  const ys = correctIdx.length > 0 ? (tf.gather(y, idx) as tf.Tensor1D) : undefined;
+  idx.dispose();
+  try {
+    for (const eps of sorted) {
+      const attack = makeAttack(eps);
+      name = attack.name;
+      norm = attack.norm;
+      const start = performance.now();
+      let fooled = 0;
+      if (xs !== undefined && ys !== undefined) {
+        const r = await runBatched(attack, model, xs, ys, batchSize);
+        const pa = predictLabelsBatched(model, r.xAdv, batchSize);
+        correctIdx.forEach((i, j) => {
+          if (pa[j] !== labels[i]) fooled++;
+        });
+        r.xAdv.dispose();
+      }
+      points.push({
+        eps,
+        accuracy: (correctIdx.length - fooled) / n,
+        seconds: (performance.now() - start) / 1000,
+        settings: attack.settings,
+      });
+    }
+  } finally {
+    tf.dispose([...(xs ? [xs] : []), ...(ys ? [ys] : [])]);
+  }
+  const flags: TrustFlag[] = [];
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1] as SweepPoint;
+    const b = points[i] as SweepPoint;
+    if (b.accuracy > a.accuracy + monoTol) {
+      flags.push({
+        id: 'accuracy-rises-with-eps',
+        severity: 'warning',
+        message: `${name}: accuracy rises from ${(100 * a.accuracy).toFixed(2)}% at eps ${a.eps} to ${(100 * b.accuracy).toFixed(2)}% at eps ${b.eps}; a larger budget can only help the attacker.`,
+        fix: 'The attack is failing to optimise (masking or a bad step size): use more steps / restarts, a step size that scales with eps, BPDA or EOT.',
+      });
+    }
+  }
+  const last = points[points.length - 1] as SweepPoint;
+  if (last.accuracy > zeroTol) {
+    flags.push({
+      id: 'accuracy-not-falling-to-zero',
+      severity: 'warning',
+      message: `${name}: accuracy is still ${(100 * last.accuracy).toFixed(2)}% at the largest eps ${last.eps}; with a large enough budget any model must reach ~0%.`,
+      fix: 'Extend the sweep to a larger eps; if it plateaus, gradients are masked: use BPDA / EOT / more steps, or a gradient-free attack.',
+    });
+  }
+  const result: EpsilonSweepResult = { attack: name, norm, cleanAccuracy, numSamples: n, points, flags };
+  if (options.reportPath) await writeJsonAtomic(options.reportPath, result);
+  return result;
+}

@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs';
+import { type Attack, runBatched } from '../core/attack.ts';
+import type { AttackSummary } from '../core/attack-summary.ts';
+import { predictLabelsBatched } from '../core/gradient.ts';
+import type { Model } from '../core/model.ts';
+import { createProgress } from '../core/progress.ts';
+import { perSampleNorm } from '../core/projections.ts';
+import { numClassesOf, validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
+import { writeJsonAtomic } from '../node/write-report.ts';
+import { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
+import {
+  type GradientCheck,
+  gradientFlags,
+  measureGradients,
+  measureRandomness,
+  probabilityFlags,
+  type RandomnessCheck,
+  randomnessFlags,
+} from './trust-checks.ts';
+import type { TrustFlag } from './trust-flag.ts';
+
+/** Labelled evaluation data: images in [0, 1] NHWC and integer labels. */
+export interface LabelledData {
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+}
+
+/** Options of {@link evaluateRobustness}. */
+export interface EvaluateOptions extends ComparisonThresholds {
+  /** Samples per attack batch (default 128). */
+  batchSize?: number;
+  /** Write the JSON report here (atomically). Node only. */
+  reportPath?: string;
+  /** Show a progress bar (default: when stderr is a TTY). */
+  progress?: boolean;
+  /** Samples used by the gradient, randomness and output-range checks (default 64). */
+  checkSamples?: number;
+  /** Free-form metadata copied into the report (model name, data set...). */
+  metadata?: Record<string, unknown>;
+}
+
+/** The JSON report of {@link evaluateRobustness}. */
+export interface RobustnessReport {
+  /** Report format version. */
+  version: 1;
+  /** ISO time the evaluation finished. */
+  createdAt: string;
+  /** Number of evaluated samples. */
+  numSamples: number;
+  /** Number of classes of the model. */
+  numClasses: number;
+  /** Clean accuracy. */
+  cleanAccuracy: number;
+  /** Worst case per sample over all attacks: correct on clean input and not fooled by any attack. */
+  worstCaseAccuracy: number;
+  /** Per-attack numbers (each attack runs on every clean-correct sample). */
+  attacks: AttackSummary[];
+  /** Raw trust-check measurements. */
+  checks: { gradients: GradientCheck; randomness: RandomnessCheck; checkSamples: number };
+  /** Trust-check findings; an empty list means no check fired. */
+  flags: TrustFlag[];
+  /** Per sample: robust under every attack. */
+  robust: boolean[];
+  /** Total seconds. */
+  seconds: number;
+  /** Caller metadata. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Evaluates `model` under every attack in `attacks` (each on all clean-correct samples, so per-attack numbers are
+ * comparable), computes the per-sample worst case, and runs the trust checks: robust accuracy above clean, FGSM
+ * stronger than PGD, gradient-free beating gradient attacks, zero / non-finite input gradients, budget and box
+ * violations, probability outputs, randomised model. Returns (and optionally writes) a JSON-ready report.
+ */
+export async function evaluateRobustness(
+  model: Model,
+  data: LabelledData,
+  attacks: readonly Attack[],
+  options: EvaluateOptions = {},
+): Promise<RobustnessReport> {
+  const t0 = performance.now();
+  const { x, y } = data;
+  validateAttackInputs(x, y, model);
+  const batchSize = options.batchSize ?? 128;
+  validatePositiveInt(batchSize, 'batchSize');
+  const checkSamples = Math.min(options.checkSamples ?? 64, x.shape[0]);
+  validatePositiveInt(checkSamples, 'checkSamples');
+  const n = x.shape[0];
+  const labels = Array.from(y.dataSync());
+  const numClasses = numClassesOf(model, x);
+
+  const xc = tf.slice(x, [0, 0, 0, 0], [checkSamples, -1, -1, -1]);
+  const yc = tf.slice(y, [0], [checkSamples]);
+  const gradients = measureGradients(model, xc, yc);
+  const randomness = measureRandomness(model, xc);
+  const flags: TrustFlag[] = [
+    ...probabilityFlags(model, xc),
+    ...gradientFlags(gradients),
+    ...randomnessFlags(randomness),
+  ];
+  tf.dispose([xc, yc]);
+
+  const cleanPred = predictLabelsBatched(model, x, batchSize);
+  const correctIdx = cleanPred.flatMap((p, i) => (p === labels[i] ? [i] : []));
+  const cleanAccuracy = correctIdx.length / n;
+  const robust = cleanPred.map((p, i) => p === labels[i]);
+  const summaries: AttackSummary[] = [];
+  const progress = createProgress(attacks.length * correctIdx.length, {
+    label: 'evaluateRobustness',
+    ...(options.progress !== undefined ? { enabled: options.progress } : {}),
+  });
+  const idx = tf.tensor1d(correctIdx, 'int32');
+  const xs = correctIdx.length > 0 ? tf.gather(x, idx) : undefined;
+  const ys = correctIdx.length > 0 ? (tf.gather(y, idx) as tf.Tensor1D) : undefined;
+  idx.dispose();
+  try {
+    for (const [k, attack] of attacks.entries()) {
+      const start = performance.now();
+      const base = {
+        name: attack.name,
+        norm: attack.norm,
+        settings: attack.settings,
+        ...(attack.eps !== undefined ? { eps: attack.eps } : {}),
+      };
+      if (xs === undefined || ys === undefined) {
+        summaries.push({
+          ...base,
+          accuracy: 0,
+          attacked: 0,
+          fooled: 0,
+          seconds: 0,
+          maxNorm: 0,
+          pixelRange: [0, 0],
+          inconsistent: 0,
+        });
+        continue;
+      }
+      const done = k * correctIdx.length;
+      const result = await runBatched(attack, model, xs, ys, batchSize, { onBatch: (d) => progress.update(done + d) });
+      const seconds = (performance.now() - start) / 1000;
+      const advPred = predictLabelsBatched(model, result.xAdv, batchSize);
+      const measured = attack.norm === 'none' ? 'l2' : attack.norm;
+      const [normsT, lo, hi] = tf.tidy(() => [
+        perSampleNorm(tf.sub(result.xAdv, xs), measured),
+        tf.min(result.xAdv),
+        tf.max(result.xAdv),
+      ]);
+      const norms = Array.from(normsT.dataSync());
+      const pixelRange: [number, number] = [lo.dataSync()[0] ?? Number.NaN, hi.dataSync()[0] ?? Number.NaN];
+      tf.dispose([normsT, lo, hi, result.xAdv]);
+      let fooled = 0;
+      let inconsistent = 0;
+      const targeted = attack.settings.targeted === true;
+      advPred.forEach((p, j) => {
+        const i = correctIdx[j] ?? 0;
+        const wrong = p !== labels[i];
+        if (wrong) {
+          fooled++;
+          robust[i] = false;
+        }
+        if (!targeted && result.success[j] !== wrong) inconsistent++;
+      });
+      summaries.push({
+        ...base,
+        accuracy: (correctIdx.length - fooled) / n,
+        attacked: correctIdx.length,
+        fooled,
+        seconds,
+        maxNorm: norms.reduce((m, v) => Math.max(m, Number.isNaN(v) ? Number.POSITIVE_INFINITY : v), 0),
+        pixelRange,
+        inconsistent,
+        ...(result.queries !== undefined ? { queries: result.queries } : {}),
+      });
+    }
+  } finally {
+    progress.stop();
+    tf.dispose([...(xs ? [xs] : []), ...(ys ? [ys] : [])]);
+  }
+  flags.push(...attackComparisonFlags(cleanAccuracy, summaries, options));
+  const report: RobustnessReport = {
+    version: 1,
+    createdAt: new Date().toISOString(),
+    numSamples: n,
+    numClasses,
+    cleanAccuracy,
+    worstCaseAccuracy: robust.filter(Boolean).length / n,
+    attacks: summaries,
+    checks: { gradients, randomness, checkSamples },
+    flags,
+    robust,
+    seconds: (performance.now() - t0) / 1000,
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+  };
+  if (options.reportPath) await writeJsonAtomic(options.reportPath, report);
+  return report;
+}

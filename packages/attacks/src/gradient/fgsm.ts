@@ -1,0 +1,47 @@
+import type { Attack } from '../core/attack.ts';
+import type { LossFn, LossName } from '../core/losses.ts';
+import type { TargetMode } from '../core/targets.ts';
+import { pgd } from './pgd.ts';
+
+/** Options of {@link fgsm}. */
+export interface FgsmOptions {
+  /** l-inf budget. */
+  eps: number;
+  /** Uniform random start in the eps-ball before the step (default false; reference FGSM has none). */
+  randomStart?: boolean;
+  /** Loss (default 'ce'). */
+  loss?: LossName | LossFn;
+  /** Kappa of the 'cw' loss (default 50). */
+  kappa?: number;
+  /** Targeted mode (default false). */
+  targeted?: boolean;
+  /** Target choice when `run` gets no targets (default 'least-likely'). */
+  targetMode?: TargetMode;
+  /** Seed of the random start (default 0). */
+  seed?: number;
+}
+
+/**
+ * Fast gradient sign method (Goodfellow et al. 2015): `x' = clip(x + eps * sign(grad), 0, 1)`. With `randomStart`
+ * it is the "FGSM with uniform init" of evaluation code (one step of size eps); the result is always re-projected
+ * into the eps-ball and the box, so ||x' - x||_inf <= eps.
+ */
+export function fgsm(options: FgsmOptions): Attack {
+  const inner = pgd({
+    eps: options.eps,
+    norm: 'linf',
+    stepSize: options.eps,
+    steps: 1,
+    restarts: 1,
+    randomStart: options.randomStart ?? false,
+    loss: options.loss ?? 'ce',
+    ...(options.kappa !== undefined ? { kappa: options.kappa } : {}),
+    targeted: options.targeted ?? false,
+    ...(options.targetMode !== undefined ? { targetMode: options.targetMode } : {}),
+    keep: 'last',
+    seed: options.seed ?? 0,
+    name: 'fgsm',
+  });
+  const { stepSize: _s, steps: _n, restarts: _r, keep: _k, earlyStop: _e, ...settings } = inner.settings;
+  return { ...inner, settings };
+}

@@ -1,0 +1,139 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Attack, AttackResult } from '../core/attack.ts';
+import { finalizeResult } from '../core/finalize-result.ts';
+import type { Model } from '../core/model.ts';
+import { perSampleNorm, perSampleShape } from '../core/projections.ts';
+import { validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
+
+/** Options of {@link deepfool}; defaults as in the reference (LTS4/DeepFool, torchattacks). */
+export interface DeepFoolOptions {
+  /** Overshoot factor applied to the accumulated perturbation (default 0.02). */
+  overshoot?: number;
+  /** Maximum iterations (default 50). */
+  maxIter?: number;
+  /** Number of top clean classes considered, label included (default 10). */
+  numClasses?: number;
+  /** Optional l2 budget for reporting: results beyond it are projected onto the ball and re-judged there. */
+  eps?: number;
+}
+
+/** Internal result of the DeepFool loop, used by {@link deepfool} and SparseFool. */
+export interface DeepFoolState {
+  /** Accumulated perturbation r_tot (without overshoot), shape of x. */
+  rTot: tf.Tensor4D;
+  /** Clean predicted labels. */
+  labels: tf.Tensor1D;
+  /** Label at x + (1 + overshoot) r_tot. */
+  finalLabels: tf.Tensor1D;
+  /** Forward+backward passes per sample. */
+  queries: number;
+}
+
+function pick(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.sum(tf.mul(logits, tf.oneHot(labels, logits.shape[1])), 1) as tf.Tensor1D;
+}
+
+/**
+ * The batched DeepFool loop (Moosavi-Dezfooli et al. 2016): at `x + (1 + overshoot) r_tot` linearise
+ * `z_k - z_l` for the top classes k, step to the closest linearised boundary
+ * (`r_i = (|f| / ||w|| + 1e-4) w / ||w||`), until every sample's label changes or `maxIter`.
+ * Points are clipped to [0, 1] before each evaluation. The caller owns the returned tensors.
+ */
+export function deepfoolLoop(
+  model: Model,
+  x: tf.Tensor4D,
+  options: { overshoot: number; maxIter: number; numClasses: number },
+): DeepFoolState {
+  const { overshoot, maxIter } = options;
+  const clean = tf.tidy(() => model(x));
+  const classes = clean.shape[1];
+  const k = Math.min(options.numClasses, classes);
+  if (k < 2) throw new Error(`deepfool: needs numClasses >= 2 and a model with >= 2 classes, got ${k}`);
+  const top = tf.tidy(() => tf.cast(tf.topk(clean, k).indices, 'int32') as tf.Tensor2D);
+  const labels = tf.tidy(() => tf.reshape(tf.slice(top, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D);
+  const others = Array.from({ length: k - 1 }, (_, j) =>
+    tf.tidy(() => tf.reshape(tf.slice(top, [0, j + 1], [-1, 1]), [-1]) as tf.Tensor1D),
+  );
+  clean.dispose();
+  top.dispose();
+  let rTot = tf.zerosLike(x);
+  let finalLabels = tf.clone(labels);
+  let queries = 1;
+  try {
+    for (let it = 0; it < maxIter; it++) {
+      const activeCount = tf.tidy(() => tf.sum(tf.cast(tf.equal(finalLabels, labels), 'int32')).dataSync()[0] ?? 0);
+      if (activeCount === 0) break;
+      const next = tf.tidy(() => {
+        const active = tf.cast(tf.equal(finalLabels, labels), 'float32');
+        const xp = tf.clipByValue(tf.add(x, tf.mul(rTot, 1 + overshoot)), 0, 1) as tf.Tensor4D;
+        const perts: tf.Tensor1D[] = [];
+        const ws: tf.Tensor4D[] = [];
+        for (const cls of others) {
+          let fKept: tf.Tensor1D | undefined;
+          const w = tf.grad((xi: tf.Tensor) => {
+            const z = model(xi as tf.Tensor4D);
+            const f = tf.sub(pick(z, cls), pick(z, labels)) as tf.Tensor1D;
+            fKept = tf.keep(f);
+            return tf.sum(f);
+          })(xp) as tf.Tensor4D;
+          const f = tf.clone(fKept as tf.Tensor1D);
+          (fKept as tf.Tensor1D).dispose();
+          perts.push(tf.div(tf.abs(f), tf.add(perSampleNorm(w, 'l2'), 1e-12)) as tf.Tensor1D);
+          ws.push(w);
+        }
+        const pertAll = tf.stack(perts, 1) as tf.Tensor2D; // [n, k-1]
+        const best = tf.argMin(pertAll, 1);
+        const hot = tf.oneHot(best, others.length); // [n, k-1]
+        const pert = tf.sum(tf.mul(pertAll, hot), 1) as tf.Tensor1D;
+        const wStack = tf.stack(ws, 1); // [n, k-1, h, w, c]
+        const wSel = tf.sum(tf.mul(wStack, tf.reshape(hot, [x.shape[0], others.length, 1, 1, 1])), 1) as tf.Tensor4D;
+        const wNorm = perSampleNorm(wSel, 'l2');
+        const scale = tf.mul(tf.div(tf.add(pert, 1e-4), tf.add(wNorm, 1e-12)), active) as tf.Tensor1D;
+        const r = tf.add(rTot, tf.mul(wSel, perSampleShape(scale, 4))) as tf.Tensor4D;
+        const check = tf.clipByValue(tf.add(x, tf.mul(r, 1 + overshoot)), 0, 1) as tf.Tensor4D;
+        const lab = tf.cast(tf.argMax(model(check), 1), 'int32') as tf.Tensor1D;
+        return { r, lab };
+      });
+      queries += others.length + 1;
+      tf.dispose([rTot, finalLabels]);
+      rTot = next.r;
+      finalLabels = next.lab;
+    }
+    return { rTot, labels, finalLabels, queries };
+  } catch (err) {
+    tf.dispose([rTot, finalLabels, labels]);
+    throw err;
+  } finally {
+    tf.dispose(others);
+  }
+}
+
+/**
+ * DeepFool (l2, minimal perturbation): returns `clip(x + (1 + overshoot) r_tot, 0, 1)`. Untargeted; the label is the
+ * model's clean prediction, as in the reference. Batched: all samples iterate together, finished ones stop moving.
+ */
+export function deepfool(options: DeepFoolOptions = {}): Attack {
+  const overshoot = options.overshoot ?? 0.02;
+  if (!(overshoot >= 0) || !Number.isFinite(overshoot)) throw new Error(`overshoot must be >= 0, got ${overshoot}`);
+  const maxIter = options.maxIter ?? 50;
+  validatePositiveInt(maxIter, 'maxIter');
+  const numClasses = options.numClasses ?? 10;
+  validatePositiveInt(numClasses, 'numClasses');
+  const settings: Record<string, unknown> = {
+    overshoot,
+    maxIter,
+    numClasses,
+    ...(options.eps !== undefined ? { eps: options.eps } : {}),
+  };
+  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
+    validateAttackInputs(x, y, model);
+    const state = deepfoolLoop(model, x, { overshoot, maxIter, numClasses });
+    const xAdv = tf.tidy(() => tf.add(x, tf.mul(state.rTot, 1 + overshoot)) as tf.Tensor4D);
+    tf.dispose([state.rTot, state.labels, state.finalLabels]);
+    return finalizeResult(model, x, xAdv, y, 'l2', {
+      queries: state.queries,
+      ...(options.eps !== undefined ? { eps: options.eps } : {}),
+    });
+  }
+  return { name: 'deepfool', norm: 'l2', ...(options.eps !== undefined ? { eps: options.eps } : {}), settings, run };
+}

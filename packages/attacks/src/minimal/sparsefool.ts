@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Attack, AttackResult } from '../core/attack.ts';
+import { finalizeResult } from '../core/finalize-result.ts';
+import type { Model } from '../core/model.ts';
+import { perSampleNorm, perSampleShape } from '../core/projections.ts';
+import { selectSamples } from '../core/select-samples.ts';
+import { validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
+import { deepfoolLoop } from './deepfool.ts';
+import { sparseLinearSolve } from './linear-solver.ts';
+
+/** Options of {@link sparsefool}; defaults from LTS4/SparseFool `sparsefool.py` and its DeepFool. */
+export interface SparseFoolOptions {
+  /** lambda: how far beyond the DeepFool boundary point the linearisation is taken (default 3). */
+  lambda?: number;
+  /** Outer iterations cap (default 20, the reference function default; its README uses 50). */
+  maxIter?: number;
+  /** Final overshoot epsilon: x_adv = x0 + (1 + overshoot)(x_i - x0) (default 0.02). */
+  overshoot?: number;
+  /** Top classes considered by the inner DeepFool (default 10). */
+  numClasses?: number;
+  /** Iteration cap of the inner DeepFool (default 50). */
+  deepfoolMaxIter?: number;
+  /** Norm reported in `norms`: 'l0' (changed elements, default) or 'l1'. */
+  reportNorm?: 'l0' | 'l1';
+}
+
+/**
+ * SparseFool (Modas, Moosavi-Dezfooli and Frossard, CVPR 2019): sparse (few-pixel) adversarial examples via
+ * DeepFool's boundary point `x_B = x_i + lambda r_tot`, the boundary normal at the flipped point, and the l1 linear
+ * solver, repeated until the label of `x0 + (1 + overshoot)(x_i - x0)` changes or `maxIter` outer steps.
+ * Batched over the still-active samples (the linear solver runs per sample in JS). Label = clean prediction.
+ */
+export function sparsefool(options: SparseFoolOptions = {}): Attack {
+  const lambda = options.lambda ?? 3;
+  if (!(lambda >= 1) || !Number.isFinite(lambda)) throw new Error(`lambda must be a finite number >= 1, got ${lambda}`);
+  const maxIter = options.maxIter ?? 20;
+  validatePositiveInt(maxIter, 'maxIter');
+  const overshoot = options.overshoot ?? 0.02;
+  if (!(overshoot >= 0)) throw new Error(`overshoot must be >= 0, got ${overshoot}`);
+  const numClasses = options.numClasses ?? 10;
+  validatePositiveInt(numClasses, 'numClasses');
+  const deepfoolMaxIter = options.deepfoolMaxIter ?? 50;
+  validatePositiveInt(deepfoolMaxIter, 'deepfoolMaxIter');
+  const reportNorm = options.reportNorm ?? 'l0';
+  const settings: Record<string, unknown> = { lambda, maxIter, overshoot, numClasses, deepfoolMaxIter, reportNorm };
+
+  async function run(model: Model, x0: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
+    validateAttackInputs(x0, y, model);
+    const n = x0.shape[0];
+    const per = x0.size / n;
+    const predLabel = tf.tidy(() => tf.cast(tf.argMax(model(x0), 1), 'int32') as tf.Tensor1D);
+    const pred = Array.from(predLabel.dataSync());
+    predLabel.dispose();
+    let xi = tf.clone(x0);
+    let fool = tf.clone(x0);
+    let active = pred.map(() => true);
+    let queries = 1;
+    try {
+      for (let loop = 0; loop < maxIter && active.some(Boolean); loop++) {
+        // Only still-active samples go through DeepFool and the solver.
+        const activeIdx = active.flatMap((a, s) => (a ? [s] : []));
+        const idx = tf.tensor1d(activeIdx, 'int32');
+        const xSub = tf.gather(xi, idx) as tf.Tensor4D;
+        idx.dispose();
+        const state = deepfoolLoop(model, xSub, { overshoot: 0.02, maxIter: deepfoolMaxIter, numClasses });
+        queries += state.queries;
+        const { normal, boundary } = tf.tidy(() => {
+          const flipped = tf.clipByValue(tf.add(xSub, tf.mul(state.rTot, 1.02)), 0, 1);
+          const g = tf.grad((v: tf.Tensor) => {
+            const z = model(v as tf.Tensor4D);
+            const hotK = tf.oneHot(state.finalLabels, z.shape[1]);
+            const hotL = tf.oneHot(state.labels, z.shape[1]);
+            return tf.sum(tf.mul(z, tf.sub(hotK, hotL)));
+          })(flipped);
+          const unit = tf.div(g, tf.add(perSampleShape(perSampleNorm(g, 'l2'), 4), 1e-12));
+          return { normal: unit, boundary: tf.add(xSub, tf.mul(state.rTot, lambda)) };
+        });
+        queries += 1;
+        const nData = normal.dataSync();
+        const bData = boundary.dataSync();
+        const subData = xSub.dataSync();
+        const next = Float32Array.from(xi.dataSync());
+        activeIdx.forEach((s, j) => {
+          const a = j * per;
+          next.set(
+            sparseLinearSolve(subData.subarray(a, a + per), nData.subarray(a, a + per), bData.subarray(a, a + per)),
+            s * per,
+          );
+        });
+        tf.dispose([normal, boundary, xSub, state.rTot, state.labels, state.finalLabels]);
+        const xiNext = tf.tensor4d(next, x0.shape);
+        const { foolNext, labels } = tf.tidy(() => {
+          const f = tf.clipByValue(tf.add(x0, tf.mul(tf.sub(xiNext, x0), 1 + overshoot)), 0, 1) as tf.Tensor4D;
+          return { foolNext: f, labels: tf.argMax(model(f), 1) };
+        });
+        queries += 1;
+        const lab = Array.from(labels.dataSync());
+        labels.dispose();
+        // Frozen samples keep their earlier result.
+        const mask = tf.tensor1d(
+          active.map((a) => (a ? 1 : 0)),
+          'bool',
+        );
+        const merged = { xi: selectSamples(mask, xiNext, xi), fool: selectSamples(mask, foolNext, fool) };
+        tf.dispose([mask, xiNext, foolNext, xi, fool]);
+        xi = merged.xi;
+        fool = merged.fool;
+        active = active.map((a, s) => a && lab[s] === pred[s]);
+      }
+      xi.dispose();
+      const result = finalizeResult(model, x0, fool, y, 'none', { queries });
+      const normT = tf.tidy(() => perSampleNorm(tf.sub(result.xAdv, x0), reportNorm));
+      result.norms = Array.from(normT.dataSync());
+      normT.dispose();
+      return result;
+    } catch (err) {
+      tf.dispose([xi, fool]);
+      throw err;
+    }
+  }
+  return { name: 'sparsefool', norm: reportNorm, settings, run };
+}

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NativeConvAddon } from '../../backend/native-addon.ts';
+import type { KernelArgs, WasmKernel } from '../wasm/wasm-kernel-utils.ts';
+
+/** Names of the memory-bound kernels the addon replaces on wasm. */
+export type NativeTensorKernel =
+  | 'Tile'
+  | 'Sum'
+  | 'Mean'
+  | 'Add'
+  | 'Sub'
+  | 'Multiply'
+  | 'FusedBatchNorm'
+  | 'Sign'
+  | 'ClipByValue';
+
+/**
+ * The repeat period of `small` broadcast against `outShape` when the broadcast is a trailing one (its shape,
+ * left-padded with ones, is ones followed by the trailing dims of `outShape`), else -1.
+ */
+function trailingPeriod(small: number[], outShape: number[]): number {
+  const pad = outShape.length - small.length;
+  if (pad < 0) return -1;
+  const s = [...new Array(pad).fill(1), ...small];
+  let k = 0;
+  while (k < s.length && s[k] === 1 && outShape[k] !== 1) k++;
+  for (let i = k; i < s.length; i++) if (s[i] !== outShape[i]) return -1;
+  return tf.util.sizeFromShape(outShape.slice(k));
+}
+
+/** `k` when `axes` (sorted, unique) are exactly the leading axes `0..k-1`, else -1. */
+function leadingAxes(axes: number[]): number {
+  const sorted = [...new Set(axes)].sort((a, b) => a - b);
+  return sorted.every((a, i) => a === i) ? sorted.length : -1;
+}
+
+/**
+ * Native float32 `Sign` and `ClipByValue` (the PGD step; wasm's `Sign` took 2 ms for 300 K values), `FusedBatchNorm` (per-channel parameters over the last axis), `Add` / `Sub` / `Multiply` (same
+ * shape, scalar or trailing broadcast such as `[C]` against
+ * `[B,H,W,C]`; 2 threads, about 2x the wasm kernels on large tensors), native `Tile` (float32 / int32) and
+ * float32 `Sum` / `Mean` over leading axes (the per-channel reductions of an
+ * NHWC BatchNorm and its gradient), on the wasm heap in place. The stock wasm `Tile` is a per-element loop and
+ * its reductions over non-innermost axes transpose the whole tensor first; other cases run on `fallback[name]`.
+ */
+export function makeNativeTensorKernels(
+  addon: NativeConvAddon,
+  fallback: Record<NativeTensorKernel, WasmKernel>,
+): Record<NativeTensorKernel, (a: KernelArgs) => tf.TensorInfo> {
+  const tile = (args: KernelArgs): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { reps } = args.attrs as unknown as { reps: number[] };
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || reps.length !== x.shape.length || x.shape.length > 16) {
+      return fallback.Tile(args);
+    }
+    const outShape = x.shape.map((d, i) => d * reps[i]!);
+    const out = args.backend.makeOutput(outShape, x.dtype);
+    if (tf.util.sizeFromShape(outShape) === 0) return out;
+    const view = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array | Int32Array;
+    addon.tile(view(x), Int32Array.from(x.shape), Int32Array.from(reps), view(out));
+    return out;
+  };
+
+  const reduce =
+    (name: 'Sum' | 'Mean') =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims?: boolean };
+      const axes = tf.util.parseAxisParam(axis, x.shape);
+      const k = leadingAxes(axes);
+      const size = tf.util.sizeFromShape(x.shape);
+      if (x.dtype !== 'float32' || k < 1 || size === 0) return fallback[name](args);
+      const outer = tf.util.sizeFromShape(x.shape.slice(0, k));
+      const inner = size / outer;
+      const outShape = keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k);
+      const out = args.backend.makeOutput(outShape, 'float32');
+      const heap = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
+      addon.reduceLeading(heap(x), outer, inner, name === 'Mean' ? 1 / outer : 1, heap(out));
+      return out;
+    };
+
+  const binary =
+    (name: 'Add' | 'Sub' | 'Multiply', op: 0 | 1 | 2) =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback[name](args);
+      const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      const n = tf.util.sizeFromShape(outShape);
+      const na = tf.util.sizeFromShape(a.shape);
+      const nb = tf.util.sizeFromShape(b.shape);
+      const ok =
+        n > 0 &&
+        ((na === n && nb === n) ||
+          (na === n && trailingPeriod(b.shape, outShape) === nb) ||
+          (nb === n && trailingPeriod(a.shape, outShape) === na));
+      if (!ok) return fallback[name](args);
+      const out = args.backend.makeOutput(outShape, 'float32');
+      const heap = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
+      addon.binary(op, heap(a), heap(b), heap(out));
+      return out;
+    };
+
+  const batchNorm = (args: KernelArgs): tf.TensorInfo => {
+    const { x, mean, variance, offset, scale } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const eps = (args.attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
+    const params = [mean!, variance!, offset, scale].filter((t): t is tf.TensorInfo => !!t);
+    const channels = x!.shape.at(-1) ?? 1;
+    // every parameter a scalar or a per-channel vector broadcast over the last axis
+    const perChannel = (t: tf.TensorInfo) => {
+      const size = tf.util.sizeFromShape(t.shape);
+      return size === 1 || (size === channels && trailingPeriod(t.shape, x!.shape) === channels);
+    };
+    const n = tf.util.sizeFromShape(x!.shape);
+    if (
+      x!.dtype !== 'float32' ||
+      n === 0 ||
+      x!.shape.length < 1 ||
+      !params.every((t) => t.dtype === 'float32' && perChannel(t))
+    ) {
+      return fallback.FusedBatchNorm(args);
+    }
+    const out = args.backend.makeOutput(x!.shape, 'float32');
+    const heap = (t: tf.TensorInfo | undefined) => (t ? (args.backend.typedArrayFromHeap(t) as Float32Array) : null);
+    addon.batchNorm(heap(x)!, channels, heap(mean)!, heap(variance)!, heap(scale), heap(offset), eps, heap(out)!);
+    return out;
+  };
+
+  const unary =
+    (name: 'Sign' | 'ClipByValue', op: 0 | 1) =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const n = tf.util.sizeFromShape(x.shape);
+      if (x.dtype !== 'float32' || n === 0) return fallback[name](args);
+      const { clipValueMin = 0, clipValueMax = 0 } = (args.attrs ?? {}) as {
+        clipValueMin?: number;
+        clipValueMax?: number;
+      };
+      const out = args.backend.makeOutput(x.shape, 'float32');
+      const heap = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
+      addon.unary(op, heap(x), clipValueMin, clipValueMax, heap(out));
+      return out;
+    };
+
+  return {
+    Sign: unary('Sign', 0),
+    ClipByValue: unary('ClipByValue', 1),
+    FusedBatchNorm: batchNorm,
+    Tile: tile,
+    Sum: reduce('Sum'),
+    Mean: reduce('Mean'),
+    Add: binary('Add', 0),
+    Sub: binary('Sub', 1),
+    Multiply: binary('Multiply', 2),
+  };
+}

@@ -1,4 +1,0 @@
-import { defineConvKernelEquivalenceSuite } from './conv-kernel-equivalence.ts';
-
-// The native addon's kernels; fails with the build command when the addon is not built (it is built at install).
-defineConvKernelEquivalenceSuite('require');

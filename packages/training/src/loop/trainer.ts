@@ -1,0 +1,236 @@
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { mixupInPlace } from '../methods/mixup.ts';
+import { weightPenalty } from '../methods/regularizer.ts';
+import type { StepContext } from '../methods/training-method.ts';
+import {
+  defaultStore,
+  hasCheckpoint,
+  readCheckpoint,
+  type TrainerState,
+  writeCheckpoint,
+} from '../store/checkpoint-store.ts';
+import { appendMetrics, type EpochMetrics } from '../store/metrics-log.ts';
+import { checkLabelledImages, firstIndices, gatherBatch } from './labelled-images.ts';
+import { monitorAccuracy } from './monitor-accuracy.ts';
+import { progressBar } from './progress-bar.ts';
+import { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
+import { deriveSeed, seededPermutation } from './seeds.ts';
+import { Sgd } from './sgd.ts';
+import type { TrainOptions } from './trainer-options.ts';
+import { validateTrainOptions } from './validate-train-options.ts';
+import { applyWeightConstraints } from './weight-constraints.ts';
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  /** The final model (the elastic one after a switch). */
+  model: tf.LayersModel;
+  /** Metrics of the epochs run in this call. */
+  history: EpochMetrics[];
+  /** True when stopped early by SIGINT / `shouldStop` (a checkpoint was written). */
+  interrupted: boolean;
+  /** True when early stopping ended training. */
+  stoppedEarly: boolean;
+}
+
+const trainable = (m: tf.LayersModel) => m.trainableWeights.map((w) => w.read() as tf.Variable);
+const allWeights = (m: tf.LayersModel) => m.weights.map((w) => w.read() as tf.Variable);
+
+/** Forward pass of a layers model as logits; `training` selects BatchNorm batch statistics (and their update). */
+export function logitsOf(model: tf.LayersModel, x: tf.Tensor4D, training: boolean): tf.Tensor2D {
+  return model.apply(x, { training }) as tf.Tensor2D;
+}
+
+/**
+ * Trains a tfjs LayersModel with a custom loop (tf.variableGrads + {@link Sgd}), tidy-clean, seeded, resumable.
+ * Each epoch: steps over a seeded permutation, then natural / PGD accuracy on train and test subsets (eval mode),
+ * a JSON line in `outDir/metrics.jsonl`, and an atomic checkpoint in `outDir/checkpoints`.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  validateTrainOptions(options);
+  checkLabelledImages('train', options.train);
+  checkLabelledImages('test', options.test);
+  const ckptRoot = join(options.outDir, 'checkpoints');
+  const metricsPath = join(options.outDir, 'metrics.jsonl');
+  const constrain = options.applyConstraints ?? applyWeightConstraints;
+  const sgd = new Sgd(options.sgd);
+  let model = options.model;
+  let state: TrainerState = {
+    epoch: 0,
+    step: 0,
+    phase: options.elasticSwitch ? 'vanilla' : 'single',
+    lossSum: 0,
+    lossCount: 0,
+    best: Number.NEGATIVE_INFINITY,
+    sinceBest: 0,
+    seed: options.seed ?? 0,
+  };
+  if (options.resume && hasCheckpoint(ckptRoot)) {
+    const ckpt = await readCheckpoint(ckptRoot, options.store);
+    options.model.dispose(); // replaced by the checkpoint's model
+    model = ckpt.model;
+    state = ckpt.state;
+    sgd.setState(ckpt.optimizer, trainable(model));
+  }
+  let stopRequested = false;
+  const onSigint = () => {
+    stopRequested = true;
+  };
+  if (options.handleSigint) process.once('SIGINT', onSigint);
+  const history: EpochMetrics[] = [];
+  const n = options.train.count;
+  const stepsPerEpoch = Math.ceil(n / options.batchSize);
+  const save = () => writeCheckpoint(ckptRoot, model, sgd.getState(), state, options.store);
+  try {
+    while (state.epoch < options.epochs) {
+      const epoch = state.epoch;
+      const sw = options.elasticSwitch;
+      if (sw && state.phase === 'vanilla' && epoch >= sw.epoch) {
+        const elastic = sw.toElastic(model);
+        if (elastic !== model) model.dispose(); // the vanilla model is replaced by its elastic copy
+        model = elastic;
+        sgd.reset();
+        state.phase = 'elastic';
+      }
+      const schedule = state.phase === 'elastic' && sw?.lr ? sw.lr : options.lr;
+      const order = seededPermutation(n, deriveSeed(state.seed, epoch, 1));
+      const started = performance.now();
+      const bar = progressBar(`epoch ${epoch + 1}/${options.epochs}`, stepsPerEpoch, options.progress);
+      let lr = 0;
+      for (let step = state.step; step < stepsPerEpoch; step++) {
+        await yieldToEventLoop(); // lets a SIGINT handler run between steps
+        if (stopRequested || options.shouldStop?.({ epoch, step })) {
+          bar.stop();
+          state.step = step;
+          await save();
+          return { model, history, interrupted: true, stoppedEarly: false };
+        }
+        lr = schedule({ epoch, step, stepsPerEpoch });
+        const stepSeed = deriveSeed(state.seed, epoch, step, 2);
+        const indices = order.subarray(step * options.batchSize, (step + 1) * options.batchSize);
+        const augment = options.augment;
+        const mixup = options.mixup;
+        let soft: Float32Array | null = null;
+        const { x, y } = gatherBatch(
+          options.train,
+          indices,
+          augment || mixup
+            ? (p, shape) => {
+                const out = augment ? augment(p, shape, deriveSeed(state.seed, epoch, step, 3)) : p;
+                if (mixup) {
+                  const labels = Int32Array.from(indices, (i) => options.train.labels[i]!);
+                  const mixSeed = deriveSeed(state.seed, epoch, step, 7);
+                  soft = mixupInPlace(out, labels, options.train.numClasses, mixup, mixSeed).soft;
+                }
+                return out;
+              }
+            : undefined,
+        );
+        const softLabels = soft === null ? undefined : tf.tensor2d(soft, [indices.length, options.train.numClasses]);
+        const current = model;
+        const ctx: StepContext = {
+          forward: (xb, training) => logitsOf(current, xb, training),
+          numClasses: options.train.numClasses,
+          variables: trainable(current),
+          stateVariables: allWeights(current),
+          seed: stepSeed,
+          ...(softLabels ? { softLabels } : {}),
+          update: (lossFn) => {
+            const vars = ctx.variables as tf.Variable[];
+            const value = tf.tidy(() => {
+              const { value, grads } = tf.variableGrads(() => {
+                const loss = lossFn();
+                const penalty = weightPenalty(vars, options.regularizer ?? {});
+                return penalty ? tf.add(loss, penalty) : loss;
+              }, vars);
+              sgd.apply(
+                vars,
+                vars.map((v) => grads[v.name] ?? null),
+                lr,
+              );
+              return value.dataSync()[0]!;
+            });
+            constrain(current);
+            return value;
+          },
+        };
+        let loss: number;
+        try {
+          loss = options.method.step(ctx, x, y);
+        } finally {
+          tf.dispose(softLabels ? [x, y, softLabels] : [x, y]);
+        }
+        if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at epoch ${epoch}, step ${step}`);
+        state.lossSum += loss * indices.length;
+        state.lossCount += indices.length;
+        bar.update(step + 1, { loss: loss.toFixed(3), lr: lr.toPrecision(3) });
+      }
+      bar.stop();
+      if (options.bnRecalibrationBatches) {
+        recalibrateBatchNorm(model, options.train, {
+          batches: options.bnRecalibrationBatches,
+          batchSize: options.batchSize,
+          seed: deriveSeed(state.seed, epoch, 6),
+        });
+      }
+      const metrics = evaluateEpoch(options, model, state, lr, (performance.now() - started) / 1000);
+      appendMetrics(metricsPath, metrics);
+      history.push(metrics);
+      options.onEpoch?.(metrics);
+      const score = Number.isFinite(metrics.testRobust) ? metrics.testRobust : metrics.testNatural;
+      const improved = score > state.best;
+      if (improved) {
+        state.best = score;
+        state.sinceBest = 0;
+      } else {
+        state.sinceBest += 1;
+      }
+      state = { ...state, epoch: epoch + 1, step: 0, lossSum: 0, lossCount: 0 };
+      if (options.earlyStoppingPatience !== undefined && improved) {
+        await (options.store ?? defaultStore).save(model, join(options.outDir, 'best'));
+      }
+      await save();
+      if (options.earlyStoppingPatience !== undefined && state.sinceBest >= options.earlyStoppingPatience) {
+        return { model, history, interrupted: false, stoppedEarly: true };
+      }
+    }
+    return { model, history, interrupted: false, stoppedEarly: false };
+  } finally {
+    if (options.handleSigint) process.removeListener('SIGINT', onSigint);
+    sgd.dispose();
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function evaluateEpoch(
+  options: TrainOptions,
+  model: tf.LayersModel,
+  state: TrainerState,
+  lr: number,
+  seconds: number,
+): EpochMetrics {
+  const monitor = options.monitor ?? { attack: null };
+  const forward = (x: tf.Tensor4D) => logitsOf(model, x, false);
+  const settings = { attack: monitor.attack, batchSize: monitor.batchSize ?? options.batchSize };
+  const tr = monitorAccuracy(forward, options.train, firstIndices(options.train, monitor.trainSubset ?? 500), {
+    ...settings,
+    seed: deriveSeed(state.seed, state.epoch, 4),
+  });
+  const te = monitorAccuracy(forward, options.test, firstIndices(options.test, monitor.testSubset ?? 500), {
+    ...settings,
+    seed: deriveSeed(state.seed, state.epoch, 5),
+  });
+  return {
+    epoch: state.epoch + 1,
+    phase: state.phase,
+    lr,
+    loss: state.lossCount > 0 ? state.lossSum / state.lossCount : Number.NaN,
+    trainNatural: tr.natural,
+    trainRobust: tr.robust,
+    testNatural: te.natural,
+    testRobust: te.robust,
+    betas: options.betas?.(model) ?? {},
+    seconds,
+  };
+}

@@ -1,0 +1,44 @@
+import { checkMixupOptions } from '../methods/mixup.ts';
+import type { TrainOptions } from './trainer-options.ts';
+
+function posInt(name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new Error(`train: ${name} must be a positive integer, got ${String(v)}`);
+  }
+}
+
+/** Validates {@link TrainOptions} with errors naming the option and what was expected. */
+export function validateTrainOptions(o: TrainOptions): void {
+  if (o == null || typeof o !== 'object') throw new Error('train: expected an options object');
+  if (o.model == null || typeof o.model.apply !== 'function') throw new Error('train: model must be a tf.LayersModel');
+  if (o.method == null || typeof o.method.step !== 'function')
+    throw new Error('train: method must be a TrainingMethod');
+  posInt('epochs', o.epochs);
+  posInt('batchSize', o.batchSize);
+  if (typeof o.lr !== 'function') throw new Error('train: lr must be a schedule function (e.g. multiStepLr(...))');
+  if (typeof o.outDir !== 'string' || o.outDir === '') throw new Error('train: outDir must be a non-empty path');
+  if (o.train.numClasses !== o.test.numClasses) {
+    throw new Error(`train: train has ${o.train.numClasses} classes but test has ${o.test.numClasses}`);
+  }
+  if (o.elasticSwitch) {
+    const e = o.elasticSwitch.epoch;
+    if (!Number.isInteger(e) || e < 0 || e > o.epochs) {
+      throw new Error(`train: elasticSwitch.epoch must be an integer in [0, epochs=${o.epochs}], got ${e}`);
+    }
+  }
+  if (o.earlyStoppingPatience !== undefined) posInt('earlyStoppingPatience', o.earlyStoppingPatience);
+  if (o.bnRecalibrationBatches !== undefined && o.bnRecalibrationBatches !== 0) {
+    posInt('bnRecalibrationBatches', o.bnRecalibrationBatches);
+  }
+  if (o.seed !== undefined && !Number.isInteger(o.seed))
+    throw new Error(`train: seed must be an integer, got ${o.seed}`);
+  if (o.mixup !== undefined) {
+    checkMixupOptions('train: mixup', o.mixup);
+    if (o.method.acceptsSoftLabels !== true) {
+      throw new Error(
+        `train: mixup needs a method that trains on soft labels (standard or pgd-at); method "${o.method.name}" ` +
+          'does not support it (remove the mixup option)',
+      );
+    }
+  }
+}
