@@ -28,5 +28,11 @@ export {
   resolvePadding,
   type TfPadding,
 } from './operators/padding.ts';
-export { estimateLipschitz, type LipschitzEstimate, type PowerIterationOptions } from './operators/power-iteration.ts';
+export {
+  estimateLipschitz,
+  type LipschitzEstimate,
+  type LipschitzTensors,
+  lipschitzOnDevice,
+  type PowerIterationOptions,
+} from './operators/power-iteration.ts';
 export { nonNegativeSoftThreshold, softThreshold } from './operators/shrinkage.ts';
