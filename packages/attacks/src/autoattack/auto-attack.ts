@@ -5,7 +5,6 @@ import type { Attack } from '../core/attack.ts';
 import { finalizeResult } from '../core/finalize-result.ts';
 import type { Model } from '../core/model.ts';
 import { positiveIntOption } from '../core/option-values.ts';
-import { createProgress } from '../core/progress.ts';
 import { perSampleNorm } from '../core/projections.ts';
 import { numClassesOf, validateAttackInputs, validateEps } from '../core/validate-inputs.ts';
 import { fabTargeted } from '../fab/fab-targeted.ts';
@@ -120,10 +119,6 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
         let fooled = 0;
         const attacked = await attackStillRobust(state, x, y, async (xs, ys) => {
           const m = xs.shape[0];
-          const bar = createProgress(m, {
-            label: name,
-            ...(options.progress === undefined ? {} : { enabled: options.progress }),
-          });
           const parts: tf.Tensor4D[] = [];
           const flags: boolean[] = [];
           try {
@@ -139,13 +134,11 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
               } finally {
                 tf.dispose([xb, yb]);
               }
-              bar.tick(rows.length);
+              options.onProgress?.(start + rows.length, m, name);
             }
           } catch (err) {
             tf.dispose(parts);
             throw err;
-          } finally {
-            bar.stop();
           }
           const xAdv = parts.length === 1 ? (parts[0] as tf.Tensor4D) : (tf.concat(parts, 0) as tf.Tensor4D);
           if (parts.length > 1) tf.dispose(parts);

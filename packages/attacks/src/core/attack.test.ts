@@ -25,7 +25,7 @@ describe('runBatched and finalizeResult', () => {
     const y = tf.tensor1d([0, 1, 2, 0, 1], 'int32');
     const whole = await shift.run(lin.model, x, y);
     let calls = 0;
-    const parts = await runBatched(shift, lin.model, x, y, 2, { onBatch: () => calls++ });
+    const parts = await runBatched(shift, lin.model, x, y, 2, { onProgress: () => calls++ });
     expect(calls).toBe(3);
     expect(parts.success).toEqual(whole.success);
     expect(parts.xAdv.shape).toEqual([5, 2, 2, 3]);

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { type Attack, runBatched } from '../core/attack.ts';
 import { predictLabelsBatched } from '../core/gradient.ts';
 import type { Model } from '../core/model.ts';
+import type { ProgressCallback } from '../core/progress.ts';
 import { validateAttackInputs, validateEps, validatePositiveInt } from '../core/validate-inputs.ts';
-import { writeJsonAtomic } from '../node/write-report.ts';
 import type { LabelledData } from './evaluate-robustness.ts';
 import type { TrustFlag } from './trust-flag.ts';
 
@@ -15,8 +15,8 @@ export interface EpsilonSweepOptions {
   zeroTolerance?: number;
   /** Flag when accuracy rises by more than this fraction from one eps to a larger one (default 0.01). */
   monotoneTolerance?: number;
-  /** Write the JSON result here (atomically). Node only. */
-  reportPath?: string;
+  /** Progress after each batch, labelled `${attack name} eps=${eps}`. */
+  onProgress?: ProgressCallback;
 }
 
 /** One point of a robustness curve. */
@@ -79,7 +79,15 @@ export async function epsilonSweep(
       const start = performance.now();
       let fooled = 0;
       if (xs !== undefined && ys !== undefined) {
-        const r = await runBatched(attack, model, xs, ys, batchSize);
+        const onProgress = options.onProgress;
+        const r = await runBatched(
+          attack,
+          model,
+          xs,
+          ys,
+          batchSize,
+          onProgress ? { onProgress: (done, total) => onProgress(done, total, `${attack.name} eps=${eps}`) } : {},
+        );
         const pa = predictLabelsBatched(model, r.xAdv, batchSize);
         correctIdx.forEach((i, j) => {
           if (pa[j] !== labels[i]) fooled++;
@@ -118,7 +126,5 @@ export async function epsilonSweep(
       fix: 'Extend the sweep to a larger eps; if it plateaus, gradients are masked: use BPDA / EOT / more steps, or a gradient-free attack.',
     });
   }
-  const result: EpsilonSweepResult = { attack: name, norm, cleanAccuracy, numSamples: n, points, flags };
-  if (options.reportPath) await writeJsonAtomic(options.reportPath, result);
-  return result;
+  return { attack: name, norm, cleanAccuracy, numSamples: n, points, flags };
 }

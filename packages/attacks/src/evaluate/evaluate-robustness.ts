@@ -3,10 +3,9 @@ import { type Attack, runBatched } from '../core/attack.ts';
 import type { AttackSummary } from '../core/attack-summary.ts';
 import { predictLabelsBatched } from '../core/gradient.ts';
 import type { Model } from '../core/model.ts';
-import { createProgress } from '../core/progress.ts';
+import type { ProgressCallback } from '../core/progress.ts';
 import { perSampleNorm } from '../core/projections.ts';
 import { numClassesOf, validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
-import { writeJsonAtomic } from '../node/write-report.ts';
 import { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
 import {
   type GradientCheck,
@@ -29,10 +28,11 @@ export interface LabelledData {
 export interface EvaluateOptions extends ComparisonThresholds {
   /** Samples per attack batch (default 128). */
   batchSize?: number;
-  /** Write the JSON report here (atomically). Node only. */
-  reportPath?: string;
-  /** Show a progress bar (default: when stderr is a TTY). */
-  progress?: boolean;
+  /**
+   * Progress after each batch: samples done and total of the current attack, labelled with its name. In Node,
+   * `terminalProgress()` from `@edl/attacks/node` draws a bar.
+   */
+  onProgress?: ProgressCallback;
   /** Samples used by the gradient, randomness and output-range checks (default 64). */
   checkSamples?: number;
   /** Free-form metadata copied into the report (model name, data set...). */
@@ -71,7 +71,8 @@ export interface RobustnessReport {
  * Evaluates `model` under every attack in `attacks` (each on all clean-correct samples, so per-attack numbers are
  * comparable), computes the per-sample worst case, and runs the trust checks: robust accuracy above clean, FGSM
  * stronger than PGD, gradient-free beating gradient attacks, zero / non-finite input gradients, budget and box
- * violations, probability outputs, randomised model. Returns (and optionally writes) a JSON-ready report.
+ * violations, probability outputs, randomised model. Returns a JSON-ready report (in Node, save it with
+ * `writeJsonAtomic` from `@edl/attacks/node`).
  */
 export async function evaluateRobustness(
   model: Model,
@@ -106,16 +107,12 @@ export async function evaluateRobustness(
   const cleanAccuracy = correctIdx.length / n;
   const robust = cleanPred.map((p, i) => p === labels[i]);
   const summaries: AttackSummary[] = [];
-  const progress = createProgress(attacks.length * correctIdx.length, {
-    label: 'evaluateRobustness',
-    ...(options.progress !== undefined ? { enabled: options.progress } : {}),
-  });
   const idx = tf.tensor1d(correctIdx, 'int32');
   const xs = correctIdx.length > 0 ? tf.gather(x, idx) : undefined;
   const ys = correctIdx.length > 0 ? (tf.gather(y, idx) as tf.Tensor1D) : undefined;
   idx.dispose();
   try {
-    for (const [k, attack] of attacks.entries()) {
+    for (const attack of attacks) {
       const start = performance.now();
       const base = {
         name: attack.name,
@@ -136,8 +133,14 @@ export async function evaluateRobustness(
         });
         continue;
       }
-      const done = k * correctIdx.length;
-      const result = await runBatched(attack, model, xs, ys, batchSize, { onBatch: (d) => progress.update(done + d) });
+      const result = await runBatched(
+        attack,
+        model,
+        xs,
+        ys,
+        batchSize,
+        options.onProgress ? { onProgress: options.onProgress } : {},
+      );
       const seconds = (performance.now() - start) / 1000;
       const advPred = predictLabelsBatched(model, result.xAdv, batchSize);
       const measured = attack.norm === 'none' ? 'l2' : attack.norm;
@@ -174,7 +177,6 @@ export async function evaluateRobustness(
       });
     }
   } finally {
-    progress.stop();
     tf.dispose([...(xs ? [xs] : []), ...(ys ? [ys] : [])]);
   }
   flags.push(...attackComparisonFlags(cleanAccuracy, summaries, options));
@@ -192,6 +194,5 @@ export async function evaluateRobustness(
     seconds: (performance.now() - t0) / 1000,
     ...(options.metadata ? { metadata: options.metadata } : {}),
   };
-  if (options.reportPath) await writeJsonAtomic(options.reportPath, report);
   return report;
 }
