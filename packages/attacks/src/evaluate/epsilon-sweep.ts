@@ -50,7 +50,7 @@ export async function epsilonSweep(
   options: EpsilonSweepOptions = {},
 ): Promise<EpsilonSweepResult> {
   const { x, y } = data;
-  validateAttackInputs(x, y, model);
+  await validateAttackInputs(x, y, model);
   if (epsilons.length === 0) throw new Error('epsilons must hold at least one budget');
   epsilons.forEach((e, i) => {
     validateEps(e, `epsilons[${i}]`);
@@ -61,8 +61,8 @@ export async function epsilonSweep(
   const zeroTol = options.zeroTolerance ?? 0.05;
   const monoTol = options.monotoneTolerance ?? 0.01;
   const n = x.shape[0];
-  const labels = Array.from(y.dataSync());
-  const correctIdx = predictLabelsBatched(model, x, batchSize).flatMap((p, i) => (p === labels[i] ? [i] : []));
+  const labels = Array.from(await y.data());
+  const correctIdx = (await predictLabelsBatched(model, x, batchSize)).flatMap((p, i) => (p === labels[i] ? [i] : []));
   const cleanAccuracy = correctIdx.length / n;
   const points: SweepPoint[] = [];
   let name = '';
@@ -88,7 +88,7 @@ export async function epsilonSweep(
           batchSize,
           onProgress ? { onProgress: (done, total) => onProgress(done, total, `${attack.name} eps=${eps}`) } : {},
         );
-        const pa = predictLabelsBatched(model, r.xAdv, batchSize);
+        const pa = await predictLabelsBatched(model, r.xAdv, batchSize);
         correctIdx.forEach((i, j) => {
           if (pa[j] !== labels[i]) fooled++;
         });

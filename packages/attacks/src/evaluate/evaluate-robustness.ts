@@ -5,6 +5,7 @@ import { predictLabelsBatched } from '../core/gradient.ts';
 import type { Model } from '../core/model.ts';
 import type { ProgressCallback } from '../core/progress.ts';
 import { perSampleNorm } from '../core/projections.ts';
+import { readScalars, readValues } from '../core/read.ts';
 import { numClassesOf, validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
 import { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
 import {
@@ -82,27 +83,27 @@ export async function evaluateRobustness(
 ): Promise<RobustnessReport> {
   const t0 = performance.now();
   const { x, y } = data;
-  validateAttackInputs(x, y, model);
+  await validateAttackInputs(x, y, model);
   const batchSize = options.batchSize ?? 128;
   validatePositiveInt(batchSize, 'batchSize');
   const checkSamples = Math.min(options.checkSamples ?? 64, x.shape[0]);
   validatePositiveInt(checkSamples, 'checkSamples');
   const n = x.shape[0];
-  const labels = Array.from(y.dataSync());
+  const labels = Array.from(await y.data());
   const numClasses = numClassesOf(model, x);
 
   const xc = tf.slice(x, [0, 0, 0, 0], [checkSamples, -1, -1, -1]);
   const yc = tf.slice(y, [0], [checkSamples]);
-  const gradients = measureGradients(model, xc, yc);
-  const randomness = measureRandomness(model, xc);
+  const gradients = await measureGradients(model, xc, yc);
+  const randomness = await measureRandomness(model, xc);
   const flags: TrustFlag[] = [
-    ...probabilityFlags(model, xc),
+    ...(await probabilityFlags(model, xc)),
     ...gradientFlags(gradients),
     ...randomnessFlags(randomness),
   ];
   tf.dispose([xc, yc]);
 
-  const cleanPred = predictLabelsBatched(model, x, batchSize);
+  const cleanPred = await predictLabelsBatched(model, x, batchSize);
   const correctIdx = cleanPred.flatMap((p, i) => (p === labels[i] ? [i] : []));
   const cleanAccuracy = correctIdx.length / n;
   const robust = cleanPred.map((p, i) => p === labels[i]);
@@ -142,16 +143,17 @@ export async function evaluateRobustness(
         options.onProgress ? { onProgress: options.onProgress } : {},
       );
       const seconds = (performance.now() - start) / 1000;
-      const advPred = predictLabelsBatched(model, result.xAdv, batchSize);
+      const advPred = await predictLabelsBatched(model, result.xAdv, batchSize);
       const measured = attack.norm === 'none' ? 'l2' : attack.norm;
       const [normsT, lo, hi] = tf.tidy(() => [
         perSampleNorm(tf.sub(result.xAdv, xs), measured),
         tf.min(result.xAdv),
         tf.max(result.xAdv),
       ]);
-      const norms = Array.from(normsT.dataSync());
-      const pixelRange: [number, number] = [lo.dataSync()[0] ?? Number.NaN, hi.dataSync()[0] ?? Number.NaN];
-      tf.dispose([normsT, lo, hi, result.xAdv]);
+      const norms = await readValues(normsT);
+      const [min = Number.NaN, max = Number.NaN] = await readScalars([lo, hi]);
+      const pixelRange: [number, number] = [min, max];
+      result.xAdv.dispose();
       let fooled = 0;
       let inconsistent = 0;
       const targeted = attack.settings.targeted === true;
