@@ -1,0 +1,110 @@
+/**
+ * WGSL of an implicit GEMM `out[m, n] = sum_k A[k, m] B[k, n]` whose operands are gathered on the fly
+ * (`fn loadA(k : i32, m : i32) -> f32`, `fn loadB(k : i32, n : i32) -> f32`, 0 outside the matrices) and whose
+ * result goes through `fn store(m : i32, n : i32, split : i32, value : f32)`.
+ *
+ * A workgroup of 16 x 16 threads computes a 64 x 64 tile of `out`, 4 x 4 values per thread, stepping through
+ * `k` 16 at a time with both operand tiles in workgroup memory. `workgroupId.z` picks a split of the `k` range
+ * (`uniforms.kPerSplit` each, a multiple of 16) so a long reduction over few outputs (the filter gradient) still
+ * fills the device; the caller adds the splits up. `aKFast` / `bKFast`: which index is contiguous in memory, so
+ * that neighbouring threads load neighbouring floats.
+ */
+export function implicitGemmShader(loadA: string, loadB: string, store: string, aKFast: boolean, bKFast: boolean) {
+  // 16 x 64 tile, 1024 values, 4 per thread; idx = thread + e * 256
+  const tileLoad = (name: string, kFast: boolean, load: string, col0: string) => {
+    const kk = kFast ? 'idx % 16' : 'idx / 64';
+    const cc = kFast ? 'idx / 16' : 'idx % 64';
+    return `
+      for (var e = 0; e < 4; e = e + 1) {
+        let idx = tid + e * 256;
+        let kk = ${kk};
+        let cc = ${cc};
+        ${name}[kk][cc] = ${load}(kBase + kt + kk, ${col0} + cc);
+      }`;
+  };
+  return `
+    var<workgroup> tileA : array<array<f32, 64>, 16>;
+    var<workgroup> tileB : array<array<f32, 64>, 16>;
+    ${loadA}
+    ${loadB}
+    ${store}
+    fn main() {
+      let lx = i32(localId.x);
+      let ly = i32(localId.y);
+      let tid = ly * 16 + lx;
+      let m0 = i32(workgroupId.y) * 64;
+      let n0 = i32(workgroupId.x) * 64;
+      let split = i32(workgroupId.z);
+      let kBase = split * uniforms.kPerSplit;
+      var acc : array<array<f32, 4>, 4>;
+      for (var kt = 0; kt < uniforms.kPerSplit; kt = kt + 16) {
+        ${tileLoad('tileA', aKFast, 'loadA', 'm0')}
+        ${tileLoad('tileB', bKFast, 'loadB', 'n0')}
+        workgroupBarrier();
+        for (var j = 0; j < 16; j = j + 1) {
+          var a : array<f32, 4>;
+          var b : array<f32, 4>;
+          for (var i = 0; i < 4; i = i + 1) {
+            a[i] = tileA[j][ly * 4 + i];
+            b[i] = tileB[j][lx * 4 + i];
+          }
+          for (var i = 0; i < 4; i = i + 1) {
+            for (var q = 0; q < 4; q = q + 1) {
+              acc[i][q] = acc[i][q] + a[i] * b[q];
+            }
+          }
+        }
+        workgroupBarrier();
+      }
+      for (var i = 0; i < 4; i = i + 1) {
+        for (var q = 0; q < 4; q = q + 1) {
+          let m = m0 + ly * 4 + i;
+          let n = n0 + lx * 4 + q;
+          if (m < uniforms.M && n < uniforms.N) {
+            store(m, n, split, acc[i][q]);
+          }
+        }
+      }
+    }`;
+}
+
+/** Uniform declarations shared by the convolution GEMMs (all i32). */
+export const CONV_GEMM_UNIFORMS =
+  'M : i32, N : i32, K : i32, kPerSplit : i32, inH : i32, inW : i32, inC : i32, outH : i32, outW : i32, outC : i32, kW : i32, strideH : i32, strideW : i32, padT : i32, padL : i32,';
+
+/** Values of {@link CONV_GEMM_UNIFORMS}, in order. */
+export function convGemmUniforms(v: {
+  M: number;
+  N: number;
+  K: number;
+  kPerSplit: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padT: number;
+  padL: number;
+}): Array<{ type: 'int32'; data: number[] }> {
+  return [
+    v.M,
+    v.N,
+    v.K,
+    v.kPerSplit,
+    v.inH,
+    v.inW,
+    v.inC,
+    v.outH,
+    v.outW,
+    v.outC,
+    v.kW,
+    v.strideH,
+    v.strideW,
+    v.padT,
+    v.padL,
+  ].map((x) => ({ type: 'int32' as const, data: [x] }));
+}
