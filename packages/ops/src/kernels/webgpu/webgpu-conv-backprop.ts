@@ -147,42 +147,66 @@ export function makeConv2DBackpropFilter(fallback: tf.KernelFunc): WebgpuKernel 
   };
 }
 
-/** `dx[b, y, x, ci] = sum over (r, c, co) of dy[b, (y + pt - r) / s, (x + pl - c) / s, co] W[r, c, ci, co]`. */
+/**
+ * `dx[b, y, x, ci] = sum over (r, c, co) of dy[b, (y + pt - r) / s, (x + pl - c) / s, co] W[r, c, ci, co]`, where
+ * only taps with `y + pt - r` divisible by the stride count. One dispatch per stride phase (py, px): the pixels
+ * with `(y + pt) mod sH = py` (y = y0, y0 + sH, ...) use exactly the taps r = py, py + sH, ... (`tapsH` of them),
+ * so a stride-2 gradient does no multiply-by-zero work; pixel `iy` of the phase and tap `jh` read
+ * `dy` row `baseY + iy - jh`.
+ */
+const PHASE_UNIFORMS =
+  'py : i32, px : i32, y0 : i32, x0 : i32, countY : i32, countX : i32, tapsH : i32, tapsW : i32, baseY : i32, baseX : i32,';
 const INPUT_LOAD_A = `
   fn loadA(k : i32, m : i32) -> f32 {
     if (k >= uniforms.K || m >= uniforms.M) { return 0.0; }
     let co = k % uniforms.outC;
-    let rc = k / uniforms.outC;
-    let c = rc % uniforms.kW;
-    let r = rc / uniforms.kW;
-    let xi = m % uniforms.inW;
-    let t = m / uniforms.inW;
-    let yi = t % uniforms.inH;
-    let b = t / uniforms.inH;
-    let ty = yi + uniforms.padT - r;
-    let tx = xi + uniforms.padL - c;
-    if (ty < 0 || tx < 0) { return 0.0; }
-    if (ty % uniforms.strideH != 0 || tx % uniforms.strideW != 0) { return 0.0; }
-    let yo = ty / uniforms.strideH;
-    let xo = tx / uniforms.strideW;
-    if (yo >= uniforms.outH || xo >= uniforms.outW) { return 0.0; }
+    let j = k / uniforms.outC;
+    let jw = j % uniforms.tapsW;
+    let jh = j / uniforms.tapsW;
+    let ix = m % uniforms.countX;
+    let t = m / uniforms.countX;
+    let iy = t % uniforms.countY;
+    let b = t / uniforms.countY;
+    let yo = uniforms.baseY + iy - jh;
+    let xo = uniforms.baseX + ix - jw;
+    if (yo < 0 || yo >= uniforms.outH || xo < 0 || xo >= uniforms.outW) { return 0.0; }
     return DY[((b * uniforms.outH + yo) * uniforms.outW + xo) * uniforms.outC + co];
   }`;
 const INPUT_LOAD_B = `
   fn loadB(k : i32, n : i32) -> f32 {
     if (k >= uniforms.K || n >= uniforms.N) { return 0.0; }
     let co = k % uniforms.outC;
-    let rc = k / uniforms.outC;
-    return W[(rc * uniforms.inC + n) * uniforms.outC + co];
+    let j = k / uniforms.outC;
+    let r = uniforms.py + (j / uniforms.tapsW) * uniforms.strideH;
+    let c = uniforms.px + (j % uniforms.tapsW) * uniforms.strideW;
+    return W[((r * uniforms.kW + c) * uniforms.inC + n) * uniforms.outC + co];
   }`;
-const PLAIN_STORE = `
+const PHASE_STORE = `
   fn store(m : i32, n : i32, split : i32, value : f32) {
-    setOutputAtIndex(m * uniforms.N + n, value);
+    let ix = m % uniforms.countX;
+    let t = m / uniforms.countX;
+    let iy = t % uniforms.countY;
+    let b = t / uniforms.countY;
+    let y = uniforms.y0 + iy * uniforms.strideH;
+    let x = uniforms.x0 + ix * uniforms.strideW;
+    setOutputAtIndex(((b * uniforms.inH + y) * uniforms.inW + x) * uniforms.inC + n, value);
   }`;
 
+/** One stride phase along an axis: first pixel, pixel count, tap count and the dy offset of its first pixel. */
+function phase(p: number, stride: number, pad: number, size: number, taps: number) {
+  const first = (((p - pad) % stride) + stride) % stride;
+  return {
+    first,
+    count: first < size ? Math.ceil((size - first) / stride) : 0,
+    taps: p < taps ? Math.ceil((taps - p) / stride) : 0,
+    base: (first + pad - p) / stride,
+  };
+}
+
 /**
- * `Conv2DBackpropInput` (the input gradient of conv2d, and `conv2dTranspose`) on webgpu as an implicit GEMM
- * (M = batch H W, N = Ci, K = kh kw Co). Non-NHWC or non-float32 calls go to `fallback`.
+ * `Conv2DBackpropInput` (the input gradient of conv2d, and `conv2dTranspose`) on webgpu as implicit GEMMs
+ * (M = pixels of a stride phase, N = Ci, K = its taps x Co), one dispatch per stride phase into one output.
+ * Non-NHWC or non-float32 calls go to `fallback`.
  */
 export function makeConv2DBackpropInput(fallback: tf.KernelFunc): WebgpuKernel {
   return (args) => {
@@ -198,19 +222,37 @@ export function makeConv2DBackpropInput(fallback: tf.KernelFunc): WebgpuKernel {
         `Conv2DBackpropInput: dy has shape [${dy.shape}], expected [${[info.batchSize, info.outHeight, info.outWidth, info.outChannels]}]`,
       );
     }
-    const M = info.batchSize * info.inHeight * info.inWidth;
+    const g = geometry(info);
     const N = info.inChannels;
-    const K = info.filterHeight * info.filterWidth * info.outChannels;
-    const kPerSplit = Math.ceil(K / 16) * 16;
-    const program = workgroupProgram(
-      'edlConv2DBackpropInput',
-      ['DY', 'W'],
-      [...inputShape],
-      [Math.ceil(N / 64), Math.ceil(M / 64), 1],
-      [16, 16, 1],
-      CONV_GEMM_UNIFORMS,
-      implicitGemmShader(INPUT_LOAD_A, INPUT_LOAD_B, PLAIN_STORE, true, true),
-    );
-    return run(args.backend, program, [dy, filter], convGemmUniforms({ M, N, K, kPerSplit, ...geometry(info) }));
+    let out: tf.TensorInfo | undefined;
+    for (let py = 0; py < g.strideH; py++) {
+      for (let px = 0; px < g.strideW; px++) {
+        const ph = phase(py, g.strideH, g.padT, g.inH, info.filterHeight);
+        const pw = phase(px, g.strideW, g.padL, g.inW, info.filterWidth);
+        const M = info.batchSize * ph.count * pw.count;
+        if (M === 0) continue; // no pixel of the input falls in this phase
+        const K = ph.taps * pw.taps * info.outChannels; // 0: these pixels get no gradient, written as 0
+        const kPerSplit = Math.ceil(K / 16) * 16;
+        const program = workgroupProgram(
+          'edlConv2DBackpropInput',
+          ['DY', 'W'],
+          [...inputShape],
+          [Math.ceil(N / 64), Math.ceil(M / 64), 1],
+          [16, 16, 1],
+          CONV_GEMM_UNIFORMS + PHASE_UNIFORMS,
+          implicitGemmShader(INPUT_LOAD_A, INPUT_LOAD_B, PHASE_STORE, true, true),
+        );
+        const uniforms = [
+          ...convGemmUniforms({ M, N, K, kPerSplit, ...g }),
+          ...[py, px, ph.first, pw.first, ph.count, pw.count, ph.taps, pw.taps, ph.base, pw.base].map((v) => ({
+            type: 'int32' as const,
+            data: [v],
+          })),
+        ];
+        out = run(args.backend, program, [dy, filter], uniforms, out);
+      }
+    }
+    if (!out) throw new Error(`Conv2DBackpropInput: empty input shape [${inputShape}]`);
+    return out;
   };
 }

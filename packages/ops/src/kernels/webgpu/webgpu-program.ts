@@ -79,14 +79,15 @@ export function workgroupProgram(
   };
 }
 
-/** Runs `program` on `inputs` into a new float32 tensor. */
+/** Runs `program` on `inputs` into a new float32 tensor, or into `output` (a tensor an earlier run created). */
 export function run(
   backend: WebGPUBackend,
   program: WebGPUProgram,
   inputs: tf.TensorInfo[],
   uniforms: Uniform[] = [],
+  output?: tf.TensorInfo,
 ): tf.TensorInfo {
-  return backend.runWebGPUProgram(program, inputs, 'float32', uniforms);
+  return backend.runWebGPUProgram(program, inputs, 'float32', uniforms, output);
 }
 
 /**
