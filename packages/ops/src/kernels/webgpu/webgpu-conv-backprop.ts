@@ -23,10 +23,33 @@ interface ConvBackpropAttrs {
 const MIN_K_PER_SPLIT = 256;
 const TARGET_WORKGROUPS = 128;
 
+const warned = new Set<string>();
+
+/** Says once per kernel and reason that tfjs' kernel runs instead of ours. */
+function handBack(kernel: string, reason: string): void {
+  const key = `${kernel}: ${reason}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  console.warn(
+    `@edl/ops webgpu: ${kernel} with ${reason} runs tfjs-backend-webgpu's kernel (ours covers NHWC float32)`,
+  );
+}
+
 /** True when our kernels handle the call: NHWC float32 (tfjs' conv gradients always have dilation 1). */
-function handled(args: WebgpuKernelArgs, a: tf.TensorInfo, b: tf.TensorInfo): boolean {
+function handled(kernel: string, args: WebgpuKernelArgs, a: tf.TensorInfo, b: tf.TensorInfo): boolean {
   const { dataFormat } = (args.attrs ?? {}) as unknown as ConvBackpropAttrs;
-  return (dataFormat ?? 'NHWC') === 'NHWC' && a.dtype === 'float32' && b.dtype === 'float32';
+  if ((dataFormat ?? 'NHWC') !== 'NHWC') handBack(kernel, `dataFormat ${dataFormat}`);
+  else if (a.dtype !== 'float32' || b.dtype !== 'float32') handBack(kernel, `dtypes ${a.dtype}, ${b.dtype}`);
+  else return true;
+  return false;
+}
+
+/** True when a GEMM dispatch fits the device's per-dimension workgroup limit (else tfjs' kernel runs). */
+function fits(kernel: string, args: WebgpuKernelArgs, dispatch: [number, number, number]): boolean {
+  const limit = args.backend.device.limits.maxComputeWorkgroupsPerDimension;
+  if (dispatch.every((d) => d <= limit)) return true;
+  handBack(kernel, `a dispatch of [${dispatch}] workgroups (over the device limit ${limit} per dimension)`);
+  return false;
 }
 
 function convInfo(
@@ -100,7 +123,8 @@ const SPLIT_STORE = `
 export function makeConv2DBackpropFilter(fallback: tf.KernelFunc): WebgpuKernel {
   return (args) => {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    if (!handled(args, x, dy)) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    if (!handled('Conv2DBackpropFilter', args, x, dy))
+      return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
     const attrs = (args.attrs ?? {}) as unknown as ConvBackpropAttrs;
     const filterShape = attrs.filterShape;
     if (!filterShape) throw new Error('Conv2DBackpropFilter: missing attribute filterShape');
@@ -118,11 +142,14 @@ export function makeConv2DBackpropFilter(fallback: tf.KernelFunc): WebgpuKernel 
     let splits = Math.max(1, Math.min(Math.ceil(K / MIN_K_PER_SPLIT), Math.ceil(TARGET_WORKGROUPS / tiles)));
     const kPerSplit = Math.ceil(Math.ceil(K / splits) / 16) * 16;
     splits = Math.ceil(K / kPerSplit);
+    const dispatch: [number, number, number] = [Math.ceil(N / 64), Math.ceil(M / 64), splits];
+    if (!fits('Conv2DBackpropFilter', args, dispatch))
+      return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
     const program = workgroupProgram(
       'edlConv2DBackpropFilter',
       ['X', 'DY'],
       splits === 1 ? [...filterShape] : [splits, M, N],
-      [Math.ceil(N / 64), Math.ceil(M / 64), splits],
+      dispatch,
       [16, 16, 1],
       CONV_GEMM_UNIFORMS,
       implicitGemmShader(FILTER_LOAD_A, FILTER_LOAD_B, SPLIT_STORE, false, false),
@@ -211,7 +238,8 @@ function phase(p: number, stride: number, pad: number, size: number, taps: numbe
 export function makeConv2DBackpropInput(fallback: tf.KernelFunc): WebgpuKernel {
   return (args) => {
     const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    if (!handled(args, dy, filter)) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    if (!handled('Conv2DBackpropInput', args, dy, filter))
+      return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
     const attrs = (args.attrs ?? {}) as unknown as ConvBackpropAttrs;
     const inputShape = attrs.inputShape;
     if (!inputShape) throw new Error('Conv2DBackpropInput: missing attribute inputShape');
@@ -224,6 +252,10 @@ export function makeConv2DBackpropInput(fallback: tf.KernelFunc): WebgpuKernel {
     }
     const g = geometry(info);
     const N = info.inChannels;
+    const pixels = info.batchSize * Math.ceil(g.inH / g.strideH) * Math.ceil(g.inW / g.strideW); // the largest phase
+    if (!fits('Conv2DBackpropInput', args, [Math.ceil(N / 64), Math.ceil(pixels / 64), 1])) {
+      return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    }
     let out: tf.TensorInfo | undefined;
     for (let py = 0; py < g.strideH; py++) {
       for (let px = 0; px < g.strideW; px++) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { elasticWeights } from '../../operators/elastic-weights.ts';
 import { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from '../../operators/fused-rista.ts';
 import { nonNegativeSoftThreshold, softThreshold } from '../../operators/shrinkage.ts';
@@ -193,6 +193,30 @@ describe.skipIf(skip !== null)('@edl/ops webgpu kernels against the cpu backend'
     const got = await readAll(() => transpose(c));
     const want = await cpu(() => readAll(() => transpose(c)));
     expectClose(got, want, 1e-5);
+  });
+
+  it('NCHW conv gradients go to tfjs-backend-webgpu, said once, and still match the cpu backend', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NCHW', dimRoundingMode: undefined };
+    const nchw = () => {
+      const x = tf.tensor4d(lcg(2 * 3 * 6 * 5, 21), [2, 3, 6, 5]);
+      const dy = tf.tensor4d(lcg(2 * 4 * 6 * 5, 22), [2, 4, 6, 5]);
+      const w = tf.tensor4d(lcg(3 * 3 * 3 * 4, 23), [3, 3, 3, 4]);
+      const run = (name: string, inputs: tf.NamedTensorMap, extra: object) =>
+        tf.engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      return [
+        run('Conv2DBackpropInput', { dy, filter: w }, { inputShape: [2, 3, 6, 5] }),
+        run('Conv2DBackpropFilter', { x, dy }, { filterShape: [3, 3, 3, 4] }),
+      ];
+    };
+    const got = [...(await readAll(nchw)), ...(await readAll(nchw))];
+    const want = await cpu(() => readAll(nchw));
+    expectClose(got, [...want, ...want], 1e-5);
+    const ours = warn.mock.calls.filter((c) => String(c[0]).includes('@edl/ops webgpu'));
+    expect(ours.map((c) => String(c[0]).split(' with ')[0])).toEqual([
+      '@edl/ops webgpu: Conv2DBackpropInput',
+      '@edl/ops webgpu: Conv2DBackpropFilter',
+    ]);
   });
 
   it.each([

@@ -2,8 +2,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { release, run, type Uniform, WORKGROUP, workgroupProgram } from './webgpu-program.ts';
 
-/** Elements one workgroup of the first reduction pass sums (each of its threads takes every 256th). */
+/** Elements one workgroup of the first reduction pass sums at least (each of its threads takes every 256th). */
 const PER_GROUP = WORKGROUP * 8;
+/** Workgroups of the first pass at most (WebGPU's guaranteed limit per dispatch dimension). */
+const MAX_GROUPS = 65535;
 
 /** WGSL: the workgroup tree sum of `partial` (all threads must call it: it has barriers). */
 const TREE_SUM = `
@@ -18,7 +20,7 @@ const TREE_SUM = `
 
 /**
  * Sums of per-element terms over `n` elements, `rows` sums at once, in two passes on the device: workgroups of
- * 256 threads sum 2048 elements each into a `[rows, groups]` buffer, then one workgroup per sum adds those up.
+ * 256 threads sum 2048 (or more) elements each into a `[rows, groups]` buffer, then one workgroup per sum adds those up.
  * `termFn` is WGSL defining `fn term(i : i32, row : i32) -> f32` over the program inputs `variableNames`;
  * `uniforms` / `uniformValues` are the extra uniforms it reads. Returns one scalar tensor per row.
  */
@@ -33,7 +35,9 @@ export function sumTerms(
   uniforms = '',
   uniformValues: Uniform[] = [],
 ): tf.TensorInfo[] {
-  const groups = Math.max(1, Math.ceil(n / PER_GROUP));
+  // 2048 elements per workgroup, more when that would need over 65535 workgroups (n > 134M)
+  const perGroup = Math.max(PER_GROUP, Math.ceil(n / MAX_GROUPS / WORKGROUP) * WORKGROUP);
+  const groups = Math.max(1, Math.ceil(n / perGroup));
   const first = workgroupProgram(
     `edlSumTerms_${key}`,
     variableNames,
@@ -64,7 +68,7 @@ export function sumTerms(
   const partials = run(backend, first, inputs, [
     ...uniformValues,
     { type: 'int32', data: [n] },
-    { type: 'int32', data: [PER_GROUP] },
+    { type: 'int32', data: [perGroup] },
     { type: 'int32', data: [groups] },
   ]);
   const out: tf.TensorInfo[] = [];
