@@ -91,25 +91,29 @@ function geometry(info: tf.backend_util.Conv2DInfo) {
 
 /** `dW[r, c, ci, co] = sum over (b, yo, xo) of x[b, yo s - pt + r, xo s - pl + c, ci] dy[b, yo, xo, co]`. */
 const FILTER_LOAD_A = `
-  fn loadA(k : i32, m : i32) -> f32 {
-    if (k >= uniforms.K || m >= uniforms.M) { return 0.0; }
-    let ci = m % uniforms.inC;
+  fn prepA(m : i32) -> vec4<i32> {
     let rc = m / uniforms.inC;
-    let c = rc % uniforms.kW;
-    let r = rc / uniforms.kW;
+    // (ci, c, r, in range)
+    return vec4<i32>(m % uniforms.inC, rc % uniforms.kW, rc / uniforms.kW, select(0, 1, m < uniforms.M));
+  }
+  fn loadA(k : i32, mi : vec4<i32>) -> f32 {
+    if (k >= uniforms.K || mi.w == 0) { return 0.0; }
     let xo = k % uniforms.outW;
     let t = k / uniforms.outW;
     let yo = t % uniforms.outH;
     let b = t / uniforms.outH;
-    let yi = yo * uniforms.strideH - uniforms.padT + r;
-    let xi = xo * uniforms.strideW - uniforms.padL + c;
+    let yi = yo * uniforms.strideH - uniforms.padT + mi.z;
+    let xi = xo * uniforms.strideW - uniforms.padL + mi.y;
     if (yi < 0 || yi >= uniforms.inH || xi < 0 || xi >= uniforms.inW) { return 0.0; }
-    return X[((b * uniforms.inH + yi) * uniforms.inW + xi) * uniforms.inC + ci];
+    return X[((b * uniforms.inH + yi) * uniforms.inW + xi) * uniforms.inC + mi.x];
   }`;
 const FILTER_LOAD_B = `
-  fn loadB(k : i32, n : i32) -> f32 {
-    if (k >= uniforms.K || n >= uniforms.N) { return 0.0; }
-    return DY[k * uniforms.N + n];
+  fn prepB(n : i32) -> vec4<i32> {
+    return vec4<i32>(n, select(0, 1, n < uniforms.N), 0, 0);
+  }
+  fn loadB(k : i32, ni : vec4<i32>) -> f32 {
+    if (k >= uniforms.K || ni.y == 0) { return 0.0; }
+    return DY[k * uniforms.N + ni.x];
   }`;
 const SPLIT_STORE = `
   fn store(m : i32, n : i32, split : i32, value : f32) {
@@ -184,29 +188,31 @@ export function makeConv2DBackpropFilter(fallback: tf.KernelFunc): WebgpuKernel 
 const PHASE_UNIFORMS =
   'py : i32, px : i32, y0 : i32, x0 : i32, countY : i32, countX : i32, tapsH : i32, tapsW : i32, baseY : i32, baseX : i32,';
 const INPUT_LOAD_A = `
-  fn loadA(k : i32, m : i32) -> f32 {
-    if (k >= uniforms.K || m >= uniforms.M) { return 0.0; }
+  fn prepA(m : i32) -> vec4<i32> {
+    let t = m / uniforms.countX;
+    // (b, iy, ix, in range)
+    return vec4<i32>(t / uniforms.countY, t % uniforms.countY, m % uniforms.countX, select(0, 1, m < uniforms.M));
+  }
+  fn loadA(k : i32, mi : vec4<i32>) -> f32 {
+    if (k >= uniforms.K || mi.w == 0) { return 0.0; }
     let co = k % uniforms.outC;
     let j = k / uniforms.outC;
-    let jw = j % uniforms.tapsW;
-    let jh = j / uniforms.tapsW;
-    let ix = m % uniforms.countX;
-    let t = m / uniforms.countX;
-    let iy = t % uniforms.countY;
-    let b = t / uniforms.countY;
-    let yo = uniforms.baseY + iy - jh;
-    let xo = uniforms.baseX + ix - jw;
+    let yo = uniforms.baseY + mi.y - j / uniforms.tapsW;
+    let xo = uniforms.baseX + mi.z - j % uniforms.tapsW;
     if (yo < 0 || yo >= uniforms.outH || xo < 0 || xo >= uniforms.outW) { return 0.0; }
-    return DY[((b * uniforms.outH + yo) * uniforms.outW + xo) * uniforms.outC + co];
+    return DY[((mi.x * uniforms.outH + yo) * uniforms.outW + xo) * uniforms.outC + co];
   }`;
 const INPUT_LOAD_B = `
-  fn loadB(k : i32, n : i32) -> f32 {
-    if (k >= uniforms.K || n >= uniforms.N) { return 0.0; }
+  fn prepB(n : i32) -> vec4<i32> {
+    return vec4<i32>(n, select(0, 1, n < uniforms.N), 0, 0);
+  }
+  fn loadB(k : i32, ni : vec4<i32>) -> f32 {
+    if (k >= uniforms.K || ni.y == 0) { return 0.0; }
     let co = k % uniforms.outC;
     let j = k / uniforms.outC;
     let r = uniforms.py + (j / uniforms.tapsW) * uniforms.strideH;
     let c = uniforms.px + (j % uniforms.tapsW) * uniforms.strideW;
-    return W[((r * uniforms.kW + c) * uniforms.inC + n) * uniforms.outC + co];
+    return W[((r * uniforms.kW + c) * uniforms.inC + ni.x) * uniforms.outC + co];
   }`;
 const PHASE_STORE = `
   fn store(m : i32, n : i32, split : i32, value : f32) {

@@ -1,7 +1,9 @@
 /**
- * WGSL of an implicit GEMM `out[m, n] = sum_k A[k, m] B[k, n]` whose operands are gathered on the fly
- * (`fn loadA(k : i32, m : i32) -> f32`, `fn loadB(k : i32, n : i32) -> f32`, 0 outside the matrices) and whose
- * result goes through `fn store(m : i32, n : i32, split : i32, value : f32)`.
+ * WGSL of an implicit GEMM `out[m, n] = sum_k A[k, m] B[k, n]` whose operands are gathered on the fly and whose
+ * result goes through `fn store(m : i32, n : i32, split : i32, value : f32)`. The gathers come in two parts so
+ * that the index arithmetic of a row or column (divisions) is done once per thread, not once per k:
+ * `fn prepA(m : i32) -> vec4<i32>` / `fn prepB(n : i32) -> vec4<i32>` before the k loop, then
+ * `fn loadA(k : i32, mi : vec4<i32>) -> f32` / `fn loadB(k : i32, ni : vec4<i32>) -> f32` (0 outside the matrices).
  *
  * A workgroup of 16 x 16 threads computes a 64 x 64 tile of `out`, 4 x 4 values per thread, stepping through
  * `k` 16 at a time with both operand tiles in workgroup memory. `workgroupId.z` picks a split of the `k` range
@@ -10,18 +12,22 @@
  * that neighbouring threads load neighbouring floats.
  */
 export function implicitGemmShader(loadA: string, loadB: string, store: string, aKFast: boolean, bKFast: boolean) {
+  // loadA / loadB: WGSL defining prepA + loadA and prepB + loadB
   // 16 x 64 tile, 1024 values, 4 per thread; idx = thread + e * 256
-  const tileLoad = (name: string, kFast: boolean, load: string, col0: string) => {
-    const kk = kFast ? 'idx % 16' : 'idx / 64';
-    const cc = kFast ? 'idx / 16' : 'idx % 64';
-    return `
+  const kk = (kFast: boolean) => (kFast ? 'idx % 16' : 'idx / 64');
+  const cc = (kFast: boolean) => (kFast ? 'idx / 16' : 'idx % 64');
+  // the 4 rows / columns this thread loads are the same at every k step: prepare them once
+  const prep = (info: string, kFast: boolean, fn: string, col0: string) => `
+      var ${info} : array<vec4<i32>, 4>;
       for (var e = 0; e < 4; e = e + 1) {
         let idx = tid + e * 256;
-        let kk = ${kk};
-        let cc = ${cc};
-        ${name}[kk][cc] = ${load}(kBase + kt + kk, ${col0} + cc);
+        ${info}[e] = ${fn}(${col0} + ${cc(kFast)});
       }`;
-  };
+  const tileLoad = (name: string, kFast: boolean, load: string, info: string) => `
+      for (var e = 0; e < 4; e = e + 1) {
+        let idx = tid + e * 256;
+        ${name}[${kk(kFast)}][${cc(kFast)}] = ${load}(kBase + kt + ${kk(kFast)}, ${info}[e]);
+      }`;
   return `
     var<workgroup> tileA : array<array<f32, 64>, 16>;
     var<workgroup> tileB : array<array<f32, 64>, 16>;
@@ -37,9 +43,11 @@ export function implicitGemmShader(loadA: string, loadB: string, store: string, 
       let split = i32(workgroupId.z);
       let kBase = split * uniforms.kPerSplit;
       var acc : array<array<f32, 4>, 4>;
+      ${prep('aInfo', aKFast, 'prepA', 'm0')}
+      ${prep('bInfo', bKFast, 'prepB', 'n0')}
       for (var kt = 0; kt < uniforms.kPerSplit; kt = kt + 16) {
-        ${tileLoad('tileA', aKFast, 'loadA', 'm0')}
-        ${tileLoad('tileB', bKFast, 'loadB', 'n0')}
+        ${tileLoad('tileA', aKFast, 'loadA', 'aInfo')}
+        ${tileLoad('tileB', bKFast, 'loadB', 'bInfo')}
         workgroupBarrier();
         for (var j = 0; j < 16; j = j + 1) {
           var a : array<f32, 4>;
