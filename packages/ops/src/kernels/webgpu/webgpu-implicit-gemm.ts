@@ -14,26 +14,30 @@
 export function implicitGemmShader(loadA: string, loadB: string, store: string, aKFast: boolean, bKFast: boolean) {
   // loadA / loadB: WGSL defining prepA + loadA and prepB + loadB
   // 16 x 64 tile, 1024 values, 4 per thread; idx = thread + e * 256
-  const kk = (kFast: boolean) => (kFast ? 'idx % 16' : 'idx / 64');
-  const cc = (kFast: boolean) => (kFast ? 'idx / 16' : 'idx % 64');
-  // the 4 rows / columns this thread loads are the same at every k step: prepare them once
-  const prep = (info: string, kFast: boolean, fn: string, col0: string) => `
-      var ${info} : array<vec4<i32>, 4>;
-      for (var e = 0; e < 4; e = e + 1) {
-        let idx = tid + e * 256;
-        ${info}[e] = ${fn}(${col0} + ${cc(kFast)});
-      }`;
-  const tileLoad = (name: string, kFast: boolean, load: string, info: string) => `
-      for (var e = 0; e < 4; e = e + 1) {
-        let idx = tid + e * 256;
-        ${name}[${kk(kFast)}][${cc(kFast)}] = ${load}(kBase + kt + ${kk(kFast)}, ${info}[e]);
-      }`;
+  // thread tid loads elements tid + e * 256 (e = 0..3) of each 16 x 64 operand tile: k index and column
+  const kk = (kFast: boolean, e: number) => (kFast ? 'tid % 16' : `tid / 64 + ${4 * e}`);
+  const cc = (kFast: boolean, e: number) => (kFast ? `tid / 16 + ${16 * e}` : 'tid % 64');
+  const E = [0, 1, 2, 3];
+  // the 4 rows / columns this thread loads are the same at every k step: prepared once
+  const prep = (info: string, kFast: boolean, fn: string, col0: string) =>
+    E.map((e) => `let ${info}${e} = ${fn}(${col0} + ${cc(kFast, e)});`).join('\n      ');
+  const tileLoad = (name: string, kFast: boolean, load: string, info: string) =>
+    E.map(
+      (e) => `${name}[${kk(kFast, e)}][${cc(kFast, e)}] = ${load}(kBase + kt + ${kk(kFast, e)}, ${info}${e});`,
+    ).join('\n        ');
+  // the 4 x 4 register tile, unrolled in the source (scalars, so no compiler keeps it in memory)
+  const R = [0, 1, 2, 3];
   return `
     var<workgroup> tileA : array<array<f32, 64>, 16>;
     var<workgroup> tileB : array<array<f32, 64>, 16>;
     ${loadA}
     ${loadB}
     ${store}
+    fn put(m : i32, n : i32, split : i32, value : f32) {
+      if (m < uniforms.M && n < uniforms.N) {
+        store(m, n, split, value);
+      }
+    }
     fn main() {
       let lx = i32(localId.x);
       let ly = i32(localId.y);
@@ -42,7 +46,7 @@ export function implicitGemmShader(loadA: string, loadB: string, store: string, 
       let n0 = i32(workgroupId.x) * 64;
       let split = i32(workgroupId.z);
       let kBase = split * uniforms.kPerSplit;
-      var acc : array<array<f32, 4>, 4>;
+      ${R.map((i) => R.map((q) => `var acc${i}${q} = 0.0;`).join(' ')).join('\n      ')}
       ${prep('aInfo', aKFast, 'prepA', 'm0')}
       ${prep('bInfo', bKFast, 'prepB', 'n0')}
       for (var kt = 0; kt < uniforms.kPerSplit; kt = kt + 16) {
@@ -50,29 +54,13 @@ export function implicitGemmShader(loadA: string, loadB: string, store: string, 
         ${tileLoad('tileB', bKFast, 'loadB', 'bInfo')}
         workgroupBarrier();
         for (var j = 0; j < 16; j = j + 1) {
-          var a : array<f32, 4>;
-          var b : array<f32, 4>;
-          for (var i = 0; i < 4; i = i + 1) {
-            a[i] = tileA[j][ly * 4 + i];
-            b[i] = tileB[j][lx * 4 + i];
-          }
-          for (var i = 0; i < 4; i = i + 1) {
-            for (var q = 0; q < 4; q = q + 1) {
-              acc[i][q] = acc[i][q] + a[i] * b[q];
-            }
-          }
+          ${R.map((i) => `let a${i} = tileA[j][ly * 4 + ${i}];`).join(' ')}
+          ${R.map((q) => `let b${q} = tileB[j][lx * 4 + ${q}];`).join(' ')}
+          ${R.map((i) => R.map((q) => `acc${i}${q} = fma(a${i}, b${q}, acc${i}${q});`).join(' ')).join('\n          ')}
         }
         workgroupBarrier();
       }
-      for (var i = 0; i < 4; i = i + 1) {
-        for (var q = 0; q < 4; q = q + 1) {
-          let m = m0 + ly * 4 + i;
-          let n = n0 + lx * 4 + q;
-          if (m < uniforms.M && n < uniforms.N) {
-            store(m, n, split, acc[i][q]);
-          }
-        }
-      }
+      ${R.map((i) => R.map((q) => `put(m0 + ly * 4 + ${i}, n0 + lx * 4 + ${q}, split, acc${i}${q});`).join(' ')).join('\n      ')}
     }`;
 }
 
