@@ -3,7 +3,7 @@
 # that Debian ships inside the chromium package, through Dawn (npm `webgpu`, a root devDependency, prebuilt).
 # Assumes an earlier step ran `apt-get install -y libvulkan1 chromium` (this script checks and says so) and that
 # `pnpm install` has run. The ICD variable is set for this run only: with an adapter visible, setupBackend('auto')
-# would pick webgpu for the rest of the suite. Measured on the 2-core dev machine: about 45 s.
+# would pick webgpu for the rest of the suite. Measured on the 2-core dev machine (shared, load 14-18): 34-50 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ICD=/usr/lib/chromium/vk_swiftshader_icd.json
