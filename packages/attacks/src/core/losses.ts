@@ -23,10 +23,11 @@ function maxOther(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
 }
 
 /**
- * Per-sample cross-entropy `logsumexp(z) - z_y`. With `targets`, returns `-(logsumexp(z) - z_t)` so that the
+ * The cross-entropy attack loss, one value per sample (not a training loss: no mean, labels as integers):
+ * `logsumexp(z) - z_y`. With `targets`, returns `-(logsumexp(z) - z_t)` so that the
  * attacker maximises the target's log-probability.
  */
-export const crossEntropy: LossFn = (logits, y, targets) =>
+export const perSampleCrossEntropy: LossFn = (logits, y, targets) =>
   tf.tidy(() => {
     const lse = tf.logSumExp(logits, 1);
     if (targets !== undefined) return tf.neg(tf.sub(lse, pick(logits, targets))) as tf.Tensor1D;
@@ -125,7 +126,7 @@ export function resolveLoss(loss: LossName | LossFn, kappa = 50): LossFn {
   if (typeof loss === 'function') return loss;
   switch (loss) {
     case 'ce':
-      return crossEntropy;
+      return perSampleCrossEntropy;
     case 'cw':
       return cwLoss(kappa);
     case 'dlr':
