@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Attack } from '../core/attack.ts';
 import { defineAttack } from '../core/define-attack.ts';
-import { checkEps, checkInRange, checkOneOf, checkPositiveInt, invalidOption } from '../core/errors.ts';
+import { AttackError, checkEps, checkInRange, checkOneOf, checkPositiveInt, invalidOption } from '../core/errors.ts';
 import { type LossFn, resolveLoss } from '../core/losses.ts';
 import { createRng } from '../core/rng.ts';
 import { attackRobustRounds } from '../core/robust-rounds.ts';
@@ -57,7 +57,11 @@ export function apgd(options: ApgdOptions): Attack {
     settings: { norm, eps, loss: lossName, nIter: steps, nRestarts: restarts, rho, eotIter, seed },
     run: async ({ model, x, y, numClasses }) => {
       if (lossName === 'dlr' && numClasses < 3) {
-        throw new Error(`apgd: the DLR loss needs at least 3 classes, the model has ${numClasses}`);
+        throw new AttackError(
+          'unsupported-model',
+          'model',
+          `apgd: the DLR loss needs at least 3 classes, the model has ${numClasses}`,
+        );
       }
       const rng = createRng(seed);
       return attackRobustRounds(model, x, y, restarts, async (_restart, xs: tf.Tensor4D, ys: tf.Tensor1D) => {

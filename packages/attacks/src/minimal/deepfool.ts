@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Attack } from '../core/attack.ts';
 import { defineAttack } from '../core/define-attack.ts';
-import { checkEps, checkPositiveInt } from '../core/errors.ts';
+import { AttackError, checkEps, checkPositiveInt } from '../core/errors.ts';
 import type { Model } from '../core/model.ts';
 import { perSampleNorm, perSampleShape } from '../core/projections.ts';
 import { readScalars } from '../core/read.ts';
@@ -49,7 +49,13 @@ export async function deepfoolLoop(
   const clean = tf.tidy(() => model(x));
   const classes = clean.shape[1];
   const k = Math.min(options.numClasses, classes);
-  if (k < 2) throw new Error(`deepfool: needs numClasses >= 2 and a model with >= 2 classes, got ${k}`);
+  if (k < 2) {
+    throw new AttackError(
+      'unsupported-model',
+      'numClasses',
+      `deepfool: needs numClasses >= 2 and a model with >= 2 classes, got ${k}`,
+    );
+  }
   const top = tf.tidy(() => tf.cast(tf.topk(clean, k).indices, 'int32') as tf.Tensor2D);
   const labels = tf.tidy(() => tf.reshape(tf.slice(top, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D);
   const others = Array.from({ length: k - 1 }, (_, j) =>
