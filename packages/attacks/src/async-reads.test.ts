@@ -68,5 +68,7 @@ describe('asynchronous reads only', () => {
     const report = await evaluateRobustness(cnn.model, { x, y }, attacks, { batchSize: 2 });
     expect(report.attacks.length).toBe(attacks.length);
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    // AutoAttack's own findings reach the evaluator's report, with their source.
+    expect(report.flags.find((f) => f.id === 'reduced-budget-autoattack')?.source).toBe('autoattack-reduced');
   });
 });

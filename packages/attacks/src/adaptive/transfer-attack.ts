@@ -4,7 +4,8 @@ import type { Model } from '../core/model.ts';
 
 /**
  * Transfer attack: crafts adversarial examples with `attack` against `surrogate` (a differentiable stand-in) and
- * evaluates them on the target model passed to `run`. Success and norms refer to the target model.
+ * evaluates them on the target model passed to `run`. Success and norms refer to the target model. A targeted
+ * `attack` is judged against the `targets` given to `run`; given none, success means misclassification.
  */
 export function transferAttack(surrogate: Model, attack: Attack): Attack {
   return defineAttack({
