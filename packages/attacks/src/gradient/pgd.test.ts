@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { perSampleCrossEntropy } from '../core/losses.ts';
 import { linearLogits, makeImages, makeLinearModel } from '../testing/test-helpers.ts';
 import { fgsm } from './fgsm.ts';
@@ -114,6 +114,20 @@ describe('pgd behaviour', () => {
     expect(tf.max(tf.abs(d)).dataSync()[0]).toBeLessThan(0.006);
     expect(tf.max(tf.abs(d)).dataSync()[0]).toBeGreaterThan(0);
     expect(() => pgd({ eps: 0.1, randomStart: { normalStd: -1 } })).toThrow(/normalStd/);
+  });
+
+  it('the step loop reads nothing from the device: reads do not grow with steps', async () => {
+    const count = async (steps: number) => {
+      const spy = vi.spyOn(tf.Tensor.prototype, 'data');
+      const r = await pgd({ eps: 0.03, steps, seed: 1 }).run(lin.model, x, y);
+      const calls = spy.mock.calls.length;
+      spy.mockRestore();
+      r.xAdv.dispose();
+      return calls;
+    };
+    const few = await count(2);
+    expect(few).toBeGreaterThan(0);
+    expect(await count(12)).toBe(few);
   });
 
   it('refuses a 0-step PGD (it would report clean accuracy as robust accuracy)', () => {
