@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -22,8 +24,15 @@ constexpr double kMaxSafeInteger = 9007199254740991.0;
 inline std::string describe_number(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  char buf[40];
-  snprintf(buf, sizeof buf, "%.17g", d);
+  char buf[48];
+  if (d == std::floor(d) && std::fabs(d) < 1e20) {
+    snprintf(buf, sizeof buf, "%.0f", d);  // integers in full: 9223372036854775808
+    return buf;
+  }
+  for (int digits = 1; digits <= 17; digits++) {  // the shortest form that reads back as d: 0.2, 2.5, 1e+30
+    snprintf(buf, sizeof buf, "%.*g", digits, d);
+    if (strtod(buf, nullptr) == d) break;
+  }
   return buf;
 }
 

@@ -97,13 +97,20 @@ void shrink_bwd(void* vp, int p0, int p1) {
     for (size_t i = c.rg.begin(p), e = c.rg.end(p); i < e; i++, k++) {
       const float s = (c.z ? c.z[i] : 0.f) + c.t * c.v[i];
       // d out / d s and d out / d thr (relu gradient: 0 at the kink, NaN for NaN, as tfjs' step)
-      const float ma = step(s - c.thr), mb = c.nonneg ? 0.f : step(-s - c.thr);
-      const float mask = ma + mb, sgn = mb - ma;
-      const float g = c.dy[i] * mask;
+      // each term on its own, as the composite's gradient: dy * 0 is NaN where dy is +-Inf
+      float g, gthr;
+      if (c.nonneg) {
+        g = c.dy[i] * step(s - c.thr);
+        gthr = -g;
+      } else {
+        const float ga = c.dy[i] * step(s - c.thr), gb = c.dy[i] * step(-s - c.thr);
+        g = ga + gb;
+        gthr = gb - ga;
+      }
       if (c.dz) c.dz[i] = g;
       c.dv[i] = c.t * g;
       at += g * c.v[i];
-      ath += c.dy[i] * sgn;
+      ath += gthr;
       if ((k & 1023) == 1023) {
         dt += at;
         dthr += ath;

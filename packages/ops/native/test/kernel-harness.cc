@@ -221,11 +221,11 @@ void check_rista(const edl_parallel& par, size_t n) {
     for (size_t i = 0; i < n; i++) {
       const float s = z[i] + t * v[i];
       want[i] = nonneg ? relu(s - thr) : relu(s - thr) - relu(-s - thr);
-      const float ma = step(s - thr), mb = nonneg ? 0.f : step(-s - thr);
-      wdz[i] = dy[i] * (ma + mb);
+      const float ga = dy[i] * step(s - thr), gb = nonneg ? 0.f : dy[i] * step(-s - thr);
+      wdz[i] = ga + gb;
       wdv[i] = t * wdz[i];
       wdt += (double)wdz[i] * v[i];
-      wdthr += (double)dy[i] * (mb - ma);
+      wdthr += (double)gb - ga;
     }
     expect_ok(name + " shrink", edl_shrink_step(z.data(), v.data(), n, t, thr, nonneg, out.data(), &par));
     compare(name + " shrink nonneg " + std::to_string(nonneg), out.data(), want, 1e-6);
