@@ -48,7 +48,9 @@ describe('native conv addon', () => {
     expect(() => a.conv2dBackpropFilter(new Int32Array(5), x, y, w)).toThrow(/'geometry' must be an Int32Array of 13/);
     const bad = geom();
     bad[9] = 0; // stride 0
-    expect(() => a.conv2dForward(bad, x, w, y, null, 0, 0)).toThrow(/argument 'geometry' is invalid: SH = 0 \(sizes and strides must be >= 1\)/);
+    expect(() => a.conv2dForward(bad, x, w, y, null, 0, 0)).toThrow(
+      /argument 'geometry' is invalid: SH = 0 \(sizes and strides must be >= 1\)/,
+    );
     expect(() => a.setThreads(0)).toThrow(/setThreads\(n\): argument 'n' must be an integer in \[1, 256\], got 0/);
   });
 
@@ -63,9 +65,15 @@ describe('native conv addon', () => {
     expect(() => a.tile(new Float64Array(6) as never, Int32Array.from([6]), Int32Array.from([2]), f(12))).toThrow(
       /'x' must be a Float32Array or Int32Array/,
     );
-    expect(() => a.elasticResidual(f(8), f(7), 0.5, 1e-3, f(8))).toThrow(/'u' has 7 elements, expected 8 \(as many as 'x'\)/);
-    expect(() => a.shrinkStep(f(3), f(4), 1, 0.1, true, f(4))).toThrow(/'z' has 3 elements, expected 4 \(as many as 'v'\)/);
-    expect(() => a.reduceLeading(f(8), 0, 8, 1, f(8))).toThrow(/argument 'outer' must be an integer in \[1, 9007199254740991\], got 0/);
+    expect(() => a.elasticResidual(f(8), f(7), 0.5, 1e-3, f(8))).toThrow(
+      /'u' has 7 elements, expected 8 \(as many as 'x'\)/,
+    );
+    expect(() => a.shrinkStep(f(3), f(4), 1, 0.1, true, f(4))).toThrow(
+      /'z' has 3 elements, expected 4 \(as many as 'v'\)/,
+    );
+    expect(() => a.reduceLeading(f(8), 0, 8, 1, f(8))).toThrow(
+      /argument 'outer' must be an integer in \[1, 9007199254740991\], got 0/,
+    );
     expect(() => (a.conv2dForward as unknown as (...x: unknown[]) => void)(geom())).toThrow(
       /conv2dForward\(geometry, x, filter, y, bias\?, activation\?, alpha\?\) takes 4 to 7 arguments, got 1/,
     );

@@ -39,8 +39,7 @@ function run(reference) {
 
 if (isMainThread) {
   const reference = once();
-  const start = (n) =>
-    new Worker(new URL(import.meta.url), { workerData: { path, rounds: n, reference } });
+  const start = (n) => new Worker(new URL(import.meta.url), { workerData: { path, rounds: n, reference } });
   const done = (worker) =>
     new Promise((resolve, reject) => {
       worker.on('message', resolve);

@@ -11,7 +11,10 @@ async function addon(): Promise<NativeConvAddon> {
 const f = (n: number) => new Float32Array(n);
 const i32 = (...v: number[]) => Int32Array.from(v);
 /** Calls a binding with arguments its TypeScript signature would not allow. */
-const raw = (fn: unknown, ...args: unknown[]) => () => (fn as (...a: unknown[]) => unknown)(...args);
+const raw =
+  (fn: unknown, ...args: unknown[]) =>
+  () =>
+    (fn as (...a: unknown[]) => unknown)(...args);
 
 describe('native addon argument validation', () => {
   it('tile: reps whose product overflows, negative sizes, mixed element types, wrong lengths', async () => {
@@ -22,10 +25,14 @@ describe('native addon argument validation', () => {
       /tile\(x, shape, reps, out\): argument 'reps' make an output too large to address/,
     );
     expect(() => a.tile(f(4), i32(2, 2), i32(big, big), f(4))).toThrow(/argument 'reps' make an output too large/);
-    expect(() => a.tile(f(4), i32(2, 2), i32(3, 1), f(4))).toThrow(/argument 'out' has 4 elements, shape x reps says 12/);
+    expect(() => a.tile(f(4), i32(2, 2), i32(3, 1), f(4))).toThrow(
+      /argument 'out' has 4 elements, shape x reps says 12/,
+    );
     expect(() => a.tile(f(2), i32(2), i32(-1), f(2))).toThrow(/argument 'reps' must hold repetitions >= 0, got -1/);
     expect(() => a.tile(f(2), i32(-2), i32(1), f(2))).toThrow(/argument 'shape' must hold sizes >= 0, got -2/);
-    expect(() => a.tile(f(2), i32(2), i32(2), new Int32Array(4))).toThrow(/argument 'out' must have the element type of 'x'/);
+    expect(() => a.tile(f(2), i32(2), i32(2), new Int32Array(4))).toThrow(
+      /argument 'out' must have the element type of 'x'/,
+    );
     expect(() => a.tile(f(3), i32(2), i32(2), f(4))).toThrow(/argument 'x' has 3 elements, shape says 2/);
     const rank17 = new Int32Array(17).fill(1);
     expect(() => a.tile(f(1), rank17, rank17, f(1))).toThrow(/argument 'shape' has rank 17, at most 16 is supported/);
@@ -36,7 +43,9 @@ describe('native addon argument validation', () => {
     expect(() => a.reduceLeading(f(8), 2 ** 63, 1, 1, f(1))).toThrow(
       /reduceLeading\(x, outer, inner, scale, out\): argument 'outer' must be an integer in \[1, 9007199254740991\], got 9223372036854775808/,
     );
-    expect(() => a.reduceLeading(f(8), Number.NaN, 1, 1, f(1))).toThrow(/argument 'outer' must be an integer .*got NaN/);
+    expect(() => a.reduceLeading(f(8), Number.NaN, 1, 1, f(1))).toThrow(
+      /argument 'outer' must be an integer .*got NaN/,
+    );
     expect(() => a.reduceLeading(f(8), 4, 2.5, 1, f(2))).toThrow(/argument 'inner' must be an integer .*got 2.5/);
     expect(() => a.reduceLeading(f(8), 2 ** 52, 2 ** 12, 1, f(4096))).toThrow(
       /argument 'x' has 8 elements, outer x inner = 4503599627370496 x 4096/,
@@ -51,7 +60,10 @@ describe('native addon argument validation', () => {
   it('batchNorm: channels not an integer dividing x (1e30 divided by zero after a cast before)', async () => {
     const a = await addon();
     const one = Float32Array.of(0.5);
-    const bn = (channels: number, eps = 1e-3) => () => a.batchNorm(f(6), channels, one, one, null, null, eps, f(6));
+    const bn =
+      (channels: number, eps = 1e-3) =>
+      () =>
+        a.batchNorm(f(6), channels, one, one, null, null, eps, f(6));
     expect(bn(1e30)).toThrow(/batchNorm\(.*\): argument 'channels' must be an integer in \[1, 6\], got 1e\+30/);
     expect(bn(0)).toThrow(/argument 'channels' must be an integer in \[1, 6\], got 0/);
     expect(bn(4)).toThrow(/argument 'channels' must divide x's 6 elements, got 4/);
@@ -71,11 +83,15 @@ describe('native addon argument validation', () => {
       /shrinkStep\(z, v, t, thr, nonNegative, out\): argument 't' must be a number, got a string/,
     );
     expect(raw(a.shrinkStep, null, f(4), 1, undefined, true, f(4))).toThrow(/argument 'thr' is required \(a number\)/);
-    expect(raw(a.shrinkStep, null, f(4), 1, 0.1, 1, f(4))).toThrow(/argument 'nonNegative' must be a boolean, got a number/);
+    expect(raw(a.shrinkStep, null, f(4), 1, 0.1, 1, f(4))).toThrow(
+      /argument 'nonNegative' must be a boolean, got a number/,
+    );
     expect(raw(a.shrinkStepGrad, null, f(4), f(4), 1, 0.1, true, f(4), f(4))).toThrow(
       /argument 'dz' must be given exactly when 'z' is/,
     );
-    expect(() => a.elasticResidual(f(4), f(4), 0.5, 0, f(4))).toThrow(/argument 'eps' must be a finite number > 0, got 0/);
+    expect(() => a.elasticResidual(f(4), f(4), 0.5, 0, f(4))).toThrow(
+      /argument 'eps' must be a finite number > 0, got 0/,
+    );
     expect(raw(a.elasticResidualGrad, f(4), f(4), f(4), 0.5, 1e-3, 'no', f(4), f(4))).toThrow(
       /argument 'detach' must be a boolean, got a string/,
     );
@@ -94,7 +110,9 @@ describe('native addon argument validation', () => {
     expect(() => a.conv2dForward(g, f(4), f(1), f(4), null, 4, 0)).toThrow(
       /argument 'activation' must be an integer in \[0, 3\], got 4/,
     );
-    expect(() => a.conv2dForward(g, f(4), f(1), f(4), null, 1.5, 0)).toThrow(/argument 'activation' must be an integer/);
+    expect(() => a.conv2dForward(g, f(4), f(1), f(4), null, 1.5, 0)).toThrow(
+      /argument 'activation' must be an integer/,
+    );
     expect(() => a.conv2dForward(g, f(4), f(1), f(4), null, 3, Number.NaN)).toThrow(
       /argument 'alpha' must be a finite number, got NaN/,
     );
@@ -105,7 +123,9 @@ describe('native addon argument validation', () => {
     const a = await addon();
     expect(() => a.unary(1, f(4), 1, 0, f(4))).toThrow(/argument 'hi' must be >= lo, got lo = 1, hi = 0/);
     expect(() => a.unary(1, f(4), Number.NaN, 0, f(4))).toThrow(/argument 'lo' must not be NaN/);
-    expect(() => a.unary(0.5 as never, f(4), 0, 0, f(4))).toThrow(/argument 'op' must be an integer in \[0, 1\], got 0.5/);
+    expect(() => a.unary(0.5 as never, f(4), 0, 0, f(4))).toThrow(
+      /argument 'op' must be an integer in \[0, 1\], got 0.5/,
+    );
     expect(raw(a.binary, '0', f(4), f(4), f(4))).toThrow(/argument 'op' must be a number, got a string/);
     expect(() => a.setThreads(257)).toThrow(/argument 'n' must be an integer in \[1, 256\], got 257/);
     expect(() => a.setThreads(2 ** 32 + 2)).toThrow(/argument 'n' must be an integer in \[1, 256\]/);

@@ -90,7 +90,14 @@ export function makeNativeConvKernels(
     const info = convInfo(attrs, x!.shape, filter!.shape);
     const biasOk = !bias || (tf.util.sizeFromShape(bias.shape) === info?.outChannels && bias.dtype === 'float32');
     // the addon takes a finite alpha only; anything else runs where the cpu backend's semantics are kept
-    if (!info || act === undefined || !Number.isFinite(alpha) || preluActivationWeights || !biasOk || !allFloat32(x!, filter!)) {
+    if (
+      !info ||
+      act === undefined ||
+      !Number.isFinite(alpha) ||
+      preluActivationWeights ||
+      !biasOk ||
+      !allFloat32(x!, filter!)
+    ) {
       return fallback.FusedConv2D(args);
     }
     const out = args.backend.makeOutput(info.outShape, 'float32');

@@ -9,13 +9,13 @@ import { lcg as rand } from '../../testing/test-utils.ts';
 // NaN and +-Inf through every native kernel (wasm backend + addon) against tfjs' cpu backend, which is the reference:
 // the fused RISTA kernels against the composite ops they replace, the conv kernels (forward with each fused
 // activation, both gradients), Sign, ClipByValue, BatchNorm, Tile, Sum / Mean and Add / Sub / Mul. Own process.
-const NaN = Number.NaN;
+const nan = Number.NaN;
 const Inf = Number.POSITIVE_INFINITY;
 
 /** Random values with NaN, +Inf and -Inf at a few fixed places. */
 function poisoned(n: number, seed: number): Float32Array {
   const v = rand(n, seed);
-  v[1 % n] = NaN;
+  v[1 % n] = nan;
   if (n > 5) v[5] = Inf;
   if (n > 9) v[9] = -Inf;
   return v;
@@ -30,9 +30,21 @@ interface Case {
 }
 
 const x4 = (seed: number, shape: [number, number, number, number] = [2, 6, 5, 3]) =>
-  tf.tensor4d(poisoned(shape.reduce((a, b) => a * b), seed), shape);
+  tf.tensor4d(
+    poisoned(
+      shape.reduce((a, b) => a * b),
+      seed,
+    ),
+    shape,
+  );
 const finite4 = (seed: number, shape: [number, number, number, number]) =>
-  tf.tensor4d(rand(shape.reduce((a, b) => a * b), seed), shape);
+  tf.tensor4d(
+    rand(
+      shape.reduce((a, b) => a * b),
+      seed,
+    ),
+    shape,
+  );
 
 /** T(z + t v) fused (wasm + addon) or composite (the cpu reference). */
 function shrink(fused: boolean, z: tf.Tensor, v: tf.Tensor, t: tf.Scalar, thr: tf.Scalar, nonNegative: boolean) {
@@ -52,15 +64,25 @@ for (const nonNegative of [true, false]) {
   const side = nonNegative ? 'one-sided' : 'two-sided';
   cases.push({
     name: `shrink step ${side}: NaN / Inf in z and v`,
-    run: (fused) => shrink(fused, tf.tensor1d(poisoned(64, 1)), tf.tensor1d(poisoned(64, 2)), tf.scalar(0.5), tf.scalar(0.1), nonNegative),
+    run: (fused) =>
+      shrink(
+        fused,
+        tf.tensor1d(poisoned(64, 1)),
+        tf.tensor1d(poisoned(64, 2)),
+        tf.scalar(0.5),
+        tf.scalar(0.1),
+        nonNegative,
+      ),
   });
   cases.push({
     name: `shrink step ${side}: NaN threshold`,
-    run: (fused) => shrink(fused, tf.tensor1d(rand(16, 3)), tf.tensor1d(rand(16, 4)), tf.scalar(0.5), tf.scalar(NaN), nonNegative),
+    run: (fused) =>
+      shrink(fused, tf.tensor1d(rand(16, 3)), tf.tensor1d(rand(16, 4)), tf.scalar(0.5), tf.scalar(nan), nonNegative),
   });
   cases.push({
     name: `shrink step ${side}: NaN step size`,
-    run: (fused) => shrink(fused, tf.tensor1d(rand(16, 5)), tf.tensor1d(rand(16, 6)), tf.scalar(NaN), tf.scalar(0.1), nonNegative),
+    run: (fused) =>
+      shrink(fused, tf.tensor1d(rand(16, 5)), tf.tensor1d(rand(16, 6)), tf.scalar(nan), tf.scalar(0.1), nonNegative),
   });
   cases.push({
     name: `shrink step ${side} gradients: NaN / Inf in z, v and dy`,
@@ -78,18 +100,19 @@ for (const nonNegative of [true, false]) {
 }
 cases.push({
   name: 'elastic residual: NaN / Inf in x and u',
-  run: (fused) => residual(fused, tf.tensor1d(poisoned(64, 10)), tf.tensor1d(poisoned(64, 11).reverse()), tf.scalar(0.3), 1e-3),
+  run: (fused) =>
+    residual(fused, tf.tensor1d(poisoned(64, 10)), tf.tensor1d(poisoned(64, 11).reverse()), tf.scalar(0.3), 1e-3),
 });
 cases.push({
   name: 'elastic residual: NaN beta',
-  run: (fused) => residual(fused, tf.tensor1d(rand(16, 12)), tf.tensor1d(rand(16, 13)), tf.scalar(NaN), 1e-3),
+  run: (fused) => residual(fused, tf.tensor1d(rand(16, 12)), tf.tensor1d(rand(16, 13)), tf.scalar(nan), 1e-3),
 });
 cases.push({
   name: 'elastic residual gradients: NaN in x and dy',
   run: (fused) => {
-    const x = tf.tensor1d(rand(32, 14).map((v, i) => (i === 3 ? NaN : v)));
+    const x = tf.tensor1d(rand(32, 14).map((v, i) => (i === 3 ? nan : v)));
     const u = tf.tensor1d(rand(32, 15));
-    const dy = tf.tensor1d(rand(32, 16).map((v, i) => (i === 20 ? NaN : v)));
+    const dy = tf.tensor1d(rand(32, 16).map((v, i) => (i === 20 ? nan : v)));
     return tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => residual(fused, a, b, c as tf.Scalar, 1e-3).mul(dy))([
       x,
       u,
@@ -127,20 +150,31 @@ cases.push({
     [1, 2].flatMap((stride) => {
       const x = x4(29);
       const out = tf.conv2d(x, w(30), stride, 'same').shape as [number, number, number, number];
-      const dy = tf.tensor4d(poisoned(out.reduce((a, b) => a * b), 31).reverse(), out);
-      return tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, stride, 'same').mul(dy))([x, w(30)]);
+      const dy = tf.tensor4d(
+        poisoned(
+          out.reduce((a, b) => a * b),
+          31,
+        ).reverse(),
+        out,
+      );
+      return tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same').mul(dy),
+      )([x, w(30)]);
     }),
 });
 
 // elementwise and reductions
 cases.push({ name: 'sign: NaN, Inf, -Inf', finiteOutput: true, run: () => tf.sign(tf.tensor1d(poisoned(12, 40))) });
-cases.push({ name: 'clipByValue: NaN, Inf, -Inf', run: () => tf.clipByValue(tf.tensor1d(poisoned(12, 41)), -0.2, 0.3) });
+cases.push({
+  name: 'clipByValue: NaN, Inf, -Inf',
+  run: () => tf.clipByValue(tf.tensor1d(poisoned(12, 41)), -0.2, 0.3),
+});
 cases.push({
   name: 'batchNorm: NaN / Inf in x, NaN in a mean, zero variance',
   run: () =>
     tf.batchNorm(
       x4(42),
-      tf.tensor1d([0.1, NaN, -0.2]),
+      tf.tensor1d([0.1, nan, -0.2]),
       tf.tensor1d([0, 0.5, 1]),
       tf.tensor1d([0.1, 0.2, 0.3]),
       tf.tensor1d([1, 2, 0.5]),
@@ -149,7 +183,10 @@ cases.push({
 });
 cases.push({ name: 'tile: NaN, Inf', run: () => tf.tile(tf.tensor2d(poisoned(12, 43), [3, 4]), [2, 3]) });
 cases.push({ name: 'sum over leading axes: NaN and Inf + -Inf', run: () => tf.sum(x4(44), [0, 1, 2]) });
-cases.push({ name: 'sum flat: Inf only', run: () => tf.sum(tf.tensor1d(rand(300, 45).map((v, i) => (i === 7 ? Inf : v)))) });
+cases.push({
+  name: 'sum flat: Inf only',
+  run: () => tf.sum(tf.tensor1d(rand(300, 45).map((v, i) => (i === 7 ? Inf : v)))),
+});
 cases.push({ name: 'mean over leading axes: NaN / Inf', run: () => tf.mean(x4(46), [0, 1]) });
 for (const [name, fn] of [
   ['add', tf.add],
@@ -158,7 +195,7 @@ for (const [name, fn] of [
 ] as const) {
   cases.push({
     name: `${name}: NaN / Inf, same shape and per-channel broadcast`,
-    run: () => [fn(x4(47), x4(48)), fn(x4(49), tf.tensor1d([Inf, NaN, 0])), fn(tf.scalar(-Inf), x4(50))],
+    run: () => [fn(x4(47), x4(48)), fn(x4(49), tf.tensor1d([Inf, nan, 0])), fn(tf.scalar(-Inf), x4(50))],
   });
 }
 
@@ -170,7 +207,11 @@ describe('NaN / Inf through the native kernels, against the cpu backend', () => 
   const got = new Map<string, Values>();
   beforeAll(async () => {
     await setupBackend({ backend: 'wasm', threads: 2, quiet: true, native: 'require' });
-    for (const c of cases) got.set(c.name, tf.tidy(() => values(c.run(true))));
+    for (const c of cases)
+      got.set(
+        c.name,
+        tf.tidy(() => values(c.run(true))),
+      );
     await tf.setBackend('cpu');
   });
 

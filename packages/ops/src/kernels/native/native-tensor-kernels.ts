@@ -50,7 +50,11 @@ export function makeNativeTensorKernels(
   const tile = (args: KernelArgs): tf.TensorInfo => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { reps } = args.attrs as unknown as { reps: number[] };
-    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || reps.length !== x.shape.length || x.shape.length > NATIVE_TILE_MAX_RANK) {
+    if (
+      (x.dtype !== 'float32' && x.dtype !== 'int32') ||
+      reps.length !== x.shape.length ||
+      x.shape.length > NATIVE_TILE_MAX_RANK
+    ) {
       return fallback.Tile(args);
     }
     const outShape = x.shape.map((d, i) => d * reps[i]!);
