@@ -79,46 +79,88 @@ inline float relu(float v) { return v < 0.f ? 0.f : v; }
 // tfjs' step, the derivative of relu: 1 above 0, 0 at or below, NaN for NaN.
 inline float step(float v) { return v > 0.f ? 1.f : v <= 0.f ? 0.f : v; }
 
+// One element of the shrink step: out, and (BWD) the gradients g = d/ds and gthr = d/dthr for upstream dy. Each
+// gradient term on its own, as the composite's: dy * 0 is NaN where dy is +-Inf.
+template <bool NONNEG>
+inline float shrink_value(float s, float thr) {
+  return NONNEG ? relu(s - thr) : relu(s - thr) - relu(-s - thr);
+}
+template <bool NONNEG>
+inline void shrink_grad(float s, float thr, float dy, float& g, float& gthr) {
+  const float ga = dy * step(s - thr);
+  if (NONNEG) {
+    g = ga;
+    gthr = -ga;
+  } else {
+    const float gb = dy * step(-s - thr);
+    g = ga + gb;
+    gthr = gb - ga;
+  }
+}
+
+template <bool NONNEG, bool HAS_Z>
+void shrink_fwd_range(const ShrinkCtx& c, size_t b, size_t e) {
+  for (size_t i = b; i < e; i++) c.out[i] = shrink_value<NONNEG>((HAS_Z ? c.z[i] : 0.f) + c.t * c.v[i], c.thr);
+}
+
 void shrink_fwd(void* vp, int p0, int p1) {
   const ShrinkCtx& c = *static_cast<ShrinkCtx*>(vp);
-  for (int p = p0; p < p1; p++)
-    for (size_t i = c.rg.begin(p), e = c.rg.end(p); i < e; i++) {
-      const float s = (c.z ? c.z[i] : 0.f) + c.t * c.v[i];
-      c.out[i] = c.nonneg ? relu(s - c.thr) : relu(s - c.thr) - relu(-s - c.thr);
+  for (int p = p0; p < p1; p++) {
+    const size_t b = c.rg.begin(p), e = c.rg.end(p);
+    if (c.nonneg) c.z ? shrink_fwd_range<true, true>(c, b, e) : shrink_fwd_range<true, false>(c, b, e);
+    else c.z ? shrink_fwd_range<false, true>(c, b, e) : shrink_fwd_range<false, false>(c, b, e);
+  }
+}
+
+// The scalar gradients accumulate in LANES independent float sums (so the loop vectorises), flushed into doubles
+// every 128 blocks.
+template <bool NONNEG, bool HAS_Z>
+void shrink_bwd_range(const ShrinkCtx& c, size_t b, size_t e, double* dt, double* dthr) {
+  constexpr int LANES = 8;
+  float at[LANES] = {0}, ath[LANES] = {0};
+  double sdt = 0, sdthr = 0;
+  size_t i = b;
+  for (size_t blocks = 0; i + LANES <= e; i += LANES) {
+    for (int l = 0; l < LANES; l++) {
+      const size_t k = i + l;
+      float g, gthr;
+      shrink_grad<NONNEG>((HAS_Z ? c.z[k] : 0.f) + c.t * c.v[k], c.thr, c.dy[k], g, gthr);
+      if (HAS_Z && c.dz) c.dz[k] = g;
+      c.dv[k] = c.t * g;
+      at[l] += g * c.v[k];
+      ath[l] += gthr;
     }
+    if (++blocks % 128 == 0)
+      for (int l = 0; l < LANES; l++) {
+        sdt += at[l];
+        sdthr += ath[l];
+        at[l] = ath[l] = 0.f;
+      }
+  }
+  for (; i < e; i++) {
+    float g, gthr;
+    shrink_grad<NONNEG>((HAS_Z ? c.z[i] : 0.f) + c.t * c.v[i], c.thr, c.dy[i], g, gthr);
+    if (HAS_Z && c.dz) c.dz[i] = g;
+    c.dv[i] = c.t * g;
+    sdt += g * c.v[i];
+    sdthr += gthr;
+  }
+  for (int l = 0; l < LANES; l++) {
+    sdt += at[l];
+    sdthr += ath[l];
+  }
+  *dt = sdt;
+  *dthr = sdthr;
 }
 
 void shrink_bwd(void* vp, int p0, int p1) {
   const ShrinkCtx& c = *static_cast<ShrinkCtx*>(vp);
   for (int p = p0; p < p1; p++) {
-    double dt = 0, dthr = 0;
-    float at = 0.f, ath = 0.f;
-    size_t k = 0;
-    for (size_t i = c.rg.begin(p), e = c.rg.end(p); i < e; i++, k++) {
-      const float s = (c.z ? c.z[i] : 0.f) + c.t * c.v[i];
-      // d out / d s and d out / d thr (relu gradient: 0 at the kink, NaN for NaN, as tfjs' step)
-      // each term on its own, as the composite's gradient: dy * 0 is NaN where dy is +-Inf
-      float g, gthr;
-      if (c.nonneg) {
-        g = c.dy[i] * step(s - c.thr);
-        gthr = -g;
-      } else {
-        const float ga = c.dy[i] * step(s - c.thr), gb = c.dy[i] * step(-s - c.thr);
-        g = ga + gb;
-        gthr = gb - ga;
-      }
-      if (c.dz) c.dz[i] = g;
-      c.dv[i] = c.t * g;
-      at += g * c.v[i];
-      ath += gthr;
-      if ((k & 1023) == 1023) {
-        dt += at;
-        dthr += ath;
-        at = ath = 0.f;
-      }
-    }
-    c.dt[p] = dt + at;
-    c.dthr[p] = dthr + ath;
+    const size_t b = c.rg.begin(p), e = c.rg.end(p);
+    double* dt = c.dt + p;
+    double* dthr = c.dthr + p;
+    if (c.nonneg) c.z ? shrink_bwd_range<true, true>(c, b, e, dt, dthr) : shrink_bwd_range<true, false>(c, b, e, dt, dthr);
+    else c.z ? shrink_bwd_range<false, true>(c, b, e, dt, dthr) : shrink_bwd_range<false, false>(c, b, e, dt, dthr);
   }
 }
 
