@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../../backend/setup-backend.ts';
+import { setupBackend } from '../../backend/setup-backend.node.ts';
 import { elasticWeights } from '../../operators/elastic-weights.ts';
 import { fusedElasticResidual, fusedShrinkStep } from '../../operators/fused-rista.ts';
 import { nonNegativeSoftThreshold, softThreshold } from '../../operators/shrinkage.ts';
