@@ -6,6 +6,7 @@ import { constraintsCallback } from './constraints-callback.ts';
 import { DictConv2D } from './dict-conv2d.ts';
 import type { DictKind } from './dict-conv2d-config.ts';
 import { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './dict-conv2d-factories.ts';
+import { DICT_WEIGHT_NAMES } from './dict-weights.ts';
 import { rista } from './rista.ts';
 
 beforeAll(async () => {
@@ -72,6 +73,15 @@ describe('DictConv2D forward', () => {
     const withLambda = built({ kind: 'vanilla', filters: 4, trainLambda: true });
     expect(withLambda.weights.map((w) => w.name.split('/')[1])).toEqual(['kernel', 'beta', 'lambda', 'stepSize']);
     expect(withLambda.trainableWeights.map((w) => w.name.split('/')[1])).toEqual(['kernel', 'lambda']);
+  });
+
+  it('names its weights DICT_WEIGHT_NAMES and returns each by name with weight(name)', () => {
+    const layer = built({ kind: 'elastic', filters: 4, name: 'named' });
+    expect(DICT_WEIGHT_NAMES.map((n) => layer.weight(n))).toEqual(layer.weights);
+    expect(layer.weights.map((w) => w.originalName)).toEqual(DICT_WEIGHT_NAMES.map((n) => `named/${n}`));
+    expect(layer.weight('kernel').shape).toEqual([3, 3, 2, 4]);
+    expect(() => layer.weight('bias' as never)).toThrow(/DictConv2D 'named': no weight named "bias"/);
+    expect(() => new DictConv2D({ filters: 2 }).weight('beta')).toThrow(/build the layer first/);
   });
 
   it("normalises atoms at init and sets stepSize 'auto' to 0.9 / ||A||^2 at build", () => {

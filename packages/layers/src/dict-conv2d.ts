@@ -5,6 +5,7 @@ import {
   type ResolvedDictConv2DOptions,
   resolveDictConv2DOptions,
 } from './dict-conv2d-config.ts';
+import type { DictWeightName } from './dict-weights.ts';
 import {
   deserializeKernelInitializer,
   resolveKernelInitializer,
@@ -23,10 +24,11 @@ const ATOM_AXES = [0, 1, 2];
  * under the dictionary `kernel`, computed by `steps` unrolled RISTA steps (see {@link rista}).
  * `kind` selects Vanilla DL (beta = 1, plain ISTA), Robust DL (beta = 0) or Elastic DL (learnt beta).
  *
- * Weights, always the same four in the same order for every kind (so weights copy between kinds):
- * `kernel [kh, kw, Cin, filters]`, `beta` (scalar), `lambda` (scalar), `stepSize` (scalar, never trained, saved
- * with the model). `beta` is kept in [0, 1] by a clamp in the forward pass and a {@link UnitInterval} constraint.
- * No bias. Input: NHWC with known height, width and channels at build.
+ * Weights, always the same four in the same order for every kind (so weights copy between kinds), named by
+ * {@link DICT_WEIGHT_NAMES} and read with {@link DictConv2D.weight}: `kernel [kh, kw, Cin, filters]`, `beta`
+ * (scalar), `lambda` (scalar), `stepSize` (scalar, never trained, saved with the model). `beta` is kept in [0, 1]
+ * by a clamp in the forward pass and a {@link UnitInterval} constraint; set it with {@link setBeta}. No bias.
+ * Input: NHWC with known height, width and channels at build.
  *
  * Training calls (`training: true`, as `model.fit` passes) first project the weights onto their constraints
  * (unit-norm atoms, beta in [0, 1], lambda >= 0; tfjs 4.22's `model.fit` never applies constraints itself) and,
@@ -123,6 +125,27 @@ export class DictConv2D extends tf.layers.Layer {
   override get weights(): tf.LayerVariable[] {
     if (!this.kernel || !this.betaWeight || !this.lambdaWeight || !this.stepSizeWeight) return [];
     return [this.kernel, this.betaWeight, this.lambdaWeight, this.stepSizeWeight];
+  }
+
+  /**
+   * The weight named `name` (one of {@link DICT_WEIGHT_NAMES}); throws before build.
+   *
+   * @example
+   * layer.weight('kernel').shape; // [3, 3, Cin, filters]
+   */
+  weight(name: DictWeightName): tf.LayerVariable {
+    const byName: Record<DictWeightName, tf.LayerVariable | null> = {
+      kernel: this.kernel,
+      beta: this.betaWeight,
+      lambda: this.lambdaWeight,
+      stepSize: this.stepSizeWeight,
+    };
+    if (!(name in byName)) {
+      throw new Error(`${this.owner}: no weight named ${JSON.stringify(name)} (kernel, beta, lambda or stepSize)`);
+    }
+    const variable = byName[name];
+    if (!variable) throw new Error(`${this.owner}: build the layer first`);
+    return variable;
   }
 
   /** `[batch, Ho, Wo, filters]`, with the conv arithmetic of the layer's padding and strides. */
