@@ -1,4 +1,5 @@
 export { applyConstraints } from './apply-constraints.ts';
+export { UNIT_NORM_TOLERANCE } from './atom-unit-norm.ts';
 export type { LayerSource } from './collect-layers.ts';
 export { constraintsCallback } from './constraints-callback.ts';
 export { DictConv2D } from './dict-conv2d.ts';

@@ -19,8 +19,8 @@ interface LayerConfigEntry {
 /**
  * Returns a copy of `model` whose `DictConv2D` layers are Elastic DL (paper §5.1: pretrain Vanilla DL, then
  * fine-tune Elastic DL): the model config is rebuilt with @edl/layers' `withKind(config, 'elastic')`, the requested
- * beta and `trainBeta`, every weight (kernels, BatchNorm statistics, lambda, step size, dense head) is copied,
- * then beta is set with `setBeta`. @edl/layers checks the options (beta a number in [0, 1], trainBeta a
+ * beta and `trainBeta`, every weight (kernels, BatchNorm statistics, lambda, step size, dense head) is copied bit for
+ * bit, then beta is set with `setBeta`. @edl/layers checks the options (beta a number in [0, 1], trainBeta a
  * boolean). The input model is left unchanged. Works from any DL kind (vanilla, robust, or elastic with other
  * betas). The copy is not compiled and has no optimizer state: create the fine-tuning optimizer for it.
  *

@@ -62,7 +62,7 @@ export interface TrainOptions {
   handleSigint?: boolean;
   /** Stop (after writing a checkpoint) when this returns true before a step; for tests and schedulers. */
   shouldStop?: (position: { epoch: number; step: number }) => boolean;
-  /** Re-applies weight constraints after each step (default: every LayerVariable's own constraint). */
+  /** Projects the weights onto their constraints after each step (default: @edl/layers' `applyConstraints`). */
   applyConstraints?: (model: tf.LayersModel) => void;
   /** Betas per dictionary layer for the metrics (default: none). */
   betas?: (model: tf.LayersModel) => Record<string, number>;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { applyConstraints } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { mixupInPlace } from '../methods/mixup.ts';
 import { weightPenalty } from '../methods/regularizer.ts';
@@ -19,7 +20,6 @@ import { deriveSeed, seededPermutation } from './seeds.ts';
 import { Sgd } from './sgd.ts';
 import type { TrainOptions } from './trainer-options.ts';
 import { validateTrainOptions } from './validate-train-options.ts';
-import { applyWeightConstraints } from './weight-constraints.ts';
 
 /** What {@link train} returns. */
 export interface TrainResult {
@@ -52,7 +52,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   checkLabelledImages('test', options.test);
   const ckptRoot = join(options.outDir, 'checkpoints');
   const metricsPath = join(options.outDir, 'metrics.jsonl');
-  const constrain = options.applyConstraints ?? applyWeightConstraints;
+  const constrain = options.applyConstraints ?? applyConstraints;
   const sgd = new Sgd(options.sgd);
   let model = options.model;
   let state: TrainerState = {
