@@ -45,10 +45,11 @@ function logitBits(model: tf.LayersModel): number[] {
 }
 
 /**
- * A model of `conv` after one SGD step, so its weights are not straight from the initializer; the step is followed
- * by @edl/layers' projector as in a training loop, unless `project` is false.
+ * A model of `conv` after one SGD step, so its weights are not straight from the initializer. With `project` the
+ * step is followed by @edl/layers' projector (`applyConstraints`, as `train` does now); without it the weights are
+ * what an optimizer step leaves (as `train` saved them while its default projector did nothing).
  */
-function trained(conv: 'vanilla' | 'robust' | 'elastic', project = true): tf.LayersModel {
+function trained(conv: 'vanilla' | 'robust' | 'elastic', project: boolean): tf.LayersModel {
   const model = resnet({ ...small, conv, lambda: 0.01, seed: 3 });
   const optimizer = tf.train.sgd(0.01);
   const y = tf.oneHot(tf.tensor1d([1, 4], 'int32'), 10);
@@ -64,11 +65,11 @@ function trained(conv: 'vanilla' | 'robust' | 'elastic', project = true): tf.Lay
 }
 
 const cases: [string, () => tf.LayersModel][] = [
-  ['vanilla', () => trained('vanilla')],
-  ['robust', () => trained('robust')],
-  ['elastic', () => trained('elastic')],
-  ['elastic saved straight after an optimizer step (weights not projected)', () => trained('elastic', false)],
-  ['vanilla switched with toElastic', () => toElastic(trained('vanilla'), { beta: 0.7 })],
+  ...(['vanilla', 'robust', 'elastic'] as const).flatMap((conv): [string, () => tf.LayersModel][] => [
+    [`${conv}, saved right after an optimizer step`, () => trained(conv, false)],
+    [`${conv}, saved after a step and applyConstraints`, () => trained(conv, true)],
+  ]),
+  ['vanilla switched with toElastic', () => toElastic(trained('vanilla', false), { beta: 0.7 })],
 ];
 
 describe('saveModel / loadModel round trip of dictionary-learning ResNets', () => {

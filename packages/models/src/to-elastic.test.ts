@@ -1,4 +1,4 @@
-import { getBetas } from '@edl/layers';
+import { type DictConv2D, getBetas, isDictLayer } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resnet } from './resnet.ts';
@@ -43,6 +43,22 @@ describe('toElastic', () => {
     expect(Object.values(betasOf(elastic))).toEqual(new Array(9).fill(1));
     expect(Object.values(betasOf(vanilla))).toEqual(new Array(9).fill(1));
     tf.dispose([yv, ye]);
+  });
+
+  it('copies kernels bit for bit even when they are not unit-norm (no projection on the way)', () => {
+    const vanilla = resnet({ ...small, conv: 'vanilla', lambda: 0.01, seed: 4 });
+    for (const layer of vanilla.layers.filter(isDictLayer)) {
+      const kernel = layer.weight('kernel').read() as tf.Variable;
+      kernel.assign(tf.mul(kernel, 1.5)); // as an optimizer step may leave it
+    }
+    const elastic = toElastic(vanilla);
+    const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
+    for (const layer of vanilla.layers.filter(isDictLayer)) {
+      const target = elastic.getLayer(layer.name) as DictConv2D;
+      for (const name of ['kernel', 'lambda', 'stepSize'] as const) {
+        expect(bits(target.weight(name).read())).toEqual(bits(layer.weight(name).read()));
+      }
+    }
   });
 
   it('sets the requested beta, trainable or not, and then changes the function', () => {
