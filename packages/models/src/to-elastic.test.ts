@@ -78,6 +78,21 @@ describe('toElastic', () => {
     tf.dispose([yv, ye]);
   });
 
+  it('names the copy for what it is, in memory and in a saved model.json', () => {
+    const savedName = (model: tf.LayersModel) =>
+      (model.toJSON(null, false) as { config: { name: string } }).config.name;
+    const vanilla = resnet({ ...small, conv: 'vanilla', seed: 1 });
+    expect(vanilla.name).toBe('resnet10-vanilla');
+    const elastic = toElastic(vanilla);
+    expect(elastic.name).toBe('resnet10-elastic');
+    expect(savedName(elastic)).toBe('resnet10-elastic');
+    expect(toElastic(resnet({ ...small, conv: 'robust' })).name).toBe('resnet10-elastic');
+    expect(toElastic(elastic, { beta: 0.2 }).name).toBe('resnet10-elastic');
+    expect(toElastic(resnet({ ...small, conv: 'vanilla', name: 'mine' })).name).toBe('mine-elastic');
+    expect(savedName(toElastic(vanilla, { name: 'finetune' }))).toBe('finetune');
+    expect(() => toElastic(vanilla, { name: '' })).toThrow(/name: expected a non-empty string/);
+  });
+
   it('refuses a model without dictionary layers and a beta outside [0, 1]', () => {
     const standard = resnet({ ...small });
     expect(() => toElastic(standard)).toThrow(/DictConv2D/);

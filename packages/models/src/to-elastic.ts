@@ -1,4 +1,4 @@
-import { type DictConv2DOptions, isDictLayerConfig, setBeta, withKind } from '@edl/layers';
+import { DICT_KINDS, type DictConv2DOptions, isDictLayerConfig, setBeta, withKind } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { dictLayersOf } from './dict-layers.ts';
 
@@ -8,6 +8,19 @@ export interface ToElasticOptions {
   beta?: number;
   /** Whether beta is trained (default true). */
   trainBeta?: boolean;
+  /**
+   * Name of the copy (what a saved model is called). Default: the source's name with a trailing `-vanilla` /
+   * `-robust` / `-elastic` (as {@link resnet} names models) replaced by `-elastic`, otherwise `-elastic` appended:
+   * `resnet18-vanilla` becomes `resnet18-elastic`.
+   */
+  name?: string;
+}
+
+/** `name` with its trailing `-<kind>` replaced by (or, without one, followed by) `-elastic`. */
+function elasticName(name: string): string {
+  const kind = DICT_KINDS.find((k) => name.endsWith(`-${k}`));
+  const stem = kind === undefined ? name : name.slice(0, -(kind.length + 1));
+  return `${stem}-elastic`;
 }
 
 interface LayerConfigEntry {
@@ -22,7 +35,8 @@ interface LayerConfigEntry {
  * beta and `trainBeta`, every weight (kernels, BatchNorm statistics, lambda, step size, dense head) is copied bit for
  * bit, then beta is set with `setBeta`. @edl/layers checks the options (beta a number in [0, 1], trainBeta a
  * boolean). The input model is left unchanged. Works from any DL kind (vanilla, robust, or elastic with other
- * betas). The copy is not compiled and has no optimizer state: create the fine-tuning optimizer for it.
+ * betas). The copy is named for what it is (`resnet18-vanilla` -> `resnet18-elastic`, see
+ * {@link ToElasticOptions.name}). The copy is not compiled and has no optimizer state: create the fine-tuning optimizer for it.
  *
  * @example
  * const vanilla = resnet({ depth: 18, conv: 'vanilla' });
@@ -33,6 +47,10 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
   if (!(model instanceof tf.LayersModel)) throw new Error('model: expected a tf.LayersModel');
   const beta = options.beta ?? 0.5;
   const trainBeta = options.trainBeta ?? true;
+  const name = options.name ?? elasticName(model.name);
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Error(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
+  }
   if (dictLayersOf(model).length === 0) throw new Error(`model '${model.name}': has no DictConv2D layers`);
 
   const config = model.getConfig() as tf.serialization.ConfigDict & { layers: LayerConfigEntry[] };
@@ -43,6 +61,7 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
   );
   const elastic = tf.LayersModel.fromConfig(tf.LayersModel, {
     ...config,
+    name,
     layers,
   } as unknown as tf.serialization.ConfigDict) as tf.LayersModel;
 
