@@ -10,8 +10,9 @@ export const UNIT_NORM_TOLERANCE = 1e-6;
 /**
  * Projects each atom of a kernel `[kh, kw, Cin, filters]` (one output channel over `[kh, kw, Cin]`) onto the unit
  * l2 sphere: `w / ||w||`. Idempotent: atoms already unit-norm within {@link UNIT_NORM_TOLERANCE} are divided by
- * exactly 1, i.e. unchanged, as are all-zero atoms (which have no direction). Unlike tfjs's `unitNorm`
- * (`w / (eps + ||w||)`), which shrinks unit atoms by one ulp on many applications. Internal.
+ * exactly 1, i.e. unchanged, as are all-zero atoms (which have no direction). tfjs's `unitNorm`
+ * (`w / (1e-7 + ||w||)`) is not idempotent: a unit atom whose norm rounds to 1 is divided by 1 + 2^-23 at every
+ * application. Internal.
  */
 export function projectAtomsToUnitNorm(kernel: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
