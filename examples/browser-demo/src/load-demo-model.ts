@@ -1,0 +1,46 @@
+// Importing @edl/layers registers DictConv2D with tfjs's serialization, so tf.loadLayersModel can rebuild it.
+import { getBetas, type LayerBeta } from '@edl/layers';
+import * as tf from '@tensorflow/tfjs';
+
+/** What scripts/train-model.ts recorded about the model (public/model/model-card.json). */
+export interface ModelCard {
+  name: string;
+  trainedWith: string;
+  parameters: number;
+  weightsBytes: number;
+  evaluation: {
+    backend: string;
+    cleanAccuracy: number;
+    cleanCount: number;
+    eps: number;
+    attackCount: number;
+    fgsmAccuracy: number;
+    pgd20Accuracy: number;
+  };
+  trainSeconds: number;
+  createdAt: string;
+}
+
+/** The loaded model with its card and the Elastic-DL betas read from its layers. */
+export interface DemoModel {
+  model: tf.LayersModel;
+  card: ModelCard;
+  betas: LayerBeta[];
+  /** ms spent in tf.loadLayersModel (fetch + build + weights). */
+  loadMilliseconds: number;
+}
+
+/** Loads `model/model.json` + `weights.bin` and `model/model-card.json` from the page's base URL. */
+export async function loadDemoModel(base: string): Promise<DemoModel> {
+  const started = performance.now();
+  const [model, card] = await Promise.all([
+    tf.loadLayersModel(`${base}model/model.json`),
+    fetch(`${base}model/model-card.json`).then((r) => {
+      if (!r.ok) throw new Error(`${base}model/model-card.json: HTTP ${r.status}`);
+      return r.json() as Promise<ModelCard>;
+    }),
+  ]);
+  const betas = getBetas(model);
+  if (betas.length === 0) throw new Error('model/model.json: no DictConv2D layer found; expected an EDL ResNet');
+  return { model, card, betas, loadMilliseconds: performance.now() - started };
+}
