@@ -1,15 +1,11 @@
 import { defineConfig } from 'vite';
 
-// Cross-origin isolation lets tfjs's wasm backend use threads (SharedArrayBuffer); every resource of the page is
-// same-origin, so require-corp costs nothing here.
-const crossOriginIsolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
-
+// Not cross-origin isolated on purpose. With the headers Cross-Origin-Opener-Policy: same-origin and
+// Cross-Origin-Embedder-Policy: require-corp, tfjs-backend-wasm 4.22 picks its threaded build, whose pthread workers
+// are made from the source text of its (bundled, minified) factory function and fail in a Vite bundle with
+// "Uncaught ReferenceError: e is not defined"; tf.setBackend('wasm') then never resolves. Without them the page runs
+// wasm on one thread (setupBackend says so in its reason).
 export default defineConfig({
   base: './',
-  server: { headers: crossOriginIsolation },
-  preview: { headers: crossOriginIsolation },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

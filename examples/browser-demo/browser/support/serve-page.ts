@@ -32,8 +32,6 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -60,7 +58,7 @@ function measure(outDir: string, buildMilliseconds: number): BundleReport {
 
 /**
  * Builds the page in `root` with `vite build` (the page's own vite.config.ts when `configFile` is given) into
- * `outDir`, measures the bundle and serves it with `vite preview` (cross-origin isolated, so wasm may use threads).
+ * `outDir`, measures the bundle and serves it with `vite preview`.
  */
 export async function buildAndServe(root: string, outDir: string, configFile?: string): Promise<ServedPage> {
   const missing = PACKAGE_DIST.filter((f) => !existsSync(f));
@@ -75,7 +73,8 @@ export async function buildAndServe(root: string, outDir: string, configFile?: s
     base: './',
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
-    preview: { host: '127.0.0.1', port: 0, headers: ISOLATION },
+    // Not cross-origin isolated (no COOP/COEP headers), as the demo's vite.config.ts explains: wasm runs 1 thread.
+    preview: { host: '127.0.0.1', port: 0 },
   };
   const started = performance.now();
   await build(config);
