@@ -4,6 +4,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corruption, epsilonSweep, evaluateRobustness, fgsm, fromLayersModel, pgd } from '@edl/attacks';
+import { writeJsonAtomic } from '@edl/attacks/node';
 import * as tf from '@tensorflow/tfjs';
 
 // 1. Some data: 8x8 grey images of four patterns (horizontal bar, vertical bar, diagonal, centre blob) plus noise.
@@ -74,7 +75,7 @@ const report = await evaluateRobustness(
     pgd({ eps, steps: 20, loss: 'cw', seed: 0, name: 'cw-linf' }),
     corruption({ type: 'impulse', severity: 3, seed: 0 }),
   ],
-  { reportPath, metadata: { model: 'toy CNN', data: 'synthetic 8x8 patterns' } },
+  { metadata: { model: 'toy CNN', data: 'synthetic 8x8 patterns' } },
 );
 console.log(`clean accuracy ${(100 * report.cleanAccuracy).toFixed(1)}%`);
 for (const a of report.attacks)
@@ -85,6 +86,7 @@ console.log(
     ? 'no trust-check flags'
     : report.flags.map((f) => `[${f.severity}] ${f.id}: ${f.message}`).join('\n'),
 );
+await writeJsonAtomic(reportPath, report);
 console.log(`full report: ${reportPath}`);
 
 // 5. A robustness curve; the sweep also checks that accuracy falls towards 0 as eps grows.

@@ -8,7 +8,7 @@
 // node --conditions=@edl/source --import tsx examples/cifar10-reproduction/reproduce.ts --data-dir ../shared/data/cifar10 \
 //   --train-count 256 --test-count 64 --epochs 2 --width 0.125 --conv vanilla
 import { parseArgs } from 'node:util';
-import { runCli } from '@edl/training';
+import { runCli } from '@edl/training/node';
 
 const { values } = parseArgs({
   options: {

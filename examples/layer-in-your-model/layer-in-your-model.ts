@@ -1,6 +1,6 @@
 // An Elastic DL layer inside your own tf.sequential model, trained with plain model.fit.
 // Run: node --conditions=@edl/source --import tsx examples/layer-in-your-model/layer-in-your-model.ts [count] [epochs]
-import { loadMnist } from '@edl/datasets';
+import { loadMnist } from '@edl/datasets/node';
 import { constraintsCallback, elasticDictConv2d, getBetas } from '@edl/layers';
 import { setupBackend } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';

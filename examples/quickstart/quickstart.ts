@@ -2,11 +2,12 @@
 // Elastic DL) trained the same way with PGD-AT on the embedded MNIST digits, then evaluated honestly.
 // Run: node --conditions=@edl/source --import tsx examples/quickstart/quickstart.ts [trainCount] [epochs]
 import { evaluateRobustness, fgsm, fromLayersModel, pgd } from '@edl/attacks';
-import { loadMnist } from '@edl/datasets';
+import { loadMnist } from '@edl/datasets/node';
 import { applyConstraints, getBetas } from '@edl/layers';
 import { resnet, toElastic } from '@edl/models';
 import { setupBackend } from '@edl/ops';
 import { cosineLr, firstIndices, gatherBatch, pgdAT, train } from '@edl/training';
+import { directoryStore } from '@edl/training/node';
 import type * as tf from '@tensorflow/tfjs';
 
 const trainCount = Number(process.argv[2] ?? 1200);
@@ -59,7 +60,7 @@ for (const conv of ['standard', 'vanilla'] as const) {
     bnRecalibrationBatches: 20, // PreciseBN after each epoch (see packages/training/README.md)
     applyConstraints: (m) => applyConstraints(m),
     betas: (m) => Object.fromEntries(getBetas(m).map((b) => [b.layer, b.beta])),
-    outDir: `runs/example-quickstart/${conv}`,
+    store: directoryStore(`runs/example-quickstart/${conv}`),
     onEpoch: (e) =>
       console.log(
         `${conv} epoch ${e.epoch} (${e.phase}): test ${e.testNatural.toFixed(3)}, PGD ${e.testRobust.toFixed(3)}`,

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsdown';
 import { baseConfig } from '../../tsdown.config.ts';
 
-export default defineConfig(baseConfig);
+// Two entries: the browser-safe main entry and the Node-only `./node` subpath.
+export default defineConfig({ ...baseConfig, entry: { index: 'src/index.ts', node: 'src/node.ts' } });

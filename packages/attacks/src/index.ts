@@ -45,7 +45,7 @@ export {
   type Normalization,
   withNormalization,
 } from './core/model.ts';
-export { createProgress, type Progress, type ProgressOptions } from './core/progress.ts';
+export type { ProgressCallback } from './core/progress.ts';
 export {
   clipBox,
   type NormKind,
@@ -106,7 +106,6 @@ export { type PgdOptions, type PgdStepInfo, pgd } from './gradient/pgd.ts';
 export { type DeepFoolOptions, type DeepFoolState, deepfool, deepfoolLoop } from './minimal/deepfool.ts';
 export { sparseLinearSolve } from './minimal/linear-solver.ts';
 export { type SparseFoolOptions, sparsefool } from './minimal/sparsefool.ts';
-export { writeJsonAtomic } from './node/write-report.ts';
 export { type SquareOptions, square } from './square/square.ts';
 export { squarePattern, squareRectangles } from './square/square-l2-pattern.ts';
 export { squarePSelection, squareSide } from './square/square-schedule.ts';

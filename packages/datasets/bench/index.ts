@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { iterateArrayBatches, iterateTensorBatches, loadCifarBinaryFiles } from '../src/index.ts';
+import { iterateArrayBatches, iterateTensorBatches } from '../src/index.ts';
+import { loadCifarBinaryFiles } from '../src/node.ts';
 
 const BATCH = 128;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -1,6 +1,20 @@
 import { createImageSet, type ImageSet } from './image-set.ts';
 import { type OnError, resolveOnError } from './on-error.ts';
 
+/** The CIFAR-10 class names, by label. */
+export const CIFAR10_CLASSES: readonly string[] = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
+
 /** The side of a CIFAR image. */
 export const CIFAR_SIDE = 32;
 /** Pixel bytes per CIFAR record: three 1024-byte planes R, G, B, each row-major. */

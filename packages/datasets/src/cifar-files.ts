@@ -1,23 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ParseCifarBinaryOptions, parseCifarBinary } from './cifar-binary.ts';
+import { CIFAR10_CLASSES, type ParseCifarBinaryOptions, parseCifarBinary } from './cifar-binary.ts';
 import { concatImageSets } from './concat-image-sets.ts';
 import type { ImageSet } from './image-set.ts';
 import type { OnError } from './on-error.ts';
-
-/** The CIFAR-10 class names, by label. */
-export const CIFAR10_CLASSES: readonly string[] = [
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-];
 
 /**
  * Reads one or more files in the official CIFAR binary format and concatenates them in the given order.

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDirectory } from './file-tree.ts';
 import { listImageFolder, loadImageFolder } from './image-folder.ts';
+import { openDirectory } from './open-directory.ts';
 
 function png(w: number, h: number, value: number): Buffer {
   const img = new PNG({ width: w, height: h });

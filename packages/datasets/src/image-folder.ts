@@ -1,6 +1,7 @@
 import { type DecodeEntriesOptions, decodeEntries } from './decode-entries.ts';
-import { type FileTree, openDirectory } from './file-tree.ts';
+import type { FileTree } from './file-tree.ts';
 import type { ImageSet } from './image-set.ts';
+import { openDirectory } from './open-directory.ts';
 
 /** File name endings the image-folder loader treats as images (case-insensitive); other files are not images. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];

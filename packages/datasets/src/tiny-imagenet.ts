@@ -1,8 +1,9 @@
 import { decodeEntries } from './decode-entries.ts';
-import { type FileTree, openDirectory } from './file-tree.ts';
+import type { FileTree } from './file-tree.ts';
 import type { ImageFolderEntry } from './image-folder.ts';
 import type { ImageSet } from './image-set.ts';
 import { type OnError, resolveOnError } from './on-error.ts';
+import { openDirectory } from './open-directory.ts';
 
 /**
  * WordNet ids that some public copies of Tiny-ImageNet add to `wnids.txt` (gorilla, groom) but that are not part

@@ -37,8 +37,11 @@ const ATOM_AXES = [0, 1, 2];
  * about 87% less held memory per layer, about a third more forward + backward time.
  *
  * Loading: `tf.loadLayersModel(..., { strict: true })` builds with zero kernels before it sets the saved weights; a
- * zero kernel at build keeps a placeholder step size (replaced by the saved one), while a training call on an
- * all-zero kernel throws.
+ * zero kernel at build keeps a placeholder step size (replaced by the saved one), as does a training call on an
+ * all-zero kernel (whose codes are zero for any step size).
+ *
+ * Backends: everything the layer does runs on the device without synchronous read-backs (WebGPU in Node
+ * included), except {@link DictConv2D.currentBeta}.
  *
  * @example
  * const model = tf.sequential({ layers: [new DictConv2D({ inputShape: [8, 8, 3], filters: 8, kind: 'elastic' })] });
@@ -116,7 +119,7 @@ export class DictConv2D extends tf.layers.Layer {
     this.built = true;
     this.projectWeights();
     // A zero kernel (tfjs builds with zeros when it is about to load saved weights) keeps the placeholder t.
-    if (o.stepSize === 'auto') this.refreshStepSize([1, h, w, c], { skipZeroKernel: true });
+    if (o.stepSize === 'auto') this.refreshStepSize([1, h, w, c]);
   }
 
   /** The four weights in their fixed order: kernel, beta, lambda, stepSize (whatever is trainable). */
@@ -176,23 +179,22 @@ export class DictConv2D extends tf.layers.Layer {
 
   /**
    * Recomputes `t = 0.9 / L` by power iteration on the current kernel (warm-started), without gradient, and stores
-   * it in the `stepSize` weight. Only for `stepSize: 'auto'`. Throws on a zero or non-finite kernel unless
-   * `skipZeroKernel` (then an all-zero kernel leaves `t` unchanged).
+   * it in the `stepSize` weight. Only for `stepSize: 'auto'`. Runs on the device without reading anything back, so
+   * it works on every backend; where `L` is not a positive finite number (an all-zero kernel, which gives zero codes
+   * with any step size, or NaN / Inf in the kernel) the weight keeps its value.
    *
    * @param inputShape - NHWC input shape (the batch size is ignored)
    */
-  refreshStepSize(inputShape: readonly number[], options: { skipZeroKernel?: boolean } = {}): void {
+  refreshStepSize(inputShape: readonly number[]): void {
     if (this.options.stepSize !== 'auto') {
       throw new Error(`${this.owner}: refreshStepSize needs stepSize 'auto', got ${this.options.stepSize}`);
     }
     if (!this.kernel || !this.stepSizeWeight) throw new Error(`${this.owner}: build the layer first`);
     const geometry = { strides: this.options.strides, padding: this.pad };
-    const t = this.tracker.stepSize(this.kernel.read() as tf.Tensor4D, inputShape, geometry, this.owner);
-    if (t === null && !options.skipZeroKernel) throw new Error(`${this.owner}: the kernel is zero, so ||A||^2 = 0`);
-    if (t === null) return;
-    const value = tf.scalar(t);
-    this.stepSizeWeight.write(value);
-    value.dispose();
+    const current = this.stepSizeWeight.read() as tf.Scalar;
+    const t = this.tracker.stepSize(this.kernel.read() as tf.Tensor4D, inputShape, geometry, current);
+    this.stepSizeWeight.write(t);
+    t.dispose();
   }
 
   private beforeTrainingCall(shape: readonly number[]): void {

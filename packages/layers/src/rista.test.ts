@@ -1,4 +1,4 @@
-import { convOperator, estimateLipschitz } from '@edl/ops';
+import { convOperator, lipschitzOnDevice } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rista } from './rista.ts';
@@ -64,15 +64,20 @@ describe('rista matches an independent plain-JS implementation', () => {
     }
   });
 
-  it("stepSize 'auto' is 0.9 / ||A||^2 from power iteration", () => {
+  it("stepSize 'auto' is 0.9 / ||A||^2 from power iteration, a scalar tensor, leaking nothing", () => {
     const p = problem(11, 1, [1, 5, 5, 2], [3, 3, 2, 3]);
     const t = 0.9 / referenceLipschitz(p);
     const { x, w } = tensors(p);
     const out = rista(x, w, { steps: 2, trace: true });
-    expect(typeof out.stepSize).toBe('number');
-    const ratio = (out.stepSize as number) / t; // power iteration stops early from below: t may be slightly high
+    expect(out.stepSize).toBeInstanceOf(tf.Tensor);
+    const ratio = (out.stepSize as tf.Scalar).dataSync()[0]! / t; // 50 iterations from below: t may be slightly high
     expect(ratio).toBeGreaterThan(0.999);
     expect(ratio).toBeLessThan(1.05);
+    const before = tf.memory().numTensors;
+    for (const recompute of [false, true]) tf.dispose(rista(x, w, { steps: 2, recompute }));
+    expect(tf.memory().numTensors).toBe(before);
+    const zero = rista(x, tf.zerosLike(w), { steps: 2 }); // zero dictionary: zero codes, not NaN
+    expect(Array.from(zero.dataSync()).every((v) => v === 0)).toBe(true);
   });
 
   it('scalar-tensor beta, lambda and stepSize give the same codes as numbers', () => {
@@ -89,7 +94,7 @@ describe('rista objective descent', () => {
     const x = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
     const raw = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', seed + 1000);
     const w = tf.div(raw, tf.sqrt(tf.sum(tf.square(raw), [0, 1, 2], true))) as tf.Tensor4D;
-    const L = estimateLipschitz(convOperator(w, x.shape)).value;
+    const L = lipschitzOnDevice(convOperator(w, x.shape)).value.dataSync()[0]!;
     // the step of a guaranteed descent: t <= 1 / (L * max(beta + (1 - beta) w)), w <= 1 / (2 eps)
     const bound = Math.max(1, options.beta + (1 - options.beta) / (2 * options.eps));
     const stepSize = options.safeStep ? 0.9 / (L * bound) : 0.9 / L;

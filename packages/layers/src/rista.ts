@@ -2,10 +2,10 @@ import {
   type ConvPadding,
   convOperator,
   elasticWeights,
-  estimateLipschitz,
   fusedElasticResidual,
   fusedRistaAvailable,
   fusedShrinkStep,
+  lipschitzOnDevice,
   nonNegativeSoftThreshold,
   softThreshold,
 } from '@edl/ops';
@@ -28,7 +28,9 @@ export interface RistaOptions {
   beta?: number | tf.Scalar;
   /**
    * Step size `t` (> 0), a number or a scalar tensor, or `'auto'` (default): `0.9 / L` with `L = ||A||^2` from
-   * power iteration, computed without gradient (so a gradient w.r.t. the filter treats `t` as a constant).
+   * 50 power iterations, computed on the device without gradient (so a gradient w.r.t. the filter treats `t` as a
+   * constant) and without read-back (works on every backend); an all-zero filter, whose codes are zero for any
+   * step, gets a huge finite `t`.
    */
   stepSize?: number | tf.Scalar | 'auto';
   /** Use the one-sided threshold `max(z - lambda t, 0)` (SDNet) instead of the two-sided one. Default true. */
@@ -63,7 +65,7 @@ export interface RistaTrace {
    * reduced over the batch as `objectiveReduction` says (default: per-sample mean).
    */
   objectives: tf.Tensor1D;
-  /** The step size `t` used. */
+  /** The step size `t` used (a scalar tensor for `stepSize: 'auto'`). */
   stepSize: number | tf.Scalar;
 }
 
@@ -136,14 +138,16 @@ export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions
     // Differentiate against x, the filter and whichever of beta, lambda, stepSize are tensors; numbers stay constants.
     const scalars = [beta, lambda, stepSize];
     const inputs: tf.Tensor[] = [x, filter, ...scalars.filter((s): s is tf.Scalar => typeof s !== 'number')];
-    return checkpoint((...ins) => {
+    const z = checkpoint((...ins) => {
       let next = 2;
       const [b, l, t] = scalars.map((s) => (typeof s === 'number' ? s : (ins[next++] as tf.Scalar)));
       return tf.tidy(() => unroll(ins[0] as tf.Tensor4D, ins[1] as tf.Tensor4D, b!, l!, t!)[steps - 1]!);
     }, inputs);
+    if (requested === 'auto') (stepSize as tf.Scalar).dispose(); // checkpoint keeps its own copy
+    return z;
   }
 
-  return tf.tidy(() => {
+  const result = tf.tidy(() => {
     const codes = unroll(x, filter, beta, lambda, stepSize);
     const z = codes[steps - 1]!;
     if (!trace) return z;
@@ -152,6 +156,8 @@ export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions
     ) as tf.Tensor1D;
     return { output: z, codes, objectives, stepSize };
   });
+  if (requested === 'auto' && !trace) (stepSize as tf.Scalar).dispose(); // with trace the caller owns it
+  return result;
 }
 
 type Scalarish = number | tf.Scalar;
@@ -165,15 +171,17 @@ function weightedResidual(r: tf.Tensor4D, beta: number | tf.Scalar, eps: number,
   return tf.mul(tf.add(beta, tf.mul(tf.sub(1, beta), w)), r);
 }
 
-/** `0.9 / L` from a power iteration on a gradient-stopped copy of the filter. */
-function autoStepSize(filter: tf.Tensor4D, shape: number[], op: ReturnType<typeof convOperator>): number {
-  const detached = stopGradient(filter);
-  const estimate = estimateLipschitz(convOperator(detached, shape, { strides: op.strides, padding: op.pad }), {
-    seed: POWER_ITERATION_SEED,
+/**
+ * `0.9 / L` from a power iteration on a gradient-stopped copy of the filter, on the device. `L` is floored at 1e-30
+ * (ops with gradients only: this runs on the tape when rista is differentiated), so a zero filter gets a huge finite
+ * `t`, which gives the exact zero codes.
+ */
+function autoStepSize(filter: tf.Tensor4D, shape: number[], op: ReturnType<typeof convOperator>): tf.Scalar {
+  return tf.tidy(() => {
+    const detached = stopGradient(filter);
+    const estimate = lipschitzOnDevice(convOperator(detached, shape, { strides: op.strides, padding: op.pad }), {
+      seed: POWER_ITERATION_SEED,
+    });
+    return tf.div(0.9, tf.maximum(estimate.value, 1e-30)) as tf.Scalar;
   });
-  estimate.vector.dispose();
-  detached.dispose();
-  if (!(estimate.value > 0))
-    throw new Error('stepSize: the filter is zero, so ||A||^2 = 0 and no step size can be derived');
-  return 0.9 / estimate.value;
 }

@@ -13,9 +13,9 @@ beforeAll(async () => {
 });
 
 describe('embeddingDifference', () => {
-  it('is zero for identical inputs and positive for perturbed ones, on every conv layer of a standard ResNet', () => {
+  it('is zero for identical inputs and positive for perturbed ones, on every conv layer of a standard ResNet', async () => {
     const model = resnet({ ...small, seed: 1 });
-    const same = embeddingDifference(model, x, x.clone());
+    const same = await embeddingDifference(model, x, x.clone());
     expect(same.map((d) => d.layer)).toEqual([
       'input',
       ...model.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.name),
@@ -24,16 +24,16 @@ describe('embeddingDifference', () => {
       expect(d.difference).toBe(0);
       expect(d.perSample).toEqual([0, 0, 0]);
     }
-    const diff = embeddingDifference(model, x, xAdv);
+    const diff = await embeddingDifference(model, x, xAdv);
     for (const d of diff) {
       expect(d.difference).toBeGreaterThan(0);
       expect(Number.isFinite(d.difference)).toBe(true);
     }
   });
 
-  it('reports ||x_adv - x|| / ||x|| for the input, per sample and over the batch', () => {
+  it('reports ||x_adv - x|| / ||x|| for the input, per sample and over the batch', async () => {
     const model = resnet({ ...small, seed: 1 });
-    const [input] = embeddingDifference(model, x, xAdv);
+    const [input] = await embeddingDifference(model, x, xAdv);
     const a = x.arraySync().map((s) => s.flat(2));
     const b = xAdv.arraySync().map((s) => s.flat(2));
     const sq = (v: number[]) => v.reduce((s, e) => s + e * e, 0);
@@ -44,25 +44,25 @@ describe('embeddingDifference', () => {
     expect(input!.difference).toBeCloseTo(total, 5);
   });
 
-  it('defaults to the DictConv2D layers of a DL model, accepts explicit layers, and leaks nothing', () => {
+  it('defaults to the DictConv2D layers of a DL model, accepts explicit layers, and leaks nothing', async () => {
     const model = resnet({ ...small, conv: 'elastic', lambda: 0.01, seed: 2 });
-    const diff = embeddingDifference(model, x, xAdv);
+    const diff = await embeddingDifference(model, x, xAdv);
     expect(diff.slice(1).map((d) => d.layer)).toEqual(
       model.layers.filter((l) => l.getClassName() === 'DictConv2D').map((l) => l.name),
     );
-    const chosen = embeddingDifference(model, x, xAdv, { layers: ['layer2.0.bn2', 'linear'] });
+    const chosen = await embeddingDifference(model, x, xAdv, { layers: ['layer2.0.bn2', 'linear'] });
     expect(chosen.map((d) => d.layer)).toEqual(['input', 'layer2.0.bn2', 'linear']);
     expect(chosen[2]!.difference).toBeGreaterThan(0);
-    embeddingDifference(model, x, xAdv);
+    await embeddingDifference(model, x, xAdv);
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) embeddingDifference(model, x, xAdv);
+    for (let i = 0; i < 3; i++) await embeddingDifference(model, x, xAdv);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('rejects mismatched inputs and unknown layers', () => {
+  it('rejects mismatched inputs and unknown layers', async () => {
     const model = resnet({ ...small, seed: 1 });
-    expect(() => embeddingDifference(model, x, tf.zeros([2, 8, 8, 3]))).toThrow(/xAdv/);
-    expect(() => embeddingDifference(model, x, xAdv, { layers: [] })).toThrow(/layers/);
-    expect(() => embeddingDifference(model, x, xAdv, { layers: ['nope'] })).toThrow(/nope/);
+    await expect(embeddingDifference(model, x, tf.zeros([2, 8, 8, 3]))).rejects.toThrow(/xAdv/);
+    await expect(embeddingDifference(model, x, xAdv, { layers: [] })).rejects.toThrow(/layers/);
+    await expect(embeddingDifference(model, x, xAdv, { layers: ['nope'] })).rejects.toThrow(/nope/);
   });
 });

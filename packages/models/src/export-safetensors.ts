@@ -1,29 +1,38 @@
 import type * as tf from '@tensorflow/tfjs';
-import { readSafetensors, writeSafetensors } from './safetensors-file.ts';
+import { decodeSafetensors } from './decode-safetensors.ts';
+import { encodeSafetensors } from './encode-safetensors.ts';
 import { fromTorchStateDict, type TorchStateDictOptions, toTorchStateDict } from './torch-state-dict.ts';
 
 /**
- * Writes the model's weights to a `.safetensors` file with PyTorch names and layouts (see the README's mapping
- * table), atomically. `metadata` goes into the header's `__metadata__`.
+ * The model's weights as the bytes of a `.safetensors` file with PyTorch names and layouts (see the README's
+ * mapping table). `metadata` goes into the header's `__metadata__` (with `format: 'pt'`). Reads the weights with
+ * awaited `data()` calls, so it works on every backend, WebGPU included. In Node, `exportSafetensorsFile` of
+ * `@edl/models/node` writes the file atomically.
  *
  * @example
- * await exportSafetensors(model, 'resnet18.safetensors');
- * // python: model.load_state_dict(safetensors.torch.load_file('resnet18.safetensors'))
+ * const bytes = await exportSafetensors(model);
+ * // python: model.load_state_dict(safetensors.torch.load(bytes))
  */
 export async function exportSafetensors(
   model: tf.LayersModel,
-  path: string,
   options: TorchStateDictOptions & { metadata?: Record<string, string> } = {},
-): Promise<void> {
-  await writeSafetensors(path, toTorchStateDict(model, options), { format: 'pt', ...options.metadata });
+): Promise<Uint8Array> {
+  return encodeSafetensors(await toTorchStateDict(model, options), { format: 'pt', ...options.metadata });
 }
 
-/** Loads PyTorch-named weights from a `.safetensors` file into `model` (the inverse of {@link exportSafetensors}). */
-export async function importSafetensors(model: tf.LayersModel, path: string): Promise<void> {
-  const { tensors } = await readSafetensors(path);
+/**
+ * Loads PyTorch-named weights from the bytes of a `.safetensors` file into `model` (the inverse of
+ * {@link exportSafetensors}); `name` labels errors. In Node, `importSafetensorsFile` of `@edl/models/node` reads a
+ * file.
+ */
+export function importSafetensors(model: tf.LayersModel, bytes: Uint8Array, name = 'safetensors'): void {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new Error(`importSafetensors: bytes: expected a Uint8Array (the file's contents), got ${typeof bytes}`);
+  }
+  const { tensors } = decodeSafetensors(bytes, name);
   try {
     fromTorchStateDict(model, tensors);
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
+    throw new Error(`${name}: ${(error as Error).message}`);
   }
 }

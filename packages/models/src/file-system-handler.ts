@@ -80,19 +80,20 @@ async function loadWeights(
 }
 
 /**
- * A tfjs IOHandler reading and writing a model directory in Node, no tfjs-node needed: `model.json` (topology and
+ * A tfjs IOHandler reading and writing a model directory in Node (`@edl/models/node`), no tfjs-node needed: `model.json` (topology and
  * weights manifest) and `weights.bin`, the standard tfjs layout that `tf.loadLayersModel('file://…')` and the tfjs
  * converter also use. Both files are written atomically (temp file, fsync, rename), weights first. Loading checks
  * that the weights files hold exactly the bytes the manifest describes and names the file when they do not.
  *
  * @example
- * await model.save(fileSystemHandler('./checkpoints/epoch-10'));
- * const again = await tf.loadLayersModel(fileSystemHandler('./checkpoints/epoch-10'));
+ * await saveModel(model, fileSystemHandler('./checkpoints/epoch-10'));
+ * const again = await loadModel(fileSystemHandler('./checkpoints/epoch-10'));
  */
-export function fileSystemHandler(dir: string): tf.io.IOHandler {
+export function fileSystemHandler(dir: string): tf.io.IOHandler & { readonly description: string } {
   if (typeof dir !== 'string' || dir.length === 0) throw new Error('dir: expected a non-empty directory path');
   const jsonPath = join(dir, MODEL_JSON);
   return {
+    description: jsonPath,
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology === undefined) {
         throw new Error('fileSystemHandler: only JSON model topologies (layers models) can be saved');

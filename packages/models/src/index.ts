@@ -3,13 +3,11 @@ export { decodeSafetensors, type SafetensorsFile } from './decode-safetensors.ts
 export { type EmbeddingDifferenceOptions, embeddingDifference, type LayerDifference } from './embedding-difference.ts';
 export { encodeSafetensors } from './encode-safetensors.ts';
 export { exportSafetensors, importSafetensors } from './export-safetensors.ts';
-export { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './file-system-handler.ts';
 export { layerBetas } from './layer-betas.ts';
 export { resnet } from './resnet.ts';
 export type { ConvKind, DictionaryOptions, ResNetDepth, ResNetOptions } from './resnet-options.ts';
 export type { SafeTensor, SafetensorsData, SafetensorsDtype } from './safetensors.ts';
-export { readSafetensors, writeSafetensors } from './safetensors-file.ts';
-export { loadModel, saveModel } from './save-model.ts';
+export { loadModel, type ModelLocation, saveModel } from './save-model.ts';
 export { type ToElasticOptions, toElastic } from './to-elastic.ts';
 export { type TorchLayout, type TorchWeight, torchWeightsOf } from './torch-names.ts';
 export { fromTorchStateDict, type TorchStateDictOptions, toTorchStateDict } from './torch-state-dict.ts';

@@ -37,12 +37,12 @@ describe('saveModel / loadModel', () => {
         model.apply(x, { training: true });
       });
       const dir = join(root, conv);
-      await saveModel(model, dir);
+      await saveModel(model, fileSystemHandler(dir));
       expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']); // no temp files left
       const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
       expect(json.format).toBe('layers-model');
       expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
-      const loaded = await loadModel(dir);
+      const loaded = await loadModel(fileSystemHandler(dir));
       expectSameOutputs(model, loaded);
       expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
       if (conv === 'elastic') expect(layerBetas(loaded)).toEqual(layerBetas(model));
@@ -53,10 +53,35 @@ describe('saveModel / loadModel', () => {
     const dir = join(root, 'overwrite');
     const a = resnet({ ...small, seed: 1 });
     const b = resnet({ ...small, seed: 2 });
-    await saveModel(a, dir);
-    await saveModel(b, dir);
+    await saveModel(a, fileSystemHandler(dir));
+    await saveModel(b, fileSystemHandler(dir));
     expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
-    expectSameOutputs(b, await loadModel(dir));
+    expectSameOutputs(b, await loadModel(fileSystemHandler(dir)));
+  });
+
+  it('round-trips an elastic ResNet through an in-memory IOHandler (the browser path, no file system)', async () => {
+    const model = resnet({ ...small, conv: 'elastic', lambda: 0.01, beta: 0.3, seed: 6 });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await saveModel(
+      model,
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    expect(saved?.weightData).toBeDefined();
+    const loaded = await loadModel(tf.io.fromMemory(saved!));
+    expectSameOutputs(model, loaded);
+    expect(layerBetas(loaded)).toEqual(layerBetas(model));
+  });
+
+  it('refuses a plain path or an unknown scheme with the fix, and an object without save/load', async () => {
+    const model = resnet({ ...small, seed: 1 });
+    await expect(saveModel(model, 'runs/x')).rejects.toThrow(
+      /no tfjs IO handler for 'runs\/x'.*fileSystemHandler\(dir\)/,
+    );
+    await expect(loadModel('nope://x')).rejects.toThrow(/loadModel: no tfjs IO handler for 'nope:\/\/x'/);
+    await expect(loadModel({} as tf.io.IOHandler)).rejects.toThrow(/loadModel: .*without a load\(\) method/);
   });
 
   it('works as a plain tfjs IOHandler (model.save / tf.loadLayersModel) for standard layers', async () => {
@@ -68,25 +93,25 @@ describe('saveModel / loadModel', () => {
 
   it('names the file when weights.bin is truncated or too long', async () => {
     const dir = join(root, 'truncated');
-    await saveModel(resnet({ ...small, seed: 1 }), dir);
+    await saveModel(resnet({ ...small, seed: 1 }), fileSystemHandler(dir));
     const bin = join(dir, 'weights.bin');
     const full = await readFile(bin);
     await truncate(bin, full.byteLength - 10);
-    await expect(loadModel(dir)).rejects.toThrow(/weights\.bin.*truncated weights file/);
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/weights\.bin.*truncated weights file/);
     await writeFile(bin, Buffer.concat([full, Buffer.alloc(8)]));
-    await expect(loadModel(dir)).rejects.toThrow(/weights\.bin.*do not match/);
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/weights\.bin.*do not match/);
   });
 
   it('names model.json when it does not match the weights or is broken', async () => {
     const dir = join(root, 'mismatch');
     const narrow = join(root, 'narrow');
-    await saveModel(resnet({ ...small, seed: 1 }), dir);
-    await saveModel(resnet({ ...small, numClasses: 3, seed: 1 }), narrow);
+    await saveModel(resnet({ ...small, seed: 1 }), fileSystemHandler(dir));
+    await saveModel(resnet({ ...small, numClasses: 3, seed: 1 }), fileSystemHandler(narrow));
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
     const other = JSON.parse(await readFile(join(narrow, 'model.json'), 'utf8'));
     // the topology of a 3-class model with the 10-class weights manifest and data
     await writeFile(join(dir, 'model.json'), JSON.stringify({ ...json, modelTopology: other.modelTopology }));
-    await expect(loadModel(dir)).rejects.toThrow(
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(
       /model\.json: weight 'linear\/kernel' is saved as \[32,10\] but the model expects \[32,3\]/,
     );
     // a manifest that lacks a weight the topology needs (bytes adjusted so the file check passes)
@@ -97,11 +122,15 @@ describe('saveModel / loadModel', () => {
     );
     const bin = await readFile(join(dir, 'weights.bin'));
     await writeFile(join(dir, 'weights.bin'), bin.subarray(0, bin.byteLength - 40));
-    await expect(loadModel(dir)).rejects.toThrow(/model\.json: the weights lack linear\/bias/);
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/model\.json: the weights lack linear\/bias/);
     await writeFile(join(dir, 'model.json'), '{"modelTopology": ');
-    await expect(loadModel(dir)).rejects.toThrow(/model\.json: not valid JSON/);
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/model\.json: not valid JSON/);
     await writeFile(join(dir, 'model.json'), '{"weightsManifest": []}');
-    await expect(loadModel(dir)).rejects.toThrow(/model\.json: expected an object with a 'modelTopology'/);
-    await expect(loadModel(join(root, 'nowhere'))).rejects.toThrow(/nowhere\/model\.json: model\.json not found/);
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(
+      /model\.json: expected an object with a 'modelTopology'/,
+    );
+    await expect(loadModel(fileSystemHandler(join(root, 'nowhere')))).rejects.toThrow(
+      /nowhere\/model\.json: model\.json not found/,
+    );
   });
 });

@@ -1,17 +1,41 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fileSystemHandler, MODEL_JSON } from './file-system-handler.ts';
+
+/** Where {@link saveModel} writes and {@link loadModel} reads: a tfjs IOHandler or a tfjs URL. */
+export type ModelLocation = string | tf.io.IOHandler;
+
+/** An IOHandler that says where it reads from, for error messages (as `fileSystemHandler` of `/node` does). */
+interface DescribedHandler extends tf.io.IOHandler {
+  readonly description?: string;
+}
+
+const URL_HELP =
+  "a tfjs URL such as 'indexeddb://name', 'localstorage://name', 'downloads://name' or 'http(s)://…' (a browser " +
+  "registers the first three), or an IOHandler; for a directory on disk pass fileSystemHandler(dir) from '@edl/models/node'";
+
+function resolveHandler(where: ModelLocation, kind: 'save' | 'load', fn: string): DescribedHandler {
+  if (typeof where !== 'string') {
+    if (where === null || typeof where !== 'object' || typeof where[kind] !== 'function') {
+      throw new Error(`${fn}: expected ${URL_HELP}; got an object without a ${kind}() method`);
+    }
+    return where;
+  }
+  const handlers = kind === 'save' ? tf.io.getSaveHandlers(where) : tf.io.getLoadHandlers(where);
+  if (handlers.length === 0) throw new Error(`${fn}: no tfjs IO handler for '${where}': expected ${URL_HELP}`);
+  if (handlers.length > 1) throw new Error(`${fn}: several tfjs IO handlers match '${where}'`);
+  return Object.assign(handlers[0]!, { description: where });
+}
 
 /**
- * Saves a layers model to `dir` (created if needed) as `model.json` + `weights.bin`, atomically. Returns tfjs's
- * save result.
+ * Saves a layers model through a tfjs IOHandler or URL and returns tfjs's save result. In a browser:
+ * `saveModel(model, 'indexeddb://my-model')` or `'downloads://my-model'`; in Node:
+ * `saveModel(model, fileSystemHandler(dir))` (from `@edl/models/node`: `model.json` + `weights.bin`, atomically).
  *
  * @example
- * await saveModel(model, 'runs/resnet18');
+ * await saveModel(model, 'indexeddb://resnet18');
  */
-export async function saveModel(model: tf.LayersModel, dir: string): Promise<tf.io.SaveResult> {
-  if (!(model instanceof tf.LayersModel)) throw new Error('model: expected a tf.LayersModel');
-  return model.save(fileSystemHandler(dir));
+export async function saveModel(model: tf.LayersModel, destination: ModelLocation): Promise<tf.io.SaveResult> {
+  if (!(model instanceof tf.LayersModel)) throw new Error('saveModel: model: expected a tf.LayersModel');
+  return model.save(resolveHandler(destination, 'save', 'saveModel'));
 }
 
 function checkWeightsMatch(model: tf.LayersModel, specs: tf.io.WeightsManifestEntry[], where: string): void {
@@ -31,20 +55,22 @@ function checkWeightsMatch(model: tf.LayersModel, specs: tf.io.WeightsManifestEn
 }
 
 /**
- * Loads a layers model saved by {@link saveModel} (or any tfjs `model.json` + weights directory). Custom layers such
- * as `DictConv2D` are registered by importing `@edl/models` (through `@edl/layers`). Fails with an Error naming the
- * file when a file is missing, truncated or longer than its manifest, or when `model.json`'s topology and weights
- * disagree (missing, extra or mis-shaped weights).
+ * Loads a layers model saved by {@link saveModel} (or any tfjs layers model) from a tfjs IOHandler or URL
+ * (`'indexeddb://my-model'`, `tf.io.browserFiles([json, weights])`, `fileSystemHandler(dir)` of
+ * `@edl/models/node`, ...). Custom layers such as `DictConv2D` are registered by importing `@edl/models` (through
+ * `@edl/layers`). Fails with an Error naming the source when the topology and weights disagree (missing, extra or
+ * mis-shaped weights); `fileSystemHandler` also names a missing, truncated or over-long file.
  *
  * Weights are checked here rather than by tfjs's `strict` mode, because strict loading builds layers with zero
  * kernels, which layers that derive state from their kernel at build (DictConv2D's step size) refuse.
  *
  * @example
- * const model = await loadModel('runs/resnet18');
+ * const model = await loadModel('indexeddb://resnet18');
  */
-export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const where = join(dir, MODEL_JSON);
-  const artifacts = await fileSystemHandler(dir).load!();
+export async function loadModel(source: ModelLocation): Promise<tf.LayersModel> {
+  const handler = resolveHandler(source, 'load', 'loadModel');
+  const where = handler.description ?? 'loadModel';
+  const artifacts = await handler.load!();
   const specs = artifacts.weightSpecs ?? [];
   let model: tf.LayersModel;
   try {

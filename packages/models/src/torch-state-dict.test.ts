@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSafetensors, importSafetensors } from './export-safetensors.ts';
 import { resnet } from './resnet.ts';
 import { readSafetensors } from './safetensors-file.ts';
+import { exportSafetensorsFile, importSafetensorsFile } from './safetensors-model-file.ts';
 import { fromTorchStateDict, toTorchStateDict } from './torch-state-dict.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -37,8 +38,8 @@ function tinyModel(): tf.LayersModel {
 }
 
 describe('PyTorch state dict / safetensors export', () => {
-  it('transposes a conv kernel [kh,kw,in,out] to [out,in,kh,kw] and dense [in,out] to [out,in] (hand-checked)', () => {
-    const sd = toTorchStateDict(tinyModel());
+  it('transposes a conv kernel [kh,kw,in,out] to [out,in,kh,kw] and dense [in,out] to [out,in] (hand-checked)', async () => {
+    const sd = await toTorchStateDict(tinyModel());
     const w = sd['conv.weight']!;
     expect(w.shape).toEqual([3, 2, 2, 2]);
     // tfjs kernel value at [h, w, i, o] is its flat index ((h*2 + w)*2 + i)*3 + o
@@ -71,8 +72,8 @@ describe('PyTorch state dict / safetensors export', () => {
     expect(sd['bn.num_batches_tracked']).toMatchObject({ dtype: 'I64', shape: [] });
   });
 
-  it('names a standard ResNet like kuangliu/pytorch-cifar and a DL ResNet with beta / lambda / step_size', () => {
-    const std = toTorchStateDict(resnet({ ...small }));
+  it('names a standard ResNet like kuangliu/pytorch-cifar and a DL ResNet with beta / lambda / step_size', async () => {
+    const std = await toTorchStateDict(resnet({ ...small }));
     expect(std['conv1.weight']!.shape).toEqual([4, 3, 3, 3]);
     expect(std['bn1.weight']!.shape).toEqual([4]);
     expect(std['layer1.0.conv1.weight']!.shape).toEqual([4, 4, 3, 3]);
@@ -83,7 +84,7 @@ describe('PyTorch state dict / safetensors export', () => {
     expect(std['linear.bias']!.shape).toEqual([10]);
     // 12 convs (stem, 8 in blocks, 3 shortcuts), 12 BNs x 5 entries (with num_batches_tracked), linear weight + bias
     expect(Object.keys(std)).toHaveLength(12 + 12 * 5 + 2);
-    const dl = toTorchStateDict(resnet({ ...small, conv: 'elastic', beta: 0.4 }));
+    const dl = await toTorchStateDict(resnet({ ...small, conv: 'elastic', beta: 0.4 }));
     expect(dl['layer3.0.conv2.weight']!.shape).toEqual([16, 16, 3, 3]);
     expect(dl['layer3.0.conv2.beta']).toMatchObject({ dtype: 'F32', shape: [] });
     expect((dl['layer3.0.conv2.beta']!.data as Float32Array)[0]).toBeCloseTo(0.4, 6);
@@ -100,10 +101,10 @@ describe('PyTorch state dict / safetensors export', () => {
       });
       const b = resnet({ ...small, conv, lambda: 0.01, seed: 99 });
       const path = join(root, `${conv}.safetensors`);
-      await exportSafetensors(a, path);
+      await exportSafetensorsFile(a, path);
       const { metadata } = await readSafetensors(path);
       expect(metadata.format).toBe('pt');
-      await importSafetensors(b, path);
+      await importSafetensorsFile(b, path);
       const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 3);
       expect(Array.from((b.predict(x) as tf.Tensor).dataSync())).toEqual(
         Array.from((a.predict(x) as tf.Tensor).dataSync()),
@@ -111,9 +112,25 @@ describe('PyTorch state dict / safetensors export', () => {
     }
   });
 
-  it('refuses a state dict with a missing, extra or mis-shaped entry', () => {
+  it('round-trips through safetensors bytes in memory (the browser path) and names the source of a bad file', async () => {
+    const a = resnet({ ...small, conv: 'elastic', lambda: 0.01, seed: 1 });
+    const b = resnet({ ...small, conv: 'elastic', lambda: 0.01, seed: 99 });
+    const bytes = await exportSafetensors(a, { metadata: { note: 'mem' } });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    importSafetensors(b, bytes);
+    const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 3);
+    expect(Array.from((b.predict(x) as tf.Tensor).dataSync())).toEqual(
+      Array.from((a.predict(x) as tf.Tensor).dataSync()),
+    );
+    expect(() => importSafetensors(b, bytes.subarray(0, 20), 'upload.safetensors')).toThrow(/upload\.safetensors/);
+    expect(() => importSafetensors(b, 'x.safetensors' as unknown as Uint8Array)).toThrow(
+      /bytes: expected a Uint8Array/,
+    );
+  });
+
+  it('refuses a state dict with a missing, extra or mis-shaped entry', async () => {
     const model = resnet({ ...small });
-    const sd = toTorchStateDict(model);
+    const sd = await toTorchStateDict(model);
     const { 'linear.bias': _dropped, ...missing } = sd;
     expect(() => fromTorchStateDict(model, missing)).toThrow(/missing 'linear\.bias'/);
     expect(() => fromTorchStateDict(model, { ...sd, 'extra.weight': sd['linear.bias']! })).toThrow(/extra\.weight/);
@@ -157,7 +174,7 @@ describe('PyTorch state dict / safetensors export', () => {
         const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 6);
         const y = model.predict(x) as tf.Tensor;
         const path = join(root, `torch-${conv}-${depth}.safetensors`);
-        await exportSafetensors(model, path);
+        await exportSafetensorsFile(model, path);
         await writeFile(join(root, 'x.f32'), new Uint8Array(x.dataSync().buffer as ArrayBuffer));
         await writeFile(join(root, 'y.f32'), new Uint8Array(y.dataSync().buffer as ArrayBuffer));
         const out = execFileSync(

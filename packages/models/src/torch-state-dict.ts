@@ -13,12 +13,13 @@ export interface TorchStateDictOptions {
 
 /**
  * The model's weights as a PyTorch state dict (float32 tensors, PyTorch names and layouts, see
- * {@link torchWeightsOf}), ready for {@link writeSafetensors}.
+ * {@link torchWeightsOf}), ready for `encodeSafetensors`. Reads each weight with an awaited `data()`, so it works
+ * on every backend, WebGPU included.
  */
-export function toTorchStateDict(
+export async function toTorchStateDict(
   model: tf.LayersModel,
   options: TorchStateDictOptions = {},
-): Record<string, SafeTensor> {
+): Promise<Record<string, SafeTensor>> {
   const out: Record<string, SafeTensor> = {};
   for (const layer of model.layers) {
     const values = layer.weights.map((w) => w.read()); // the variables themselves: never dispose
@@ -26,8 +27,11 @@ export function toTorchStateDict(
       const perm = TO_TORCH[layout];
       const value = values[index]!;
       const t = perm ? tf.transpose(value, perm) : value;
-      out[torchName] = { dtype: 'F32', shape: t.shape.slice(), data: Float32Array.from(t.dataSync()) };
-      if (t !== value) t.dispose();
+      try {
+        out[torchName] = { dtype: 'F32', shape: t.shape.slice(), data: Float32Array.from(await t.data()) };
+      } finally {
+        if (t !== value) t.dispose();
+      }
     }
     if (layer.getClassName() === 'BatchNormalization' && (options.numBatchesTracked ?? true)) {
       out[`${layer.name}.num_batches_tracked`] = { dtype: 'I64', shape: [], data: new BigInt64Array(1) };

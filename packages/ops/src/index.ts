@@ -1,32 +1,4 @@
-export { loadNativeAddon, type NativeAddonResult, type NativeConvAddon } from './backend/native-addon.ts';
-export {
-  type BackendChoice,
-  type BackendSetup,
-  defaultThreads,
-  type NativeChoice,
-  type SetupBackendOptions,
-  setupBackend,
-} from './backend/setup-backend.ts';
-export { FUSED_RISTA_KERNELS } from './kernels/native/native-rista-kernels.ts';
-export {
-  NATIVE_KERNELS,
-  registerNativeKernels,
-  unregisterNativeKernels,
-} from './kernels/native/register-native-kernels.ts';
-export {
-  type RegisterWasmConvKernelsOptions,
-  registerWasmConvKernels,
-  WASM_CONV_KERNELS,
-} from './kernels/wasm/register-wasm-conv-kernels.ts';
-export { type ConvGeometry, type ConvOperator, convOperator } from './operators/conv-operator.ts';
-export { elasticWeights } from './operators/elastic-weights.ts';
-export { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './operators/fused-rista.ts';
-export {
-  type ConvPadding,
-  convOutputSize,
-  type ExplicitPadding,
-  resolvePadding,
-  type TfPadding,
-} from './operators/padding.ts';
-export { estimateLipschitz, type LipschitzEstimate, type PowerIterationOptions } from './operators/power-iteration.ts';
-export { nonNegativeSoftThreshold, softThreshold } from './operators/shrinkage.ts';
+// The browser-safe entry of @edl/ops (export condition `default`): no Node built-in anywhere in its module graph.
+
+export { defaultThreads, setupBackend } from './backend/setup-backend.ts';
+export * from './public-api.ts';

@@ -1,9 +1,8 @@
-export { runCli } from './cli/main.ts';
 export { type AugmentationOptions, batchAugmentation } from './loop/augmentation.ts';
 export { checkLabelledImages, firstIndices, gatherBatch, type LabelledImages } from './loop/labelled-images.ts';
 export { constantLr, cosineLr, type LrSchedule, multiStepLr, type ScheduleProgress } from './loop/lr-schedule.ts';
 export { type MonitorAccuracy, monitorAccuracy } from './loop/monitor-accuracy.ts';
-export { type ProgressBar, progressBar } from './loop/progress-bar.ts';
+export type { ProgressBar, ProgressFactory } from './loop/progress-reporter.ts';
 export { type BatchNormRecalibration, recalibrateBatchNorm } from './loop/recalibrate-batch-norm.ts';
 export { deriveSeed, mulberry32, seededPermutation } from './loop/seeds.ts';
 export { Sgd, type SgdOptions, type SgdState } from './loop/sgd.ts';
@@ -23,22 +22,11 @@ export { type TradesOptions, trades, tradesAdversary, tradesLoss } from './metho
 export {
   checkThreatModel,
   type StepContext,
+  type StepLoss,
   stepTargets,
   type ThreatModel,
   type TrainingMethod,
 } from './methods/training-method.ts';
-export { type ChartSpec, reportCharts } from './report/charts.ts';
-export { renderSvg } from './report/render-svg.ts';
-export type { ReportData, ReportRun } from './report/report-data.ts';
-export { writeReport } from './report/write-report.ts';
-export { writeFileAtomic } from './store/atomic-file.ts';
-export {
-  type Checkpoint,
-  defaultStore,
-  hasCheckpoint,
-  type ModelStore,
-  readCheckpoint,
-  type TrainerState,
-  writeCheckpoint,
-} from './store/checkpoint-store.ts';
-export { appendMetrics, type EpochMetrics, readMetrics } from './store/metrics-log.ts';
+export type { EpochMetrics } from './store/epoch-metrics.ts';
+export { type MemoryStore, memoryStore } from './store/memory-store.ts';
+export type { StoredCheckpoint, TrainerState, TrainingStore } from './store/training-store.ts';

@@ -11,7 +11,7 @@ export function transferAttack(surrogate: Model, attack: Attack): Attack {
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, targets?: tf.Tensor1D): Promise<AttackResult> {
     const crafted = await attack.run(surrogate, x, y, targets);
     const budgeted = attack.norm === 'linf' || attack.norm === 'l2';
-    return finalizeResult(model, x, crafted.xAdv, y, attack.norm, {
+    return await finalizeResult(model, x, crafted.xAdv, y, attack.norm, {
       ...(budgeted && attack.eps !== undefined ? { eps: attack.eps } : {}),
       ...(targets ? { targets } : {}),
       ...(crafted.queries !== undefined ? { queries: crafted.queries } : {}),

@@ -3,6 +3,7 @@ import { lossAndGradient } from '../core/gradient.ts';
 import type { LossFn } from '../core/losses.ts';
 import type { Model } from '../core/model.ts';
 import { perSampleNorm, perSampleShape, project } from '../core/projections.ts';
+import { readValues } from '../core/read.ts';
 import type { Rng } from '../core/rng.ts';
 import { apgdCheckpointIntervals, lossOscillates } from './apgd-schedule.ts';
 
@@ -82,11 +83,9 @@ function choose(flags: readonly boolean[], yes: tf.Tensor4D, no: tf.Tensor4D): t
   return tf.tidy(() => tf.where(tf.broadcastTo(rowMask(flags), yes.shape), yes, no) as tf.Tensor4D);
 }
 
-function wrongPredictions(logits: tf.Tensor2D, y: tf.Tensor1D): boolean[] {
+async function wrongPredictions(logits: tf.Tensor2D, y: tf.Tensor1D): Promise<boolean[]> {
   const pred = tf.tidy(() => tf.notEqual(tf.cast(tf.argMax(logits, 1), 'int32'), tf.cast(y, 'int32')));
-  const out = Array.from(pred.dataSync(), (v) => v !== 0);
-  pred.dispose();
-  return out;
+  return (await readValues(pred)).map((v) => v !== 0);
 }
 
 /**
@@ -95,18 +94,23 @@ function wrongPredictions(logits: tf.Tensor2D, y: tf.Tensor1D): boolean[] {
  * checkpoints when the loss oscillates or stalls. Returns the first misclassified iterate per sample. Every sample
  * of the batch is attacked; callers pass only the points still to fool.
  */
-export function apgdRun(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, options: ApgdRunOptions): ApgdRunResult {
+export async function apgdRun(
+  model: Model,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  options: ApgdRunOptions,
+): Promise<ApgdRunResult> {
   const { norm, eps, nIter, rho } = options;
   const n = x.shape[0];
   const intervals = apgdCheckpointIntervals(nIter);
   let xAdv = randomStart(x, eps, norm, options.rng);
   let xOld = tf.clone(xAdv);
   let current = evaluate(model, xAdv, y, options);
-  let fooled = wrongPredictions(current.logits, y);
+  let fooled = await wrongPredictions(current.logits, y);
   let xBestAdv = choose(fooled, xAdv, x);
   let xBest = tf.clone(xAdv);
   let gradBest = tf.clone(current.grad);
-  const startLoss = Array.from(current.loss.dataSync());
+  const startLoss = Array.from(await current.loss.data());
   let grad = current.grad;
   tf.dispose([current.loss, current.logits]);
   const lossBest = [...startLoss];
@@ -131,7 +135,7 @@ export function apgdRun(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, options: A
       current = evaluate(model, xAdv, y, options);
       grad = current.grad;
       iterations++;
-      const wrong = wrongPredictions(current.logits, y);
+      const [wrong, lossData] = await Promise.all([wrongPredictions(current.logits, y), current.loss.data()]);
       const newlyFooled = wrong.map((w, s) => w && !fooled[s]);
       if (newlyFooled.some(Boolean)) {
         const updated = choose(newlyFooled, xAdv, xBestAdv);
@@ -139,7 +143,7 @@ export function apgdRun(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, options: A
         xBestAdv = updated;
         fooled = fooled.map((f, s) => f || (wrong[s] ?? false));
       }
-      const loss = Array.from(current.loss.dataSync());
+      const loss = Array.from(lossData);
       tf.dispose([current.loss, current.logits]);
       const improved = loss.map((v, s) => v > (lossBest[s] ?? Number.NEGATIVE_INFINITY));
       loss.forEach((v, s) => {

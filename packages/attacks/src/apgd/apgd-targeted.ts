@@ -59,17 +59,17 @@ export function apgdTargeted(options: ApgdTargetedOptions): Attack {
   };
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
+    await validateAttackInputs(x, y, model);
     const classes = numClassesOf(model, x);
     if (classes < 4)
       throw new Error(`apgdTargeted: the targeted DLR loss needs at least 4 classes, the model has ${classes}`);
     const targets = targetCount(nTargets, classes);
     const rng = createRng(seed);
     // rounds: targets of rank 2 ... targets + 1, nRestarts restarts each
-    return attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, (round, xs, ys) => {
+    return await attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, async (round, xs, ys) => {
       const yTarget = rankedClassTargets(model, xs, targetRank(round, nRestarts));
       try {
-        const out = apgdRun(model, xs, ys, {
+        const out = await apgdRun(model, xs, ys, {
           norm,
           eps,
           nIter,

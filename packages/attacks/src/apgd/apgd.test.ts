@@ -41,7 +41,7 @@ describe('apgd on a linear 2-class model reaches the closed-form worst case', ()
   const y = tf.tensor1d(yArr, 'int32');
 
   for (const norm of ['linf', 'l2'] as const) {
-    it(`${norm}: best CE equals softplus(-(m - eps ||w||_dual)) and the fooled set is exact`, () => {
+    it(`${norm}: best CE equals softplus(-(m - eps ||w||_dual)) and the fooled set is exact`, async () => {
       const margins = xRows.map((r, i) => {
         const z = linearLogits(lin, r);
         const yi = yArr[i] ?? 0;
@@ -58,7 +58,7 @@ describe('apgd on a linear 2-class model reaches the closed-form worst case', ()
       const radii = margins.map((m, i) => m / (duals[i] ?? 1));
       const sorted = [...radii].sort((a, b) => a - b);
       const eps = Math.min(((sorted[1] ?? 0) + (sorted[2] ?? 0)) / 2, norm === 'linf' ? 0.25 : 0.25);
-      const out = apgdRun(lin.model, x, y, {
+      const out = await apgdRun(lin.model, x, y, {
         norm,
         eps,
         nIter: 30,

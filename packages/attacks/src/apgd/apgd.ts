@@ -56,10 +56,10 @@ export function apgd(options: ApgdOptions): Attack {
   const settings: Record<string, unknown> = { norm, eps, loss: lossName, nIter, nRestarts, rho, eotIter, seed };
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
+    await validateAttackInputs(x, y, model);
     const rng = createRng(seed);
-    return attackRobustRounds(model, x, y, norm, eps, nRestarts, (_restart, xs, ys) => {
-      const out = apgdRun(model, xs, ys, { norm, eps, nIter, rho, lossFn, eotIter, rng });
+    return await attackRobustRounds(model, x, y, norm, eps, nRestarts, async (_restart, xs, ys) => {
+      const out = await apgdRun(model, xs, ys, { norm, eps, nIter, rho, lossFn, eotIter, rng });
       return { ...out, queries: (out.iterations + 1) * eotIter * xs.shape[0] };
     });
   }

@@ -15,9 +15,9 @@ export interface RobustPoints {
 }
 
 /** Starts a {@link RobustPoints} state: `adv` = a copy of `x`, `robust` = clean predictions equal `y`. */
-export function startRobustPoints(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): RobustPoints {
-  const pred = predictLabels(model, x);
-  const labels = Array.from(y.dataSync());
+export async function startRobustPoints(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<RobustPoints> {
+  const pred = await predictLabels(model, x);
+  const labels = Array.from(await y.data());
   return { adv: tf.clone(x), robust: pred.map((p, i) => p === labels[i]) };
 }
 
@@ -50,7 +50,7 @@ export async function attackStillRobust(
       const fooledRows = out.fooled.flatMap((f, k) => (f ? [k] : []));
       if (fooledRows.length > 0) {
         const rows = takeRows(out.xAdv, fooledRows);
-        const next = replaceRows(
+        const next = await replaceRows(
           state.adv,
           fooledRows.map((k) => indices[k] as number),
           rows,

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Attack, AttackResult } from '../core/attack.ts';
 import type { Model } from '../core/model.ts';
+import type { ProgressCallback } from '../core/progress.ts';
 
 /** The attacks AutoAttack can compose. */
 export type AutoAttackName = 'apgd-ce' | 'apgd-dlr' | 'apgd-t' | 'fab-t' | 'square';
@@ -33,8 +34,8 @@ export interface AutoAttackOptions {
   eotIter?: number;
   /** Called after each attack with its log entry. */
   onLog?: (entry: AutoAttackLogEntry) => void;
-  /** Progress bar per attack (default: only on a TTY). */
-  progress?: boolean;
+  /** Progress after each batch of each sub-attack: points done and total, labelled with the sub-attack's name. */
+  onProgress?: ProgressCallback;
 }
 
 /** One line of the per-attack log. */

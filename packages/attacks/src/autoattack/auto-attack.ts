@@ -5,8 +5,8 @@ import type { Attack } from '../core/attack.ts';
 import { finalizeResult } from '../core/finalize-result.ts';
 import type { Model } from '../core/model.ts';
 import { positiveIntOption } from '../core/option-values.ts';
-import { createProgress } from '../core/progress.ts';
 import { perSampleNorm } from '../core/projections.ts';
+import { readScalars, readValues } from '../core/read.ts';
 import { numClassesOf, validateAttackInputs, validateEps } from '../core/validate-inputs.ts';
 import { fabTargeted } from '../fab/fab-targeted.ts';
 import { square } from '../square/square.ts';
@@ -101,7 +101,7 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
   };
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AutoAttackResult> {
-    validateAttackInputs(x, y, model);
+    await validateAttackInputs(x, y, model);
     const classes = numClassesOf(model, x);
     if (names.includes('apgd-dlr') && classes < 3) {
       throw new Error(`autoAttack: apgd-dlr needs at least 3 classes, the model has ${classes}; use version 'custom'`);
@@ -110,7 +110,7 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
       throw new Error(`autoAttack: apgd-t needs at least 4 classes, the model has ${classes}; use version 'custom'`);
     }
     const n = x.shape[0];
-    const state = startRobustPoints(model, x, y);
+    const state = await startRobustPoints(model, x, y);
     const cleanAccuracy = state.robust.filter(Boolean).length / n;
     const log: AutoAttackLogEntry[] = [];
     let queries = 0;
@@ -120,10 +120,6 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
         let fooled = 0;
         const attacked = await attackStillRobust(state, x, y, async (xs, ys) => {
           const m = xs.shape[0];
-          const bar = createProgress(m, {
-            label: name,
-            ...(options.progress === undefined ? {} : { enabled: options.progress }),
-          });
           const parts: tf.Tensor4D[] = [];
           const flags: boolean[] = [];
           try {
@@ -139,13 +135,11 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
               } finally {
                 tf.dispose([xb, yb]);
               }
-              bar.tick(rows.length);
+              options.onProgress?.(start + rows.length, m, name);
             }
           } catch (err) {
             tf.dispose(parts);
             throw err;
-          } finally {
-            bar.stop();
           }
           const xAdv = parts.length === 1 ? (parts[0] as tf.Tensor4D) : (tf.concat(parts, 0) as tf.Tensor4D);
           if (parts.length > 1) tf.dispose(parts);
@@ -172,14 +166,10 @@ export function autoAttack(options: AutoAttackOptions): AutoAttack {
       tf.min(state.adv),
       tf.max(state.adv),
     ]);
-    const nanCount = nanT.dataSync()[0] ?? 0;
-    const min = minT.dataSync()[0] ?? 0;
-    const max = maxT.dataSync()[0] ?? 0;
-    tf.dispose([nanT, minT, maxT]);
-    const result = finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+    const [nanCount = 0, min = 0, max = 0] = await readScalars([nanT, minT, maxT]);
+    const result = await finalizeResult(model, x, state.adv, y, norm, { eps, queries });
     const normsT = tf.tidy(() => perSampleNorm(tf.sub(result.xAdv, x), norm));
-    const maxNorm = Math.max(0, ...Array.from(normsT.dataSync()));
-    normsT.dispose();
+    const maxNorm = Math.max(0, ...(await readValues(normsT)));
     const robust = [...state.robust];
     const disagreements = robust.filter((r, i) => r === result.success[i]).length;
     const warnings: string[] = [];

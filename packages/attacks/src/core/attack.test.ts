@@ -25,7 +25,7 @@ describe('runBatched and finalizeResult', () => {
     const y = tf.tensor1d([0, 1, 2, 0, 1], 'int32');
     const whole = await shift.run(lin.model, x, y);
     let calls = 0;
-    const parts = await runBatched(shift, lin.model, x, y, 2, { onBatch: () => calls++ });
+    const parts = await runBatched(shift, lin.model, x, y, 2, { onProgress: () => calls++ });
     expect(calls).toBe(3);
     expect(parts.success).toEqual(whole.success);
     expect(parts.xAdv.shape).toEqual([5, 2, 2, 3]);
@@ -34,14 +34,14 @@ describe('runBatched and finalizeResult', () => {
     for (const n of parts.norms) expect(n).toBeCloseTo(0.1, 5);
   });
 
-  it('finalizeResult re-projects into the ball and the box and flags targets', () => {
+  it('finalizeResult re-projects into the ball and the box and flags targets', async () => {
     const x = tf.fill([2, 2, 2, 3], 0.95) as tf.Tensor4D;
     const y = tf.tensor1d([0, 1], 'int32');
-    const r = finalizeResult(lin.model, x, tf.add(x, 0.5) as tf.Tensor4D, y, 'linf', { eps: 0.3 });
+    const r = await finalizeResult(lin.model, x, tf.add(x, 0.5) as tf.Tensor4D, y, 'linf', { eps: 0.3 });
     expect(tf.max(r.xAdv).dataSync()[0]).toBeLessThanOrEqual(1);
     for (const n of r.norms) expect(n).toBeLessThanOrEqual(0.05 + 1e-6);
     const preds = Array.from(tf.argMax(lin.model(r.xAdv), 1).dataSync());
-    const t = finalizeResult(lin.model, x, tf.clone(x), y, 'none', { targets: tf.tensor1d(preds, 'int32') });
+    const t = await finalizeResult(lin.model, x, tf.clone(x), y, 'none', { targets: tf.tensor1d(preds, 'int32') });
     expect(t.success).toEqual([true, true]);
   });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from './model.ts';
+import type { ProgressCallback } from './progress.ts';
 import { validatePositiveInt } from './validate-inputs.ts';
 
 /** The norm an attack's budget is measured in ('none' for corruptions and unbounded attacks). */
@@ -36,8 +37,8 @@ export interface Attack {
 
 /** Optional hooks of {@link runBatched}. */
 export interface RunBatchedOptions {
-  /** Called after each batch with the number of samples done so far and the total. */
-  onBatch?: (done: number, total: number) => void;
+  /** Called after each batch with the samples done so far, the total and the attack's name. */
+  onProgress?: ProgressCallback;
   /** Target labels for targeted attacks, one per sample. */
   targets?: tf.Tensor1D;
 }
@@ -76,7 +77,7 @@ export async function runBatched(
       } finally {
         tf.dispose([xb, yb, ...(tb ? [tb] : [])]);
       }
-      options.onBatch?.(start + size, n);
+      options.onProgress?.(start + size, n, attack.name);
     }
     const xAdv = parts.length === 1 ? (parts[0] as tf.Tensor4D) : (tf.concat(parts, 0) as tf.Tensor4D);
     if (parts.length > 1) tf.dispose(parts);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AttackNorm, AttackResult } from './attack.ts';
 import type { Model } from './model.ts';
 import { clipBox, perSampleNorm, projectL2, projectLinf } from './projections.ts';
+import { readScalars, readValues } from './read.ts';
 
 /** Options of {@link finalizeResult}. */
 export interface FinalizeOptions {
@@ -21,14 +22,14 @@ export const NORM_TOLERANCE = 1e-5;
  * budget (throws if violated, which would be a bug), recomputes predictions on the returned images and measures the
  * per-sample norm. Takes ownership of `xAdv` (disposes it if it makes a new tensor).
  */
-export function finalizeResult(
+export async function finalizeResult(
   model: Model,
   x: tf.Tensor4D,
   xAdv: tf.Tensor4D,
   y: tf.Tensor1D,
   norm: AttackNorm,
   options: FinalizeOptions = {},
-): AttackResult {
+): Promise<AttackResult> {
   const { eps, targets } = options;
   let out: tf.Tensor4D;
   if (eps !== undefined && norm === 'linf') out = projectLinf(xAdv, x, eps);
@@ -40,10 +41,11 @@ export function finalizeResult(
     const measured = norm === 'none' ? 'l2' : norm;
     return [tf.argMax(model(out), 1), perSampleNorm(delta, measured), tf.sum(tf.cast(tf.isNaN(out), 'int32'))];
   });
-  const predictions = Array.from(pred.dataSync());
-  const norms = Array.from(normT.dataSync());
-  const nanCount = nan.dataSync()[0] ?? 0;
-  tf.dispose([pred, normT, nan]);
+  const [predictions, norms, [nanCount = 0]] = await Promise.all([
+    readValues(pred),
+    readValues(normT),
+    readScalars([nan]),
+  ]);
   if (nanCount > 0) {
     out.dispose();
     throw new Error(`attack produced ${nanCount} NaN pixels (model gradients are probably non-finite)`);
@@ -56,7 +58,7 @@ export function finalizeResult(
       throw new Error(`attack result ${bad} violates the ${norm} budget: norm ${norms[bad]} > eps ${eps}`);
     }
   }
-  const labels = Array.from((targets ?? y).dataSync());
+  const labels = Array.from(await (targets ?? y).data());
   const success = predictions.map((p, i) => (targets === undefined ? p !== labels[i] : p === labels[i]));
   const result: AttackResult = { xAdv: out, success, norms };
   if (options.queries !== undefined) result.queries = options.queries;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossFn } from './losses.ts';
 import type { Model } from './model.ts';
+import { readValues } from './read.ts';
 
 /** Per-sample loss, logits and input gradient at one point. The caller owns (disposes) the tensors. */
 export interface LossAndGradient {
@@ -51,21 +52,16 @@ export function predict(model: Model, x: tf.Tensor4D): tf.Tensor2D {
 }
 
 /** Predicted classes of `model` at `x` as a plain array. */
-export function predictLabels(model: Model, x: tf.Tensor4D): number[] {
-  const labels = tf.tidy(() => tf.argMax(model(x), 1));
-  const out = Array.from(labels.dataSync());
-  labels.dispose();
-  return out;
+export async function predictLabels(model: Model, x: tf.Tensor4D): Promise<number[]> {
+  return readValues(tf.tidy(() => tf.argMax(model(x), 1)));
 }
 
 /** Predicted classes of `model` at `x`, computed in slices of `batchSize` images to bound memory. */
-export function predictLabelsBatched(model: Model, x: tf.Tensor4D, batchSize: number): number[] {
+export async function predictLabelsBatched(model: Model, x: tf.Tensor4D, batchSize: number): Promise<number[]> {
   const out: number[] = [];
   for (let s = 0; s < x.shape[0]; s += batchSize) {
     const size = Math.min(batchSize, x.shape[0] - s);
-    const p = tf.tidy(() => tf.argMax(model(tf.slice(x, [s, 0, 0, 0], [size, -1, -1, -1])), 1));
-    out.push(...p.dataSync());
-    p.dispose();
+    out.push(...(await readValues(tf.tidy(() => tf.argMax(model(tf.slice(x, [s, 0, 0, 0], [size, -1, -1, -1])), 1)))));
   }
   return out;
 }

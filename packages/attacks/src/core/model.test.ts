@@ -44,12 +44,12 @@ describe('fromLayersModel', () => {
 });
 
 describe('looksLikeProbabilities', () => {
-  it('flags softmax outputs and passes logits', () => {
+  it('flags softmax outputs and passes logits', async () => {
     const logits = tf.tensor2d([
       [2, -1, 0.5],
       [0.1, 0.2, 3],
     ]);
-    expect(looksLikeProbabilities(logits)).toBe(false);
-    expect(looksLikeProbabilities(tf.softmax(logits))).toBe(true);
+    expect(await looksLikeProbabilities(logits)).toBe(false);
+    expect(await looksLikeProbabilities(tf.softmax(logits))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readScalars } from './read.ts';
 
 /**
  * A classifier under attack: maps a batch of images in [0, 1] (NHWC float32) to logits (pre-softmax scores).
@@ -79,13 +80,11 @@ export function fromLayersModel(model: tf.LayersModel, options: FromLayersModelO
  * sums to 1 (within 1e-3). Mirrors AutoAttack's `check_range_output`. Attacks expect logits: a softmax output
  * saturates and hides the gradient.
  */
-export function looksLikeProbabilities(outputs: tf.Tensor2D): boolean {
+export async function looksLikeProbabilities(outputs: tf.Tensor2D): Promise<boolean> {
   const [minV, maxV, maxRowErr] = tf.tidy(() => {
     const rowErr = tf.max(tf.abs(tf.sub(tf.sum(outputs, 1), 1)));
     return [tf.min(outputs), tf.max(outputs), rowErr];
   });
-  const result =
-    (minV.dataSync()[0] ?? 0) > -1e-5 && (maxV.dataSync()[0] ?? 0) < 1 + 1e-5 && (maxRowErr.dataSync()[0] ?? 1) < 1e-3;
-  tf.dispose([minV, maxV, maxRowErr]);
-  return result;
+  const [min = 0, max = 0, rowErr = 1] = await readScalars([minV, maxV, maxRowErr]);
+  return min > -1e-5 && max < 1 + 1e-5 && rowErr < 1e-3;
 }

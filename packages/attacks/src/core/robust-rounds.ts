@@ -23,14 +23,14 @@ export async function attackRobustRounds(
   norm: AttackNorm,
   eps: number,
   rounds: number,
-  attackRound: (round: number, xs: tf.Tensor4D, ys: tf.Tensor1D) => RoundOutcome,
+  attackRound: (round: number, xs: tf.Tensor4D, ys: tf.Tensor1D) => Promise<RoundOutcome>,
 ): Promise<AttackResult> {
-  const state = startRobustPoints(model, x, y);
+  const state = await startRobustPoints(model, x, y);
   let queries = 0;
   try {
     for (let round = 0; round < rounds; round++) {
-      await attackStillRobust(state, x, y, (xs, ys) => {
-        const out = attackRound(round, xs, ys);
+      await attackStillRobust(state, x, y, async (xs, ys) => {
+        const out = await attackRound(round, xs, ys);
         queries += out.queries / x.shape[0];
         return out;
       });
@@ -39,5 +39,5 @@ export async function attackRobustRounds(
     state.adv.dispose();
     throw err;
   }
-  return finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+  return await finalizeResult(model, x, state.adv, y, norm, { eps, queries });
 }

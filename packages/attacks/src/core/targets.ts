@@ -10,14 +10,14 @@ export type TargetMode = 'least-likely' | 'random' | 'second-most-likely';
  * ('least-likely' = lowest logit, 'second-most-likely' = highest logit other than y, 'random' = a seeded uniform
  * class other than y). The caller owns the returned tensor.
  */
-export function resolveTargets(
+export async function resolveTargets(
   model: Model,
   x: tf.Tensor4D,
   y: tf.Tensor1D,
   mode: TargetMode,
   rng: Rng,
   targets?: tf.Tensor1D,
-): tf.Tensor1D {
+): Promise<tf.Tensor1D> {
   if (targets !== undefined) {
     if (targets.rank !== 1 || targets.shape[0] !== x.shape[0]) {
       throw new Error(
@@ -38,7 +38,7 @@ export function resolveTargets(
       });
     }
     if (mode === 'random') {
-      const labels = y.dataSync();
+      const labels = await y.data();
       const out = Array.from(labels, (label) => {
         const k = rng.int(0, classes - 1);
         return k >= label ? k + 1 : k;

@@ -85,11 +85,11 @@ function corruptValues(data: Float32Array, type: CorruptionType, p: number, rng:
  * Applies a seeded random corruption to images in [0, 1] and returns a new tensor (values in [0, 1]).
  * The noise is drawn per element (per channel), as in the reference.
  */
-export function corrupt(x: tf.Tensor4D, options: CorruptionOptions, rng?: Rng): tf.Tensor4D {
-  validateImages(x, 'x');
+export async function corrupt(x: tf.Tensor4D, options: CorruptionOptions, rng?: Rng): Promise<tf.Tensor4D> {
+  await validateImages(x, 'x');
   const p = corruptionParameter(options.type, options.severity ?? 1, options.parameter);
   const source = rng ?? createRng(options.seed ?? 0);
-  let values = corruptValues(x.dataSync() as Float32Array, options.type, p, source);
+  let values = corruptValues((await x.data()) as Float32Array, options.type, p, source);
   if (options.quantize) values = values.map((v) => Math.floor(v * 255 + 1e-6) / 255);
   return tf.tensor4d(values, x.shape);
 }
@@ -110,9 +110,9 @@ export function corruption(options: CorruptionOptions): Attack {
   };
   const name = `${options.type}-noise${options.parameter === undefined ? `-s${options.severity ?? 1}` : `-${p}`}`;
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
-    const xc = corrupt(x, options, createRng(seed));
-    return finalizeResult(model, x, xc, y, 'none', { queries: 1 });
+    await validateAttackInputs(x, y, model);
+    const xc = await corrupt(x, options, createRng(seed));
+    return await finalizeResult(model, x, xc, y, 'none', { queries: 1 });
   }
   return { name, norm: 'none', settings, run };
 }

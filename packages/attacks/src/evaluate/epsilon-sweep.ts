@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { type Attack, runBatched } from '../core/attack.ts';
 import { predictLabelsBatched } from '../core/gradient.ts';
 import type { Model } from '../core/model.ts';
+import type { ProgressCallback } from '../core/progress.ts';
 import { validateAttackInputs, validateEps, validatePositiveInt } from '../core/validate-inputs.ts';
-import { writeJsonAtomic } from '../node/write-report.ts';
 import type { LabelledData } from './evaluate-robustness.ts';
 import type { TrustFlag } from './trust-flag.ts';
 
@@ -15,8 +15,8 @@ export interface EpsilonSweepOptions {
   zeroTolerance?: number;
   /** Flag when accuracy rises by more than this fraction from one eps to a larger one (default 0.01). */
   monotoneTolerance?: number;
-  /** Write the JSON result here (atomically). Node only. */
-  reportPath?: string;
+  /** Progress after each batch, labelled `${attack name} eps=${eps}`. */
+  onProgress?: ProgressCallback;
 }
 
 /** One point of a robustness curve. */
@@ -50,7 +50,7 @@ export async function epsilonSweep(
   options: EpsilonSweepOptions = {},
 ): Promise<EpsilonSweepResult> {
   const { x, y } = data;
-  validateAttackInputs(x, y, model);
+  await validateAttackInputs(x, y, model);
   if (epsilons.length === 0) throw new Error('epsilons must hold at least one budget');
   epsilons.forEach((e, i) => {
     validateEps(e, `epsilons[${i}]`);
@@ -61,8 +61,8 @@ export async function epsilonSweep(
   const zeroTol = options.zeroTolerance ?? 0.05;
   const monoTol = options.monotoneTolerance ?? 0.01;
   const n = x.shape[0];
-  const labels = Array.from(y.dataSync());
-  const correctIdx = predictLabelsBatched(model, x, batchSize).flatMap((p, i) => (p === labels[i] ? [i] : []));
+  const labels = Array.from(await y.data());
+  const correctIdx = (await predictLabelsBatched(model, x, batchSize)).flatMap((p, i) => (p === labels[i] ? [i] : []));
   const cleanAccuracy = correctIdx.length / n;
   const points: SweepPoint[] = [];
   let name = '';
@@ -79,8 +79,16 @@ export async function epsilonSweep(
       const start = performance.now();
       let fooled = 0;
       if (xs !== undefined && ys !== undefined) {
-        const r = await runBatched(attack, model, xs, ys, batchSize);
-        const pa = predictLabelsBatched(model, r.xAdv, batchSize);
+        const onProgress = options.onProgress;
+        const r = await runBatched(
+          attack,
+          model,
+          xs,
+          ys,
+          batchSize,
+          onProgress ? { onProgress: (done, total) => onProgress(done, total, `${attack.name} eps=${eps}`) } : {},
+        );
+        const pa = await predictLabelsBatched(model, r.xAdv, batchSize);
         correctIdx.forEach((i, j) => {
           if (pa[j] !== labels[i]) fooled++;
         });
@@ -118,7 +126,5 @@ export async function epsilonSweep(
       fix: 'Extend the sweep to a larger eps; if it plateaus, gradients are masked: use BPDA / EOT / more steps, or a gradient-free attack.',
     });
   }
-  const result: EpsilonSweepResult = { attack: name, norm, cleanAccuracy, numSamples: n, points, flags };
-  if (options.reportPath) await writeJsonAtomic(options.reportPath, result);
-  return result;
+  return { attack: name, norm, cleanAccuracy, numSamples: n, points, flags };
 }

@@ -8,6 +8,7 @@ import type { AttackSummary } from '../core/attack-summary.ts';
 import { fromLayersModel, type Model } from '../core/model.ts';
 import { fgsm } from '../gradient/fgsm.ts';
 import { pgd } from '../gradient/pgd.ts';
+import { writeJsonAtomic } from '../node/write-json-atomic.ts';
 import { makeImages, makeLinearModel } from '../testing/test-helpers.ts';
 import { attackComparisonFlags } from './attack-comparison-flags.ts';
 import { epsilonSweep } from './epsilon-sweep.ts';
@@ -37,7 +38,21 @@ describe('evaluateRobustness', () => {
   it('reports clean, per-attack and worst-case accuracy with settings, and raises no flag on a linear model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edl-attacks-'));
     const reportPath = join(dir, 'sub', 'report.json');
-    const report = await evaluateRobustness(lin.model, { x, y }, attacks(), { reportPath, batchSize: 5 });
+    const calls: [number, number, string][] = [];
+    const report = await evaluateRobustness(lin.model, { x, y }, attacks(), {
+      batchSize: 5,
+      onProgress: (done, total, label) => calls.push([done, total, label]),
+    });
+    await writeJsonAtomic(reportPath, report);
+    // 12 clean-correct samples in batches of 5, per attack: 5, 10, 12.
+    expect(calls).toEqual([
+      [5, 12, 'fgsm'],
+      [10, 12, 'fgsm'],
+      [12, 12, 'fgsm'],
+      [5, 12, 'pgd-linf'],
+      [10, 12, 'pgd-linf'],
+      [12, 12, 'pgd-linf'],
+    ]);
     expect(report.numSamples).toBe(16);
     expect(report.numClasses).toBe(3);
     expect(report.cleanAccuracy).toBeCloseTo(12 / 16, 10);

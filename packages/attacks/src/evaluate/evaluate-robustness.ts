@@ -3,10 +3,10 @@ import { type Attack, runBatched } from '../core/attack.ts';
 import type { AttackSummary } from '../core/attack-summary.ts';
 import { predictLabelsBatched } from '../core/gradient.ts';
 import type { Model } from '../core/model.ts';
-import { createProgress } from '../core/progress.ts';
+import type { ProgressCallback } from '../core/progress.ts';
 import { perSampleNorm } from '../core/projections.ts';
+import { readScalars, readValues } from '../core/read.ts';
 import { numClassesOf, validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
-import { writeJsonAtomic } from '../node/write-report.ts';
 import { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
 import {
   type GradientCheck,
@@ -29,10 +29,11 @@ export interface LabelledData {
 export interface EvaluateOptions extends ComparisonThresholds {
   /** Samples per attack batch (default 128). */
   batchSize?: number;
-  /** Write the JSON report here (atomically). Node only. */
-  reportPath?: string;
-  /** Show a progress bar (default: when stderr is a TTY). */
-  progress?: boolean;
+  /**
+   * Progress after each batch: samples done and total of the current attack, labelled with its name. In Node,
+   * `terminalProgress()` from `@edl/attacks/node` draws a bar.
+   */
+  onProgress?: ProgressCallback;
   /** Samples used by the gradient, randomness and output-range checks (default 64). */
   checkSamples?: number;
   /** Free-form metadata copied into the report (model name, data set...). */
@@ -71,7 +72,8 @@ export interface RobustnessReport {
  * Evaluates `model` under every attack in `attacks` (each on all clean-correct samples, so per-attack numbers are
  * comparable), computes the per-sample worst case, and runs the trust checks: robust accuracy above clean, FGSM
  * stronger than PGD, gradient-free beating gradient attacks, zero / non-finite input gradients, budget and box
- * violations, probability outputs, randomised model. Returns (and optionally writes) a JSON-ready report.
+ * violations, probability outputs, randomised model. Returns a JSON-ready report (in Node, save it with
+ * `writeJsonAtomic` from `@edl/attacks/node`).
  */
 export async function evaluateRobustness(
   model: Model,
@@ -81,41 +83,37 @@ export async function evaluateRobustness(
 ): Promise<RobustnessReport> {
   const t0 = performance.now();
   const { x, y } = data;
-  validateAttackInputs(x, y, model);
+  await validateAttackInputs(x, y, model);
   const batchSize = options.batchSize ?? 128;
   validatePositiveInt(batchSize, 'batchSize');
   const checkSamples = Math.min(options.checkSamples ?? 64, x.shape[0]);
   validatePositiveInt(checkSamples, 'checkSamples');
   const n = x.shape[0];
-  const labels = Array.from(y.dataSync());
+  const labels = Array.from(await y.data());
   const numClasses = numClassesOf(model, x);
 
   const xc = tf.slice(x, [0, 0, 0, 0], [checkSamples, -1, -1, -1]);
   const yc = tf.slice(y, [0], [checkSamples]);
-  const gradients = measureGradients(model, xc, yc);
-  const randomness = measureRandomness(model, xc);
+  const gradients = await measureGradients(model, xc, yc);
+  const randomness = await measureRandomness(model, xc);
   const flags: TrustFlag[] = [
-    ...probabilityFlags(model, xc),
+    ...(await probabilityFlags(model, xc)),
     ...gradientFlags(gradients),
     ...randomnessFlags(randomness),
   ];
   tf.dispose([xc, yc]);
 
-  const cleanPred = predictLabelsBatched(model, x, batchSize);
+  const cleanPred = await predictLabelsBatched(model, x, batchSize);
   const correctIdx = cleanPred.flatMap((p, i) => (p === labels[i] ? [i] : []));
   const cleanAccuracy = correctIdx.length / n;
   const robust = cleanPred.map((p, i) => p === labels[i]);
   const summaries: AttackSummary[] = [];
-  const progress = createProgress(attacks.length * correctIdx.length, {
-    label: 'evaluateRobustness',
-    ...(options.progress !== undefined ? { enabled: options.progress } : {}),
-  });
   const idx = tf.tensor1d(correctIdx, 'int32');
   const xs = correctIdx.length > 0 ? tf.gather(x, idx) : undefined;
   const ys = correctIdx.length > 0 ? (tf.gather(y, idx) as tf.Tensor1D) : undefined;
   idx.dispose();
   try {
-    for (const [k, attack] of attacks.entries()) {
+    for (const attack of attacks) {
       const start = performance.now();
       const base = {
         name: attack.name,
@@ -136,19 +134,26 @@ export async function evaluateRobustness(
         });
         continue;
       }
-      const done = k * correctIdx.length;
-      const result = await runBatched(attack, model, xs, ys, batchSize, { onBatch: (d) => progress.update(done + d) });
+      const result = await runBatched(
+        attack,
+        model,
+        xs,
+        ys,
+        batchSize,
+        options.onProgress ? { onProgress: options.onProgress } : {},
+      );
       const seconds = (performance.now() - start) / 1000;
-      const advPred = predictLabelsBatched(model, result.xAdv, batchSize);
+      const advPred = await predictLabelsBatched(model, result.xAdv, batchSize);
       const measured = attack.norm === 'none' ? 'l2' : attack.norm;
       const [normsT, lo, hi] = tf.tidy(() => [
         perSampleNorm(tf.sub(result.xAdv, xs), measured),
         tf.min(result.xAdv),
         tf.max(result.xAdv),
       ]);
-      const norms = Array.from(normsT.dataSync());
-      const pixelRange: [number, number] = [lo.dataSync()[0] ?? Number.NaN, hi.dataSync()[0] ?? Number.NaN];
-      tf.dispose([normsT, lo, hi, result.xAdv]);
+      const norms = await readValues(normsT);
+      const [min = Number.NaN, max = Number.NaN] = await readScalars([lo, hi]);
+      const pixelRange: [number, number] = [min, max];
+      result.xAdv.dispose();
       let fooled = 0;
       let inconsistent = 0;
       const targeted = attack.settings.targeted === true;
@@ -174,7 +179,6 @@ export async function evaluateRobustness(
       });
     }
   } finally {
-    progress.stop();
     tf.dispose([...(xs ? [xs] : []), ...(ys ? [ys] : [])]);
   }
   flags.push(...attackComparisonFlags(cleanAccuracy, summaries, options));
@@ -192,6 +196,5 @@ export async function evaluateRobustness(
     seconds: (performance.now() - t0) / 1000,
     ...(options.metadata ? { metadata: options.metadata } : {}),
   };
-  if (options.reportPath) await writeJsonAtomic(options.reportPath, report);
   return report;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lossAndGradient } from '../core/gradient.ts';
 import { crossEntropy } from '../core/losses.ts';
 import { looksLikeProbabilities, type Model } from '../core/model.ts';
+import { readScalars } from '../core/read.ts';
 import type { TrustFlag } from './trust-flag.ts';
 
 /** Input-gradient statistics on a clean batch. */
@@ -15,7 +16,7 @@ export interface GradientCheck {
 }
 
 /** Measures the cross-entropy input gradient on a clean batch (RobustBench rule 1, AutoAttack check_zero_gradients). */
-export function measureGradients(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): GradientCheck {
+export async function measureGradients(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<GradientCheck> {
   const [zero, bad, l1] = tf.tidy(() => {
     const { grad } = lossAndGradient(model, x, tf.cast(y, 'int32') as tf.Tensor1D, crossEntropy);
     const flat = tf.reshape(grad, [x.shape[0], -1]);
@@ -28,13 +29,8 @@ export function measureGradients(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): 
       tf.mean(perL1),
     ];
   });
-  const out = {
-    zeroFraction: zero.dataSync()[0] ?? 0,
-    nonFinite: bad.dataSync()[0] ?? 0,
-    meanL1: l1.dataSync()[0] ?? 0,
-  };
-  tf.dispose([zero, bad, l1]);
-  return out;
+  const [zeroFraction = 0, nonFinite = 0, meanL1 = 0] = await readScalars([zero, bad, l1]);
+  return { zeroFraction, nonFinite, meanL1 };
 }
 
 /** Flags from {@link measureGradients}. */
@@ -68,7 +64,7 @@ export interface RandomnessCheck {
 }
 
 /** Runs the model `repeats` times on `x` and compares outputs. */
-export function measureRandomness(model: Model, x: tf.Tensor4D, repeats = 5): RandomnessCheck {
+export async function measureRandomness(model: Model, x: tf.Tensor4D, repeats = 5): Promise<RandomnessCheck> {
   const first = tf.tidy(() => model(x));
   const ref = tf.tidy(() => tf.div(first, tf.add(tf.norm(first, 2, 1, true), 1e-12)));
   const refPred = tf.tidy(() => tf.argMax(first, 1));
@@ -80,9 +76,9 @@ export function measureRandomness(model: Model, x: tf.Tensor4D, repeats = 5): Ra
       const zn = tf.div(z, tf.add(tf.norm(z, 2, 1, true), 1e-12));
       return [tf.max(tf.norm(tf.sub(zn, ref), 2, 1)), tf.any(tf.notEqual(tf.argMax(z, 1), refPred))];
     });
-    maxDist = Math.max(maxDist, d.dataSync()[0] ?? 0);
-    changed = changed || (c.dataSync()[0] ?? 0) !== 0;
-    tf.dispose([d, c]);
+    const [dist = 0, anyChanged = 0] = await readScalars([d, c]);
+    maxDist = Math.max(maxDist, dist);
+    changed = changed || anyChanged !== 0;
   }
   tf.dispose([first, ref, refPred]);
   return { maxLogitDistance: maxDist, predictionsChanged: changed };
@@ -102,9 +98,9 @@ export function randomnessFlags(check: RandomnessCheck): TrustFlag[] {
 }
 
 /** Flag when outputs look like probabilities (AutoAttack check_range_output). */
-export function probabilityFlags(model: Model, x: tf.Tensor4D): TrustFlag[] {
+export async function probabilityFlags(model: Model, x: tf.Tensor4D): Promise<TrustFlag[]> {
   const z = tf.tidy(() => model(x));
-  const probs = looksLikeProbabilities(z);
+  const probs = await looksLikeProbabilities(z);
   z.dispose();
   if (!probs) return [];
   return [

@@ -3,6 +3,7 @@ import { rankedClassTargets, targetCount, targetRank } from '../apgd/apgd-target
 import type { Attack, AttackResult } from '../core/attack.ts';
 import type { Model } from '../core/model.ts';
 import { numberInRangeOption, positiveIntOption } from '../core/option-values.ts';
+import { readValues } from '../core/read.ts';
 import { createRng, type Rng } from '../core/rng.ts';
 import { attackRobustRounds } from '../core/robust-rounds.ts';
 import { numClassesOf, validateAttackInputs, validateEps } from '../core/validate-inputs.ts';
@@ -53,7 +54,12 @@ function rowNorm(v: ArrayLike<number>, from: number, size: number, norm: FabNorm
 }
 
 /** z_t - z_y per sample and its input gradient (the linearisation FAB-T projects on). */
-function diffAndGrad(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, t: tf.Tensor1D): { df: number[]; dg: Float32Array } {
+async function diffAndGrad(
+  model: Model,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  t: tf.Tensor1D,
+): Promise<{ df: number[]; dg: Float32Array }> {
   const [df, dg] = tf.tidy((): tf.Tensor[] => {
     let kept: tf.Tensor1D | undefined;
     const grad = tf.grad((input: tf.Tensor) => {
@@ -70,36 +76,36 @@ function diffAndGrad(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, t: tf.Tensor1
     return out;
   });
   if (df === undefined || dg === undefined) throw new Error('fabTargeted: gradient computation failed');
-  const result = { df: Array.from(df.dataSync(), Number), dg: Float32Array.from(dg.dataSync()) };
-  tf.dispose([df, dg]);
-  return result;
+  try {
+    const [dfData, dgData] = await Promise.all([df.data(), dg.data()]);
+    return { df: Array.from(dfData, Number), dg: Float32Array.from(dgData) };
+  } finally {
+    tf.dispose([df, dg]);
+  }
 }
 
-function predictions(model: Model, data: Float32Array, shape: number[]): number[] {
-  const pred = tf.tidy(() => tf.argMax(model(tf.tensor4d(data, shape as [number, number, number, number])), 1));
-  const out = Array.from(pred.dataSync());
-  pred.dispose();
-  return out;
+async function predictions(model: Model, data: Float32Array, shape: number[]): Promise<number[]> {
+  return readValues(tf.tidy(() => tf.argMax(model(tf.tensor4d(data, shape as [number, number, number, number])), 1)));
 }
 
 /**
  * One FAB-T run (AutoAttack `fab_base.py: attack_single_run`, targeted) on points that are all correctly classified.
  * Returns the smallest-norm adversarial point found per sample and its norm (Infinity if none).
  */
-function fabRun(
+async function fabRun(
   model: Model,
   x: tf.Tensor4D,
   y: tf.Tensor1D,
   target: tf.Tensor1D,
   settings: FabSettings,
   start: { rng: Rng; radius: number[] } | undefined,
-): { adv: Float32Array; best: number[] } {
+): Promise<{ adv: Float32Array; best: number[] }> {
   const { norm, nIter, alphaMax, eta, beta } = settings;
   const shape = [...x.shape];
   const n = x.shape[0];
   const size = x.size / n;
-  const x0 = Float32Array.from(x.dataSync());
-  const labels = Array.from(y.dataSync());
+  const x0 = Float32Array.from(await x.data());
+  const labels = Array.from(await y.data());
   const adv = Float32Array.from(x0);
   const best = new Array<number>(n).fill(Number.POSITIVE_INFINITY);
   const x1 = Float32Array.from(x0);
@@ -117,8 +123,7 @@ function fabRun(
     norm === 'linf' ? projectHyperplaneBoxLinf : norm === 'l2' ? projectHyperplaneBoxL2 : projectHyperplaneBoxL1;
   for (let it = 0; it < nIter; it++) {
     const x1t = tf.tensor4d(x1, shape as [number, number, number, number]);
-    const { df, dg } = diffAndGrad(model, x1t, y, target);
-    x1t.dispose();
+    const { df, dg } = await diffAndGrad(model, x1t, y, target).finally(() => x1t.dispose());
     for (let s = 0; s < n; s++) {
       const off = s * size;
       const w = dg.subarray(off, off + size);
@@ -137,7 +142,7 @@ function fabRun(
         x1[off + i] = Math.min(1, Math.max(0, v));
       }
     }
-    const pred = predictions(model, x1, shape);
+    const pred = await predictions(model, x1, shape);
     for (let s = 0; s < n; s++) {
       if (pred[s] === labels[s]) continue;
       const off = s * size;
@@ -180,17 +185,17 @@ export function fabTargeted(options: FabTargetedOptions): Attack {
   const settings: Record<string, unknown> = { norm, eps, nTargets, nIter, nRestarts, alphaMax, eta, beta, seed };
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
+    await validateAttackInputs(x, y, model);
     const classes = numClassesOf(model, x);
     const targets = targetCount(nTargets, classes);
     const rng = createRng(seed);
     // rounds: targets of rank 2 ... targets + 1, nRestarts restarts each
-    return attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, (round, xs, ys) => {
+    return await attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, async (round, xs, ys) => {
       const target = rankedClassTargets(model, xs, targetRank(round, nRestarts));
       try {
         const restart = round % nRestarts;
         const start = restart > 0 ? { rng, radius: new Array<number>(xs.shape[0]).fill(eps) } : undefined;
-        const { adv, best } = fabRun(model, xs, ys, target, fab, start);
+        const { adv, best } = await fabRun(model, xs, ys, target, fab, start);
         return {
           xAdv: tf.tensor4d(adv, xs.shape),
           fooled: best.map((v) => v <= eps),

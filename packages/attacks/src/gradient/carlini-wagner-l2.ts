@@ -93,14 +93,16 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
   };
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, givenTargets?: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
+    await validateAttackInputs(x, y, model);
     const clean = tf.tidy(() => model(x));
-    const probs = looksLikeProbabilities(clean);
+    const probs = await looksLikeProbabilities(clean);
     clean.dispose();
     if (probs) throw new Error('carliniWagnerL2: model outputs look like probabilities; pass a model returning logits');
     const n = x.shape[0];
     const yInt = tf.cast(y, 'int32') as tf.Tensor1D;
-    const targets = targeted ? resolveTargets(model, x, yInt, targetMode, createRng(seed), givenTargets) : undefined;
+    const targets = targeted
+      ? await resolveTargets(model, x, yInt, targetMode, createRng(seed), givenTargets)
+      : undefined;
     const labels = targets ?? yInt;
     const w0 = tf.tidy(() => tf.atanh(tf.mul(tf.sub(tf.mul(x, 2), 1), 0.999999)));
     const lower = new Array<number>(n).fill(0);
@@ -165,14 +167,14 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
           ({ w2: w, m2: m, v2: v, stepSuccess, oBestL2, oBestX } = out);
           queries++;
           const check = abortEarly && it % Math.max(1, Math.floor(maxIterations / 10)) === 0;
-          const lossValue = check ? (out.value.dataSync()[0] ?? 0) : 0;
+          const lossValue = check ? ((await out.value.data())[0] ?? 0) : 0;
           out.value.dispose();
           if (check) {
             if (lossValue > prev * 0.9999) break;
             prev = lossValue;
           }
         }
-        const stepOk = stepSuccess.dataSync();
+        const stepOk = await stepSuccess.data();
         for (let i = 0; i < n; i++) {
           const ci = consts[i] ?? c0;
           if ((stepOk[i] ?? 0) > 0) {
@@ -186,7 +188,7 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
         tf.dispose([c, w, m, v, stepSuccess]);
       }
       // With eps set, points beyond the budget are projected onto the l2 ball and re-judged there.
-      return finalizeResult(model, x, oBestX, yInt, 'l2', {
+      return await finalizeResult(model, x, oBestX, yInt, 'l2', {
         queries,
         ...(options.eps !== undefined ? { eps: options.eps } : {}),
         ...(targets ? { targets } : {}),

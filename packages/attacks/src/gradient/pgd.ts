@@ -62,7 +62,7 @@ export interface PgdOptions {
   keep?: 'best' | 'last';
   /** Seed of the random start (default 0). Same seed, same result. */
   seed?: number;
-  /** Called after every step (costs one sync per step). */
+  /** Called after every step (costs one asynchronous read of the loss and success per step). */
   onStep?: (info: PgdStepInfo) => void;
   /** Name reported in results (default 'pgd-linf' / 'pgd-l2'). */
   name?: string;
@@ -168,10 +168,10 @@ export function pgd(options: PgdOptions): Attack {
   };
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, givenTargets?: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
+    await validateAttackInputs(x, y, model);
     const rng = createRng(seed);
     const yInt = tf.cast(y, 'int32') as tf.Tensor1D;
-    const targets = targeted ? resolveTargets(model, x, yInt, targetMode, rng.child(), givenTargets) : undefined;
+    const targets = targeted ? await resolveTargets(model, x, yInt, targetMode, rng.child(), givenTargets) : undefined;
     const labels = targets ?? yInt;
     const projectStep = (v: tf.Tensor4D): tf.Tensor4D => project(v, x, eps, norm);
     const n = x.shape[0];
@@ -194,8 +194,7 @@ export function pgd(options: PgdOptions): Attack {
             return { next, loss, success };
           });
           if (options.onStep) {
-            const lossValues = Array.from(out.loss.dataSync());
-            const succ = Array.from(out.success.dataSync());
+            const [lossValues, succ] = await Promise.all([out.loss.data<'float32'>(), out.success.data<'float32'>()]);
             options.onStep({
               restart,
               step,
@@ -224,7 +223,7 @@ export function pgd(options: PgdOptions): Attack {
       tf.dispose([best.loss, best.success]);
       const queries = restarts === 1 && keep === 'last' ? steps + 1 : restarts * (steps + 1) + 1;
       const finalizeOptions = { eps, queries, ...(targets ? { targets } : {}) };
-      return finalizeResult(model, x, xBest, yInt, norm, finalizeOptions);
+      return await finalizeResult(model, x, xBest, yInt, norm, finalizeOptions);
     } catch (err) {
       tf.dispose([best.x, best.loss, best.success]);
       throw err;

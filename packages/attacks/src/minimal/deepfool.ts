@@ -3,6 +3,7 @@ import type { Attack, AttackResult } from '../core/attack.ts';
 import { finalizeResult } from '../core/finalize-result.ts';
 import type { Model } from '../core/model.ts';
 import { perSampleNorm, perSampleShape } from '../core/projections.ts';
+import { readScalars } from '../core/read.ts';
 import { validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
 
 /** Options of {@link deepfool}; defaults as in the reference (LTS4/DeepFool, torchattacks). */
@@ -39,11 +40,11 @@ function pick(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
  * (`r_i = (|f| / ||w|| + 1e-4) w / ||w||`), until every sample's label changes or `maxIter`.
  * Points are clipped to [0, 1] before each evaluation. The caller owns the returned tensors.
  */
-export function deepfoolLoop(
+export async function deepfoolLoop(
   model: Model,
   x: tf.Tensor4D,
   options: { overshoot: number; maxIter: number; numClasses: number },
-): DeepFoolState {
+): Promise<DeepFoolState> {
   const { overshoot, maxIter } = options;
   const clean = tf.tidy(() => model(x));
   const classes = clean.shape[1];
@@ -61,7 +62,7 @@ export function deepfoolLoop(
   let queries = 1;
   try {
     for (let it = 0; it < maxIter; it++) {
-      const activeCount = tf.tidy(() => tf.sum(tf.cast(tf.equal(finalLabels, labels), 'int32')).dataSync()[0] ?? 0);
+      const [activeCount] = await readScalars([tf.tidy(() => tf.sum(tf.cast(tf.equal(finalLabels, labels), 'int32')))]);
       if (activeCount === 0) break;
       const next = tf.tidy(() => {
         const active = tf.cast(tf.equal(finalLabels, labels), 'float32');
@@ -126,11 +127,11 @@ export function deepfool(options: DeepFoolOptions = {}): Attack {
     ...(options.eps !== undefined ? { eps: options.eps } : {}),
   };
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
-    const state = deepfoolLoop(model, x, { overshoot, maxIter, numClasses });
+    await validateAttackInputs(x, y, model);
+    const state = await deepfoolLoop(model, x, { overshoot, maxIter, numClasses });
     const xAdv = tf.tidy(() => tf.add(x, tf.mul(state.rTot, 1 + overshoot)) as tf.Tensor4D);
     tf.dispose([state.rTot, state.labels, state.finalLabels]);
-    return finalizeResult(model, x, xAdv, y, 'l2', {
+    return await finalizeResult(model, x, xAdv, y, 'l2', {
       queries: state.queries,
       ...(options.eps !== undefined ? { eps: options.eps } : {}),
     });

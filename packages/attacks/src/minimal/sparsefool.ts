@@ -3,6 +3,7 @@ import type { Attack, AttackResult } from '../core/attack.ts';
 import { finalizeResult } from '../core/finalize-result.ts';
 import type { Model } from '../core/model.ts';
 import { perSampleNorm, perSampleShape } from '../core/projections.ts';
+import { readValues } from '../core/read.ts';
 import { selectSamples } from '../core/select-samples.ts';
 import { validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
 import { deepfoolLoop } from './deepfool.ts';
@@ -45,12 +46,11 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
   const settings: Record<string, unknown> = { lambda, maxIter, overshoot, numClasses, deepfoolMaxIter, reportNorm };
 
   async function run(model: Model, x0: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x0, y, model);
+    await validateAttackInputs(x0, y, model);
     const n = x0.shape[0];
     const per = x0.size / n;
     const predLabel = tf.tidy(() => tf.cast(tf.argMax(model(x0), 1), 'int32') as tf.Tensor1D);
-    const pred = Array.from(predLabel.dataSync());
-    predLabel.dispose();
+    const pred = await readValues(predLabel);
     let xi = tf.clone(x0);
     let fool = tf.clone(x0);
     let active = pred.map(() => true);
@@ -62,7 +62,7 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
         const idx = tf.tensor1d(activeIdx, 'int32');
         const xSub = tf.gather(xi, idx) as tf.Tensor4D;
         idx.dispose();
-        const state = deepfoolLoop(model, xSub, { overshoot: 0.02, maxIter: deepfoolMaxIter, numClasses });
+        const state = await deepfoolLoop(model, xSub, { overshoot: 0.02, maxIter: deepfoolMaxIter, numClasses });
         queries += state.queries;
         const { normal, boundary } = tf.tidy(() => {
           const flipped = tf.clipByValue(tf.add(xSub, tf.mul(state.rTot, 1.02)), 0, 1);
@@ -76,10 +76,13 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
           return { normal: unit, boundary: tf.add(xSub, tf.mul(state.rTot, lambda)) };
         });
         queries += 1;
-        const nData = normal.dataSync();
-        const bData = boundary.dataSync();
-        const subData = xSub.dataSync();
-        const next = Float32Array.from(xi.dataSync());
+        const [nData, bData, subData, xiData] = await Promise.all([
+          normal.data() as Promise<Float32Array>,
+          boundary.data() as Promise<Float32Array>,
+          xSub.data() as Promise<Float32Array>,
+          xi.data() as Promise<Float32Array>,
+        ]);
+        const next = Float32Array.from(xiData);
         activeIdx.forEach((s, j) => {
           const a = j * per;
           next.set(
@@ -94,8 +97,7 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
           return { foolNext: f, labels: tf.argMax(model(f), 1) };
         });
         queries += 1;
-        const lab = Array.from(labels.dataSync());
-        labels.dispose();
+        const lab = await readValues(labels);
         // Frozen samples keep their earlier result.
         const mask = tf.tensor1d(
           active.map((a) => (a ? 1 : 0)),
@@ -108,10 +110,9 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
         active = active.map((a, s) => a && lab[s] === pred[s]);
       }
       xi.dispose();
-      const result = finalizeResult(model, x0, fool, y, 'none', { queries });
+      const result = await finalizeResult(model, x0, fool, y, 'none', { queries });
       const normT = tf.tidy(() => perSampleNorm(tf.sub(result.xAdv, x0), reportNorm));
-      result.norms = Array.from(normT.dataSync());
-      normT.dispose();
+      result.norms = await readValues(normT);
       return result;
     } catch (err) {
       tf.dispose([xi, fool]);

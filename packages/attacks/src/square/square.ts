@@ -28,10 +28,16 @@ export interface SquareOptions {
 }
 
 /** Logit margins z_y - max_{j != y} z_j of the given rows (one model query each). */
-function margins(model: Model, data: Float32Array, g: Geometry, count: number, labels: number[]): number[] {
+async function margins(
+  model: Model,
+  data: Float32Array,
+  g: Geometry,
+  count: number,
+  labels: number[],
+): Promise<number[]> {
   const logits = tf.tidy(() => model(tf.tensor4d(data.subarray(0, count * g.size), [count, g.h, g.w, g.c])));
-  const z = logits.dataSync();
   const classes = logits.shape[1];
+  const z = await logits.data();
   logits.dispose();
   return labels.map((y, s) => {
     let other = Number.NEGATIVE_INFINITY;
@@ -45,7 +51,7 @@ function margins(model: Model, data: Float32Array, g: Geometry, count: number, l
  * One Square-attack run (AutoAttack `square.py: attack_single_run`) on a batch; returns the best images, whether each
  * sample was fooled and the queries used per sample.
  */
-function squareRun(
+async function squareRun(
   model: Model,
   x: tf.Tensor4D,
   y: tf.Tensor1D,
@@ -54,13 +60,13 @@ function squareRun(
   nQueries: number,
   opts: SquareSchedule,
   rng: Rng,
-): { best: Float32Array; fooled: boolean[]; queries: number[] } {
+): Promise<{ best: Float32Array; fooled: boolean[]; queries: number[] }> {
   const [n, h, w, c] = x.shape;
   const g: Geometry = { n, h, w, c, size: h * w * c };
-  const xd = Float32Array.from(x.dataSync());
-  const labels = Array.from(y.dataSync());
+  const xd = Float32Array.from(await x.data());
+  const labels = Array.from(await y.data());
   const best = norm === 'linf' ? initLinf(xd, g, eps, rng) : initL2(xd, g, eps, rng);
-  const marginMin = margins(model, best, g, n, labels);
+  const marginMin = await margins(model, best, g, n, labels);
   const queries = new Array<number>(n).fill(1);
   for (let it = 0; it < nQueries; it++) {
     const rows = marginMin.flatMap((m, s) => (m > 0 ? [s] : []));
@@ -69,7 +75,7 @@ function squareRun(
       norm === 'linf'
         ? proposeLinf(xd, best, rows, g, eps, it, opts, rng)
         : proposeL2(xd, best, rows, g, eps, it, opts, rng);
-    const m = margins(
+    const m = await margins(
       model,
       proposal,
       g,
@@ -120,10 +126,10 @@ export function square(options: SquareOptions): Attack {
   const opts = { pInit, rescale: rescaleSchedule ? nQueries : undefined };
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    validateAttackInputs(x, y, model);
+    await validateAttackInputs(x, y, model);
     const rng = createRng(seed);
-    return attackRobustRounds(model, x, y, norm, eps, nRestarts, (_restart, xs, ys) => {
-      const out = squareRun(model, xs, ys, norm, eps, nQueries, opts, rng);
+    return await attackRobustRounds(model, x, y, norm, eps, nRestarts, async (_restart, xs, ys) => {
+      const out = await squareRun(model, xs, ys, norm, eps, nQueries, opts, rng);
       return {
         xAdv: tf.tensor4d(out.best, xs.shape),
         fooled: out.fooled,

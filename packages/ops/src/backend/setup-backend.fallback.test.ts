@@ -12,7 +12,7 @@ vi.mock('./wasm-thread-shim.ts', () => ({
 describe('setupBackend when the wasm thread shim fails', () => {
   it('falls back to 1 thread, warns once with the reason, and still registers the kernels', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const { setupBackend } = await import('./setup-backend.ts');
+    const { setupBackend } = await import('./setup-backend.node.ts');
     const setup = await setupBackend({ backend: 'wasm', threads: 2, quiet: true });
     expect(setup.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');

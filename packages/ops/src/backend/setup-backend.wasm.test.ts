@@ -5,7 +5,7 @@ import { FUSED_RISTA_KERNELS } from '../kernels/native/native-rista-kernels.ts';
 import { NATIVE_KERNELS } from '../kernels/native/register-native-kernels.ts';
 import { wasmConv2DBackpropFilter } from '../kernels/wasm/wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from '../kernels/wasm/wasm-conv-backprop-input.ts';
-import { defaultThreads, setupBackend } from './setup-backend.ts';
+import { defaultThreads, setupBackend } from './setup-backend.node.ts';
 
 // Own process (vitest pool 'forks'): 'auto' initialises the wasm backend process-wide.
 

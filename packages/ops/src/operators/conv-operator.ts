@@ -9,8 +9,9 @@ export interface ConvGeometry {
   padding?: ConvPadding;
   /**
    * Check that the filter holds no NaN / Inf, throwing a clear Error otherwise (default false). It costs one
-   * synchronous scalar read-back, so leave it off in hot loops and on GPU backends (where synchronous reads fail in
-   * Node); {@link estimateLipschitz} always detects a non-finite operator.
+   * synchronous scalar read-back, so leave it off in hot loops; refused on the webgpu backend (a synchronous read
+   * fails there in Node), where `await tf.all(tf.isFinite(filter)).data()` does the same.
+   * {@link estimateLipschitz} always detects a non-finite operator.
    */
   checkFinite?: boolean;
 }
@@ -75,6 +76,11 @@ export function convOperator(
     );
   }
   if (geometry.checkFinite) {
+    if (tf.getBackend() === 'webgpu') {
+      throw new Error(
+        'checkFinite: needs a synchronous read-back, which the webgpu backend cannot do (in Node); leave it off and check with `await tf.all(tf.isFinite(filter)).data()`',
+      );
+    }
     const finite = tf.tidy(() => tf.all(tf.isFinite(filter)).dataSync()[0]);
     if (!finite) throw new Error(`filter: contains NaN or Inf (shape [${filter.shape.join(', ')}])`);
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../backend/setup-backend.ts';
+import { setupBackend } from '../backend/setup-backend.node.ts';
 import { lcg as rand, relErr } from '../testing/test-utils.ts';
 import { elasticWeights } from './elastic-weights.ts';
 import { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './fused-rista.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../backend/setup-backend.ts';
+import { setupBackend } from '../backend/setup-backend.node.ts';
 import { FUSED_RISTA_KERNELS } from '../kernels/native/native-rista-kernels.ts';
 import { NATIVE_KERNELS } from '../kernels/native/register-native-kernels.ts';
 import { convOperator } from '../operators/conv-operator.ts';

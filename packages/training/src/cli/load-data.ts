@@ -1,14 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CIFAR10_CLASSES,
-  type ImageSet,
-  loadCifar10,
-  loadCifar100,
-  loadCifarBinaryFiles,
-  loadMnist,
-  loadTinyImageNet,
-} from '@edl/datasets';
+import { CIFAR10_CLASSES, type ImageSet } from '@edl/datasets';
+import { loadCifar10, loadCifar100, loadCifarBinaryFiles, loadMnist, loadTinyImageNet } from '@edl/datasets/node';
 import type { TrainConfig } from './train-config.ts';
 import { UserError } from './user-error.ts';
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '@edl/models';
+import { fileSystemHandler } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
 import { UserError } from './user-error.ts';
 
@@ -15,5 +16,5 @@ export function assertSavedModel(dir: string): void {
 /** Loads a model saved by `edl train` (its `final/`, `best/` or a checkpoint's `model/`), with actionable errors. */
 export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
   assertSavedModel(dir);
-  return loadModel(dir);
+  return loadModel(fileSystemHandler(dir));
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModel } from '@edl/models';
+import { fileSystemHandler } from '@edl/models/node';
 import { setupBackend } from '@edl/ops';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
 import type { ReportData } from '../report/report-data.ts';
@@ -69,7 +70,7 @@ export async function runQuickstart(
           `  epoch ${e.epoch} (${e.phase}): loss ${e.loss.toFixed(3)}, test natural ${pct(e.testNatural)}, PGD-${m.config.attackSteps} ${pct(e.testRobust)}, ${e.seconds.toFixed(0)} s`,
         ),
     });
-    await saveModel(result.model, join(m.config.out, 'final'));
+    await saveModel(result.model, fileSystemHandler(join(m.config.out, 'final')));
     report.runs!.push({
       name: m.name,
       metrics: result.history,

@@ -1,4 +1,5 @@
 import { type Attack, autoAttack, epsilonSweep, evaluateRobustness, fgsm, fromLayersModel, pgd } from '@edl/attacks';
+import { writeJsonAtomic } from '@edl/attacks/node';
 import type { ImageSet } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
@@ -67,9 +68,8 @@ export async function evaluateModel(
 ): Promise<RobustnessRow> {
   const { x, y } = gatherBatch(set, firstIndices(set, count));
   try {
-    const report = await evaluateRobustness(fromLayersModel(model, { training: false }), { x, y }, attacks, {
-      reportPath,
-    });
+    const report = await evaluateRobustness(fromLayersModel(model, { training: false }), { x, y }, attacks);
+    await writeJsonAtomic(reportPath, report);
     return {
       clean: report.cleanAccuracy,
       attacks: Object.fromEntries(report.attacks.map((a) => [a.name, a.accuracy])),
@@ -100,8 +100,8 @@ export async function sweepModel(
       { x, y },
       (eps) => pgd({ eps, stepSize: eps / 4, steps: 10, seed, name: 'pgd-10' }),
       epsilons,
-      { reportPath },
     );
+    await writeJsonAtomic(reportPath, result);
     return {
       points: [
         { epsilon: 0, accuracy: result.cleanAccuracy },

@@ -130,12 +130,13 @@ export function trainCommand(): Command {
       const data = await loadData(c);
       const result = await trainFromConfig(c, data);
       const { saveModel } = await import('@edl/models');
+      const { fileSystemHandler } = await import('@edl/models/node');
       if (result.interrupted) {
         console.error(`interrupted: checkpoint written to ${c.out}/checkpoints; continue with --resume`);
         process.exitCode = EXIT.interrupted;
         return;
       }
-      await saveModel(result.model, `${c.out}/final`);
+      await saveModel(result.model, fileSystemHandler(`${c.out}/final`));
       const last = result.history.at(-1);
       if (last) {
         console.log(

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { ImageSet } from '@edl/datasets';
 import { applyConstraints, getBetas } from '@edl/layers';
 import { loadModel, resnet, toElastic } from '@edl/models';
+import { fileSystemHandler } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
 import { batchAugmentation } from '../loop/augmentation.ts';
 import { constantLr, cosineLr, type LrSchedule, multiStepLr } from '../loop/lr-schedule.ts';
+import { progressBar } from '../loop/progress-bar.ts';
 import { logitsOf, type TrainResult, train } from '../loop/trainer.ts';
 import { awp } from '../methods/awp.ts';
 import { hat } from '../methods/hat.ts';
@@ -14,6 +16,7 @@ import { pgdAT } from '../methods/pgd-at.ts';
 import { standardTraining } from '../methods/standard-training.ts';
 import { trades } from '../methods/trades.ts';
 import type { TrainingMethod } from '../methods/training-method.ts';
+import { directoryStore } from '../store/directory-store.ts';
 import type { TrainConfig } from './train-config.ts';
 
 /** Builds the ResNet a config describes. */
@@ -46,7 +49,7 @@ export async function buildMethod(c: TrainConfig): Promise<TrainingMethod> {
   else if (c.method === 'trades') method = trades({ ...threat, beta: c.beta });
   else if (c.method === 'mart') method = mart({ ...threat, beta: c.beta });
   else {
-    const helper = await loadModel(c.helper!);
+    const helper = await loadModel(fileSystemHandler(c.helper!));
     method = hat({ ...threat, helper: (x) => logitsOf(helper, x, false) });
   }
   if (c.awp) method = awp(method, { gamma: c.awpGamma });
@@ -99,12 +102,12 @@ export async function trainFromConfig(
     ...(c.bnRecalibration > 0 ? { bnRecalibrationBatches: c.bnRecalibration } : {}),
     ...(augment ? { augment } : {}),
     ...(c.mixupAlpha !== undefined ? { mixup: { alpha: c.mixupAlpha } } : {}),
-    outDir: c.out,
+    store: directoryStore(c.out),
     resume: c.resume,
     handleSigint: true,
     applyConstraints: (m) => applyConstraints(m),
     betas: betasRecord,
-    ...(extra.progress !== undefined ? { progress: extra.progress } : {}),
+    progress: (label, total) => progressBar(label, total, extra.progress ?? process.stderr.isTTY === true),
     ...(extra.onEpoch ? { onEpoch: extra.onEpoch } : {}),
   });
   return result;

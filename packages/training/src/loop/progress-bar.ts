@@ -1,12 +1,10 @@
 import cliProgress from 'cli-progress';
+import type { ProgressBar } from './progress-reporter.ts';
 
-/** A progress bar with ETA on stderr that does nothing when stderr is not a TTY (logs, CI, tests). */
-export interface ProgressBar {
-  update(value: number, payload?: Record<string, string | number>): void;
-  stop(): void;
-}
-
-/** Starts a progress bar for `total` units labelled `label`; quiet unless stderr is a TTY (or `enabled` forces it). */
+/**
+ * Starts a terminal progress bar with ETA on stderr for `total` units labelled `label` (Node); quiet unless stderr is a
+ * TTY (or `enabled` forces it), so logs, CI and tests stay clean. Pass it as the trainer's `progress` option.
+ */
 export function progressBar(
   label: string,
   total: number,

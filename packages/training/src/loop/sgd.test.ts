@@ -58,7 +58,7 @@ describe('Sgd', () => {
     });
   }
 
-  it('state round-trips and leaves no tensors behind', () => {
+  it('state round-trips and leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
     const init = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const p = tf.variable(init);
@@ -66,11 +66,11 @@ describe('Sgd', () => {
     const sgd = new Sgd({ momentum: 0.9 });
     const g = tf.ones([2, 2]);
     for (let i = 0; i < 50; i++) sgd.apply([p], [g], 0.01);
-    const state = sgd.getState();
+    const state = await sgd.getState();
     expect(Array.from(state.buffers[0]!)).toEqual([1, 1, 1, 1].map(() => expect.closeTo((1 - 0.9 ** 50) / 0.1, 4)));
     const other = new Sgd({ momentum: 0.9 });
     other.setState(state, [p]);
-    expect(Array.from(other.getState().buffers[0]!)).toEqual(Array.from(state.buffers[0]!));
+    expect(Array.from((await other.getState()).buffers[0]!)).toEqual(Array.from(state.buffers[0]!));
     sgd.dispose();
     other.dispose();
     tf.dispose([p, g]);

@@ -81,9 +81,12 @@ export class Sgd {
     });
   }
 
-  /** Copies the momentum buffers out (for checkpoints). */
-  getState(): SgdState {
-    return { buffers: this.buffers.map((b) => (b == null ? null : new Float32Array(b.dataSync()))) };
+  /** Copies the momentum buffers out (for checkpoints), with awaited reads (any backend, WebGPU included). */
+  async getState(): Promise<SgdState> {
+    const buffers = await Promise.all(
+      this.buffers.map(async (b) => (b == null ? null : new Float32Array(await b.data()))),
+    );
+    return { buffers };
   }
 
   /** Restores buffers written by {@link Sgd.getState}; `variables` gives the shapes (same order). */

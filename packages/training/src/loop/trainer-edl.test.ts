@@ -6,6 +6,7 @@ import { resnet, toElastic } from '@edl/models';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pgdAT } from '../methods/pgd-at.ts';
+import { directoryStore } from '../store/directory-store.ts';
 import type { LabelledImages } from './labelled-images.ts';
 import { constantLr } from './lr-schedule.ts';
 import { mulberry32 } from './seeds.ts';
@@ -47,8 +48,7 @@ const options = (outDir: string, extra: Partial<TrainOptions> = {}): TrainOption
   elasticSwitch: { epoch: 1, toElastic: (m) => toElastic(m, { beta: 0.5 }) },
   applyConstraints: (m) => applyConstraints(m),
   betas: (m) => Object.fromEntries(getBetas(m).map((b) => [b.layer, b.beta])),
-  outDir,
-  progress: false,
+  store: directoryStore(outDir),
   ...extra,
 });
 

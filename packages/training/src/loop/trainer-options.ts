@@ -2,9 +2,11 @@ import type * as tf from '@tensorflow/tfjs';
 import type { MixupOptions } from '../methods/mixup.ts';
 import type { RegularizerOptions } from '../methods/regularizer.ts';
 import type { ThreatModel, TrainingMethod } from '../methods/training-method.ts';
-import type { ModelStore } from '../store/checkpoint-store.ts';
+import type { EpochMetrics } from '../store/epoch-metrics.ts';
+import type { TrainingStore } from '../store/training-store.ts';
 import type { LabelledImages } from './labelled-images.ts';
 import type { LrSchedule } from './lr-schedule.ts';
+import type { ProgressFactory } from './progress-reporter.ts';
 import type { SgdOptions } from './sgd.ts';
 
 /** The paper's schedule: pretrain Vanilla DL, then switch to Elastic DL and fine-tune. */
@@ -54,22 +56,24 @@ export interface TrainOptions {
    * cross-entropy. Only for methods with `acceptsSoftLabels` (standard, pgd-at); others are rejected.
    */
   mixup?: MixupOptions;
-  /** Output directory: metrics.jsonl, checkpoints/, best/ (when early stopping), final/. */
-  outDir: string;
-  /** Continue from `outDir/checkpoints` if present. */
+  /**
+   * Where checkpoints, per-epoch metrics and the best model (early stopping) go. Default: nowhere (no checkpoints, no
+   * resume; the metrics are still in the result's `history`). `memoryStore()` keeps them in memory (browsers too);
+   * `directoryStore(outDir)` of `@edl/training/node` writes `outDir/{checkpoints/, metrics.jsonl, best/}`.
+   */
+  store?: TrainingStore;
+  /** Continue from the store's latest checkpoint if it has one (needs `store`). */
   resume?: boolean;
-  /** Write a checkpoint and stop at the next step boundary on SIGINT. Default false. */
+  /** Write a checkpoint and stop at the next step boundary on SIGINT (Node only). Default false. */
   handleSigint?: boolean;
-  /** Stop (after writing a checkpoint) when this returns true before a step; for tests and schedulers. */
+  /** Stop (after writing a checkpoint to the store) when this returns true before a step; for tests and schedulers. */
   shouldStop?: (position: { epoch: number; step: number }) => boolean;
   /** Re-applies weight constraints after each step (default: every LayerVariable's own constraint). */
   applyConstraints?: (model: tf.LayersModel) => void;
   /** Betas per dictionary layer for the metrics (default: none). */
   betas?: (model: tf.LayersModel) => Record<string, number>;
-  /** Model persistence (default `@edl/models` saveModel / loadModel). */
-  store?: ModelStore;
-  /** Show a progress bar (default: when stderr is a TTY). */
-  progress?: boolean;
+  /** Progress display per epoch (default none); `progressBar` of `@edl/training/node` draws one on a terminal. */
+  progress?: ProgressFactory;
   /** Called after each epoch with its metrics. */
-  onEpoch?: (metrics: import('../store/metrics-log.ts').EpochMetrics) => void;
+  onEpoch?: (metrics: EpochMetrics) => void;
 }

@@ -1,19 +1,12 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { mixupInPlace } from '../methods/mixup.ts';
 import { weightPenalty } from '../methods/regularizer.ts';
 import type { StepContext } from '../methods/training-method.ts';
-import {
-  defaultStore,
-  hasCheckpoint,
-  readCheckpoint,
-  type TrainerState,
-  writeCheckpoint,
-} from '../store/checkpoint-store.ts';
-import { appendMetrics, type EpochMetrics } from '../store/metrics-log.ts';
+import type { EpochMetrics } from '../store/epoch-metrics.ts';
+import type { TrainerState } from '../store/training-store.ts';
 import { checkLabelledImages, firstIndices, gatherBatch } from './labelled-images.ts';
 import { monitorAccuracy } from './monitor-accuracy.ts';
-import { progressBar } from './progress-bar.ts';
+import type { ProgressBar } from './progress-reporter.ts';
 import { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
 import { deriveSeed, seededPermutation } from './seeds.ts';
 import { Sgd } from './sgd.ts';
@@ -27,7 +20,7 @@ export interface TrainResult {
   model: tf.LayersModel;
   /** Metrics of the epochs run in this call. */
   history: EpochMetrics[];
-  /** True when stopped early by SIGINT / `shouldStop` (a checkpoint was written). */
+  /** True when stopped early by SIGINT / `shouldStop` (a checkpoint was written to the store, if any). */
   interrupted: boolean;
   /** True when early stopping ended training. */
   stoppedEarly: boolean;
@@ -41,17 +34,19 @@ export function logitsOf(model: tf.LayersModel, x: tf.Tensor4D, training: boolea
   return model.apply(x, { training }) as tf.Tensor2D;
 }
 
+const quiet: ProgressBar = { update() {}, stop() {} };
+
 /**
  * Trains a tfjs LayersModel with a custom loop (tf.variableGrads + {@link Sgd}), tidy-clean, seeded, resumable.
  * Each epoch: steps over a seeded permutation, then natural / PGD accuracy on train and test subsets (eval mode),
- * a JSON line in `outDir/metrics.jsonl`, and an atomic checkpoint in `outDir/checkpoints`.
+ * the epoch's metrics and a checkpoint to `options.store` (if any). Runs in Node and in browsers, on every backend:
+ * the loss is kept on the device and read with one awaited `data()` per step (no synchronous GPU read).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   validateTrainOptions(options);
   checkLabelledImages('train', options.train);
   checkLabelledImages('test', options.test);
-  const ckptRoot = join(options.outDir, 'checkpoints');
-  const metricsPath = join(options.outDir, 'metrics.jsonl');
+  const store = options.store;
   const constrain = options.applyConstraints ?? applyWeightConstraints;
   const sgd = new Sgd(options.sgd);
   let model = options.model;
@@ -65,8 +60,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     sinceBest: 0,
     seed: options.seed ?? 0,
   };
-  if (options.resume && hasCheckpoint(ckptRoot)) {
-    const ckpt = await readCheckpoint(ckptRoot, options.store);
+  const ckpt = options.resume && store ? await store.loadCheckpoint() : null;
+  if (ckpt) {
     options.model.dispose(); // replaced by the checkpoint's model
     model = ckpt.model;
     state = ckpt.state;
@@ -80,7 +75,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const history: EpochMetrics[] = [];
   const n = options.train.count;
   const stepsPerEpoch = Math.ceil(n / options.batchSize);
-  const save = () => writeCheckpoint(ckptRoot, model, sgd.getState(), state, options.store);
+  const save = async () => {
+    if (store) await store.saveCheckpoint({ model, optimizer: await sgd.getState(), state: { ...state } });
+  };
   try {
     while (state.epoch < options.epochs) {
       const epoch = state.epoch;
@@ -95,7 +92,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const schedule = state.phase === 'elastic' && sw?.lr ? sw.lr : options.lr;
       const order = seededPermutation(n, deriveSeed(state.seed, epoch, 1));
       const started = performance.now();
-      const bar = progressBar(`epoch ${epoch + 1}/${options.epochs}`, stepsPerEpoch, options.progress);
+      const bar = options.progress ? options.progress(`epoch ${epoch + 1}/${options.epochs}`, stepsPerEpoch) : quiet;
       let lr = 0;
       for (let step = state.step; step < stepsPerEpoch; step++) {
         await yieldToEventLoop(); // lets a SIGINT handler run between steps
@@ -128,7 +125,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         );
         const softLabels = soft === null ? undefined : tf.tensor2d(soft, [indices.length, options.train.numClasses]);
         const current = model;
-        const ctx: StepContext = {
+        const ctx: StepContext<tf.Scalar> = {
           forward: (xb, training) => logitsOf(current, xb, training),
           numClasses: options.train.numClasses,
           variables: trainable(current),
@@ -148,17 +145,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
                 vars.map((v) => grads[v.name] ?? null),
                 lr,
               );
-              return value.dataSync()[0]!;
+              return value;
             });
             constrain(current);
-            return value;
+            return value; // kept on the device; read (awaited) once the step is done
           },
         };
-        let loss: number;
+        let lossValue: tf.Scalar;
         try {
-          loss = options.method.step(ctx, x, y);
+          lossValue = options.method.step(ctx, x, y);
         } finally {
           tf.dispose(softLabels ? [x, y, softLabels] : [x, y]);
+        }
+        let loss: number;
+        try {
+          loss = (await lossValue.data())[0]!; // the step's one read, awaited
+        } finally {
+          lossValue.dispose();
         }
         if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at epoch ${epoch}, step ${step}`);
         state.lossSum += loss * indices.length;
@@ -173,8 +176,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           seed: deriveSeed(state.seed, epoch, 6),
         });
       }
-      const metrics = evaluateEpoch(options, model, state, lr, (performance.now() - started) / 1000);
-      appendMetrics(metricsPath, metrics);
+      const metrics = await evaluateEpoch(options, model, state, lr, (performance.now() - started) / 1000);
+      await store?.appendMetrics(metrics);
       history.push(metrics);
       options.onEpoch?.(metrics);
       const score = Number.isFinite(metrics.testRobust) ? metrics.testRobust : metrics.testNatural;
@@ -187,7 +190,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       state = { ...state, epoch: epoch + 1, step: 0, lossSum: 0, lossCount: 0 };
       if (options.earlyStoppingPatience !== undefined && improved) {
-        await (options.store ?? defaultStore).save(model, join(options.outDir, 'best'));
+        await store?.saveBest(model);
       }
       await save();
       if (options.earlyStoppingPatience !== undefined && state.sinceBest >= options.earlyStoppingPatience) {
@@ -201,23 +204,27 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+// A macrotask, so a SIGINT handler (Node) or UI events (browser) run between steps.
+const yieldToEventLoop =
+  typeof setImmediate === 'function'
+    ? () => new Promise<void>((resolve) => setImmediate(resolve))
+    : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function evaluateEpoch(
+async function evaluateEpoch(
   options: TrainOptions,
   model: tf.LayersModel,
   state: TrainerState,
   lr: number,
   seconds: number,
-): EpochMetrics {
+): Promise<EpochMetrics> {
   const monitor = options.monitor ?? { attack: null };
   const forward = (x: tf.Tensor4D) => logitsOf(model, x, false);
   const settings = { attack: monitor.attack, batchSize: monitor.batchSize ?? options.batchSize };
-  const tr = monitorAccuracy(forward, options.train, firstIndices(options.train, monitor.trainSubset ?? 500), {
+  const tr = await monitorAccuracy(forward, options.train, firstIndices(options.train, monitor.trainSubset ?? 500), {
     ...settings,
     seed: deriveSeed(state.seed, state.epoch, 4),
   });
-  const te = monitorAccuracy(forward, options.test, firstIndices(options.test, monitor.testSubset ?? 500), {
+  const te = await monitorAccuracy(forward, options.test, firstIndices(options.test, monitor.testSubset ?? 500), {
     ...settings,
     seed: deriveSeed(state.seed, state.epoch, 5),
   });

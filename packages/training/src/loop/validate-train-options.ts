@@ -1,4 +1,5 @@
 import { checkMixupOptions } from '../methods/mixup.ts';
+import type { TrainingStore } from '../store/training-store.ts';
 import type { TrainOptions } from './trainer-options.ts';
 
 function posInt(name: string, v: unknown): void {
@@ -16,7 +17,30 @@ export function validateTrainOptions(o: TrainOptions): void {
   posInt('epochs', o.epochs);
   posInt('batchSize', o.batchSize);
   if (typeof o.lr !== 'function') throw new Error('train: lr must be a schedule function (e.g. multiStepLr(...))');
-  if (typeof o.outDir !== 'string' || o.outDir === '') throw new Error('train: outDir must be a non-empty path');
+  if ('outDir' in o) {
+    throw new Error(
+      "train: outDir is no longer an option: pass store: directoryStore(outDir) from '@edl/training/node' " +
+        '(or memoryStore() in a browser)',
+    );
+  }
+  if (o.store !== undefined) {
+    const s = o.store as Partial<TrainingStore> | null;
+    const methods = ['saveCheckpoint', 'loadCheckpoint', 'saveBest', 'appendMetrics'] as const;
+    if (s === null || typeof s !== 'object' || !methods.every((m) => typeof s[m] === 'function')) {
+      throw new Error(`train: store must be a TrainingStore (${methods.join(', ')}), e.g. memoryStore()`);
+    }
+  }
+  if (o.resume && o.store === undefined) {
+    throw new Error('train: resume needs a store to resume from (directoryStore(outDir) or memoryStore())');
+  }
+  if (o.progress !== undefined && typeof o.progress !== 'function') {
+    throw new Error(
+      "train: progress must be a function (label, total) => ProgressBar, e.g. progressBar of '@edl/training/node'",
+    );
+  }
+  if (o.handleSigint && (typeof process === 'undefined' || typeof process.once !== 'function')) {
+    throw new Error('train: handleSigint needs Node (process signals); use shouldStop in a browser');
+  }
   if (o.train.numClasses !== o.test.numClasses) {
     throw new Error(`train: train has ${o.train.numClasses} classes but test has ${o.test.numClasses}`);
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { StepContext, TrainingMethod } from './training-method.ts';
+import type { StepContext, StepLoss, TrainingMethod } from './training-method.ts';
 
 /** Options of {@link awp}. */
 export interface AwpOptions {
@@ -18,8 +18,8 @@ export function awp(inner: TrainingMethod, options: AwpOptions = {}): TrainingMe
   if (!(gamma > 0 && gamma < 1)) throw new Error(`awp: gamma must be in (0, 1), got ${gamma}`);
   return {
     name: `${inner.name}+awp`,
-    step(ctx, x, y) {
-      const wrapped: StepContext = {
+    step<L extends StepLoss>(ctx: StepContext<L>, x: tf.Tensor4D, y: tf.Tensor1D): L {
+      const wrapped: StepContext<L> = {
         ...ctx,
         update: (lossFn) => {
           const vars = ctx.variables;

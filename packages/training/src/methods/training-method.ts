@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { oneHotLabels } from './losses.ts';
 
-/** What a method sees during one step. */
-export interface StepContext {
+/**
+ * How a step context carries the loss value: the trainer keeps it on the device as a `tf.Scalar` the caller of
+ * `step` owns (and reads it with one awaited `data()` per step, so no GPU read blocks); simple test contexts use
+ * plain numbers. Methods do not look at it: they return what `ctx.update` returned.
+ */
+export type StepLoss = number | tf.Scalar;
+
+/** What a method sees during one step; `L` is how the loss value is carried (see {@link StepLoss}). */
+export interface StepContext<L extends StepLoss = number> {
   /** The model as logits: `training` true runs BatchNorm on batch statistics (and updates its moving stats). */
   forward: (x: tf.Tensor4D, training: boolean) => tf.Tensor2D;
   /** Number of classes. */
@@ -21,9 +28,10 @@ export interface StepContext {
   softLabels?: tf.Tensor2D;
   /**
    * Computes the gradient of `lossFn` (built in training mode) with respect to the trainable variables, adds the
-   * configured regulariser, applies the optimizer and the layer constraints; returns the loss value.
+   * configured regulariser, applies the optimizer and the layer constraints; returns the loss value (a kept
+   * `tf.Scalar` under the trainer).
    */
-  update: (lossFn: () => tf.Scalar) => number;
+  update: (lossFn: () => tf.Scalar) => L;
 }
 
 /**
@@ -38,15 +46,18 @@ export interface TrainingMethod {
    * methods without it (TRADES, MART, HAT, AWP).
    */
   readonly acceptsSoftLabels?: boolean;
-  /** Runs one step on images `x` in [0, 1] (NHWC) and int32 labels `y`; returns the batch loss. */
-  step(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D): number;
+  /**
+   * Runs one step on images `x` in [0, 1] (NHWC) and int32 labels `y`; returns the batch loss, i.e. the value
+   * `ctx.update` returned.
+   */
+  step<L extends StepLoss>(ctx: StepContext<L>, x: tf.Tensor4D, y: tf.Tensor1D): L;
 }
 
 /**
  * The targets of a step, `[B, numClasses]` float32, owned by the caller (dispose it): a copy of `ctx.softLabels`
  * (mixup) when present, else one-hot(y).
  */
-export function stepTargets(ctx: StepContext, y: tf.Tensor1D): tf.Tensor2D {
+export function stepTargets(ctx: StepContext<StepLoss>, y: tf.Tensor1D): tf.Tensor2D {
   return ctx.softLabels ? tf.clone(ctx.softLabels) : oneHotLabels(y, ctx.numClasses);
 }
 

@@ -1,4 +1,4 @@
-import type { EpochMetrics } from '../store/metrics-log.ts';
+import type { EpochMetrics } from '../store/epoch-metrics.ts';
 
 /** One training run shown in the report. */
 export interface ReportRun {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EpochMetrics } from '../store/metrics-log.ts';
+import type { EpochMetrics } from '../store/epoch-metrics.ts';
 import { writeReport } from './write-report.ts';
 
 const epoch = (e: number, phase: EpochMetrics['phase'], beta?: number): EpochMetrics => ({

@@ -1,44 +1,28 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, saveModel } from '@edl/models';
+import { fileSystemHandler } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
 import type { SgdState } from '../loop/sgd.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import type { StoredCheckpoint, TrainerState } from './training-store.ts';
 
-/** Training position and bookkeeping stored next to the weights. */
-export interface TrainerState {
-  /** Epoch to run next (0-based). */
-  epoch: number;
-  /** Step within `epoch` to run next (0 at an epoch boundary). */
-  step: number;
-  /** Schedule phase of the model in the checkpoint. */
-  phase: 'vanilla' | 'elastic' | 'single';
-  /** Loss sum and count of the partial epoch (mid-epoch checkpoints). */
-  lossSum: number;
-  lossCount: number;
-  /** Early stopping: best robust test accuracy so far, and epochs since it improved. */
-  best: number;
-  sinceBest: number;
-  /** Base seed (every random draw derives from it, epoch and step). */
-  seed: number;
-}
-
-/** A checkpoint read back by {@link readCheckpoint}. */
-export interface Checkpoint {
-  model: tf.LayersModel;
-  optimizer: SgdState;
-  state: TrainerState;
+/** A checkpoint read back by {@link readCheckpoint}: the stored checkpoint and the directory it came from. */
+export interface Checkpoint extends StoredCheckpoint {
   dir: string;
 }
 
-/** How model weights are written and read (default: `@edl/models`' atomic `saveModel` / `loadModel`). */
+/** How model weights are written to and read from a directory (default {@link defaultStore}). */
 export interface ModelStore {
   save(model: tf.LayersModel, dir: string): Promise<unknown>;
   load(dir: string): Promise<tf.LayersModel>;
 }
 
-/** The default {@link ModelStore}: `@edl/models`' atomic saveModel / loadModel. */
-export const defaultStore: ModelStore = { save: saveModel, load: loadModel };
+/** The default {@link ModelStore}: `@edl/models`' saveModel / loadModel through the atomic `fileSystemHandler`. */
+export const defaultStore: ModelStore = {
+  save: (model, dir) => saveModel(model, fileSystemHandler(dir)),
+  load: (dir) => loadModel(fileSystemHandler(dir)),
+};
 const LATEST = 'latest.json';
 
 function encodeOptimizer(state: SgdState): { manifest: number[]; bytes: Uint8Array } {

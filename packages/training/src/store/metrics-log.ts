@@ -1,19 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-
-/** One line of the metrics file: everything measured at the end of an epoch. */
-export interface EpochMetrics {
-  epoch: number;
-  phase: 'vanilla' | 'elastic' | 'single';
-  lr: number;
-  loss: number;
-  trainNatural: number;
-  trainRobust: number;
-  testNatural: number;
-  testRobust: number;
-  betas: Record<string, number>;
-  seconds: number;
-}
+import type { EpochMetrics } from './epoch-metrics.ts';
 
 const KEYS: (keyof EpochMetrics)[] = [
   'epoch',

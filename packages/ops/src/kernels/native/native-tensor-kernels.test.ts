@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../../backend/setup-backend.ts';
+import { setupBackend } from '../../backend/setup-backend.node.ts';
 import { lcg as rand } from '../../testing/test-utils.ts';
 
 // Own process: native Tile / Sum / Mean on wasm against the cpu backend, covered and handed-back cases alike.

@@ -1,0 +1,38 @@
+// Everything @edl/ops exports except setupBackend / defaultThreads, which each entry (index.ts for browsers and
+// bundles, index.node.ts for Node) takes from its own platform file. Import from '@edl/ops', not from here.
+export type {
+  AdapterReport,
+  BackendChoice,
+  BackendSetup,
+  NativeChoice,
+  SetupBackendOptions,
+} from './backend/backend-options.ts';
+export { FUSED_RISTA_KERNELS } from './kernels/native/native-rista-kernels.ts';
+export {
+  NATIVE_KERNELS,
+  registerNativeKernels,
+  unregisterNativeKernels,
+} from './kernels/native/register-native-kernels.ts';
+export {
+  type RegisterWasmConvKernelsOptions,
+  registerWasmConvKernels,
+  WASM_CONV_KERNELS,
+} from './kernels/wasm/register-wasm-conv-kernels.ts';
+export { type ConvGeometry, type ConvOperator, convOperator } from './operators/conv-operator.ts';
+export { elasticWeights } from './operators/elastic-weights.ts';
+export { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './operators/fused-rista.ts';
+export {
+  type ConvPadding,
+  convOutputSize,
+  type ExplicitPadding,
+  resolvePadding,
+  type TfPadding,
+} from './operators/padding.ts';
+export {
+  estimateLipschitz,
+  type LipschitzEstimate,
+  type LipschitzTensors,
+  lipschitzOnDevice,
+  type PowerIterationOptions,
+} from './operators/power-iteration.ts';
+export { nonNegativeSoftThreshold, softThreshold } from './operators/shrinkage.ts';

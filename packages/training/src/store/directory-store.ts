@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { defaultStore, hasCheckpoint, type ModelStore, readCheckpoint, writeCheckpoint } from './checkpoint-store.ts';
+import { appendMetrics } from './metrics-log.ts';
+import type { TrainingStore } from './training-store.ts';
+
+/** Options of {@link directoryStore}. */
+export interface DirectoryStoreOptions {
+  /** How models are written and read (default {@link defaultStore}: atomic `model.json` + `weights.bin`). */
+  models?: ModelStore;
+}
+
+/**
+ * The Node {@link TrainingStore}: `outDir/checkpoints/` (atomic checkpoints behind `latest.json`, see
+ * `writeCheckpoint`), `outDir/metrics.jsonl` (one JSON line per epoch) and `outDir/best/` (early stopping).
+ *
+ * @example
+ * await train({ ...options, store: directoryStore('runs/edl'), resume: true });
+ */
+export function directoryStore(outDir: string, options: DirectoryStoreOptions = {}): TrainingStore {
+  if (typeof outDir !== 'string' || outDir === '') throw new Error('directoryStore: outDir must be a non-empty path');
+  const models = options.models ?? defaultStore;
+  const root = join(outDir, 'checkpoints');
+  return {
+    description: outDir,
+    async saveCheckpoint({ model, optimizer, state }) {
+      await writeCheckpoint(root, model, optimizer, state, models);
+    },
+    async loadCheckpoint() {
+      return hasCheckpoint(root) ? readCheckpoint(root, models) : null;
+    },
+    async saveBest(model) {
+      await models.save(model, join(outDir, 'best'));
+    },
+    async appendMetrics(metrics) {
+      appendMetrics(join(outDir, 'metrics.jsonl'), metrics);
+    },
+  };
+}
