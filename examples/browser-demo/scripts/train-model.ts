@@ -18,11 +18,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fgsm, fromLayersModel, pgd, predictLabelsBatched, runBatched } from '@edl/attacks';
-import { loadMnist } from '@edl/datasets';
+import { loadMnist } from '@edl/datasets/node';
 import { getBetas } from '@edl/layers';
 import { loadModel, saveModel } from '@edl/models';
+import { fileSystemHandler } from '@edl/models/node';
 import { setupBackend } from '@edl/ops';
-import { runCli } from '@edl/training';
+import { runCli } from '@edl/training/node';
 import * as tf from '@tensorflow/tfjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,13 +79,13 @@ async function main(): Promise<void> {
   const trainSeconds = (performance.now() - started) / 1000;
 
   const info = await setupBackend({ backend: 'auto', quiet: true });
-  const layersModel = await loadModel(join(work, 'final'));
+  const layersModel = await loadModel(fileSystemHandler(join(work, 'final')));
   const model = fromLayersModel(layersModel);
 
   const test = loadMnist({ split: 'test' });
   const side = test.height;
   const all = toTensors(test.images, test.labels, side);
-  const clean = accuracy(predictLabelsBatched(model, all.x, 250), test.labels);
+  const clean = accuracy(await predictLabelsBatched(model, all.x, 250), test.labels);
   tf.dispose([all.x, all.y]);
 
   const pixels = ATTACK_COUNT * side * side;
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
 
   rmSync(modelDir, { recursive: true, force: true });
   mkdirSync(modelDir, { recursive: true });
-  await saveModel(layersModel, modelDir);
+  await saveModel(layersModel, fileSystemHandler(modelDir));
   const weightsBytes = statSync(join(modelDir, 'weights.bin')).size;
   const card = {
     name: 'Elastic-DL ResNet10 (width x0.125) on MNIST',
