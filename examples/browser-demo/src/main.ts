@@ -163,7 +163,9 @@ function showOutcome(index: number, s: AttackSettings, outcome: AttackOutcome): 
       ? `already misclassified without attack (${label} → ${cleanPred})`
       : outcome.fooled[0]
         ? `fooled: ${label} → ${advPred}`
-        : `robust: still ${advPred}`;
+        : s.kind.startsWith('autoattack')
+          ? `robust: AutoAttack found no adversarial example (it returns the clean image for robust points, as the reference does, so δ = 0)`
+          : `robust: still ${advPred}`;
   setStatus(`${attackLabel(s)} at ε = ${s.eps.toFixed(3)} on digit ${index + 1}: ${what}`);
   renderLog(outcome);
 }
