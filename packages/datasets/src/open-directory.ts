@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileTree } from './file-tree.ts';
+import { pathInsideRoot } from './tree-path.ts';
 
 /**
- * Opens a folder on disk as a {@link FileTree}. Files are read on demand.
+ * Opens a folder on disk as a {@link FileTree}. Files are read on demand. A path that would leave `root` (absolute,
+ * or climbing above it with `..`) is refused with an error naming it.
  *
  * @param root - the folder.
  * @returns the tree.
@@ -17,18 +19,23 @@ export function openDirectory(root: string): FileTree {
       else if (e.isFile()) out.push(p);
     }
   };
+  const where = `openDirectory(${root})`;
   return {
     description: root,
     list(prefix = '') {
       const clean = prefix.replace(/\/+$/, '');
-      if (clean !== '' && !existsSync(join(root, clean))) return [];
+      const rel = clean === '' ? '' : pathInsideRoot(clean, where);
+      if (rel !== '' && !existsSync(join(root, rel))) return [];
       const out: string[] = [];
-      walk(clean, out);
+      walk(rel, out);
       return out.sort();
     },
-    has: (path) => existsSync(join(root, path)) && statSync(join(root, path)).isFile(),
+    has(path) {
+      const full = join(root, pathInsideRoot(path, where));
+      return existsSync(full) && statSync(full).isFile();
+    },
     read(path) {
-      const full = join(root, path);
+      const full = join(root, pathInsideRoot(path, where));
       if (!existsSync(full)) throw new Error(`${root}: file not found: ${path}`);
       return readFileSync(full);
     },

@@ -64,6 +64,27 @@ describe('loadTinyImageNet (fixture in the official layout)', () => {
   });
 });
 
+describe('loadTinyImageNet: paths named by data files stay inside the dataset root', () => {
+  it('refuses an annotation naming ../../../x.JPEG (even with onError skip) although that file exists', () => {
+    const root = fixture('escape', {
+      'wnids.txt': 'n1\n',
+      'val/images/val_0.JPEG': jpg(50),
+      'val/val_annotations.txt': 'val_0.JPEG\tn1\n../../../outside.JPEG\tn1\n',
+    });
+    writeFileSync(join(root, 'outside.JPEG'), jpg(90)); // where the annotation points: outside tiny-imagenet-200/
+    expect(() => loadTinyImageNet(root)).toThrow(
+      /val_annotations\.txt line 2: path "val\/images\/\.\.\/\.\.\/\.\.\/outside\.JPEG" climbs above the root/,
+    );
+    expect(() => loadTinyImageNet(root, { onError: 'skip' })).toThrow(/climbs above the root/);
+    const absolute = fixture('absolute', {
+      'wnids.txt': 'n1\n',
+      'val/images/val_0.JPEG': jpg(50),
+      'val/val_annotations.txt': 'val_0.JPEG\tn1\n',
+    });
+    expect(loadTinyImageNet(absolute).count).toBe(1);
+  });
+});
+
 describe.skipIf(!SHARED_DATA)(`Tiny-ImageNet validation tarball (${SHARED_DATA ? 'present' : NO_SHARED_DATA})`, () => {
   it('gives 200 classes x 50 images, 64x64x3, greyscale expanded', async () => {
     const tree = await openTarArchive(sharedData('tiny-imagenet/tiny-imagenet-val10k.tar.gz'));

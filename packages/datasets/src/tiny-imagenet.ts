@@ -4,6 +4,7 @@ import type { ImageFolderEntry } from './image-folder.ts';
 import type { ImageSet } from './image-set.ts';
 import { type OnError, resolveOnError } from './on-error.ts';
 import { openDirectory } from './open-directory.ts';
+import { pathInsideRoot } from './tree-path.ts';
 
 /**
  * WordNet ids that some public copies of Tiny-ImageNet add to `wnids.txt` (gorilla, groom) but that are not part
@@ -75,7 +76,8 @@ export function loadTinyImageNet(source: string | FileTree, options: TinyImageNe
           `loadTinyImageNet: ${annPath} line ${i + 1} (${file}) names ${wnid}, which is not in wnids.txt`,
         );
       }
-      entries.push({ path: `${base}val/images/${file}`, label });
+      const inside = pathInsideRoot(`val/images/${file}`, `loadTinyImageNet: ${annPath} line ${i + 1}`);
+      entries.push({ path: `${base}${inside}`, label });
     }
   } else {
     const limit = options.limitPerClass ?? Number.POSITIVE_INFINITY;

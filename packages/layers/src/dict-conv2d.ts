@@ -13,6 +13,7 @@ import {
 import { nhwcShape } from './nhwc-shape.ts';
 import { rista } from './rista.ts';
 import { StepSizeTracker } from './step-size-tracker.ts';
+import { assertSyncReadable } from './sync-read.ts';
 import { UnitInterval } from './unit-interval.ts';
 
 /** Axes of one atom. tfjs types `unitNorm`'s axis as a number, but it reduces with `tf.sum`, so a list works. */
@@ -78,13 +79,22 @@ export class DictConv2D extends tf.layers.Layer {
 
   /**
    * The beta the forward pass uses: 1 (vanilla), 0 (robust), or the `beta` weight clamped to [0, 1] (elastic).
-   * Synchronous read; before build, the configured initial value.
+   * Synchronous read (cpu / wasm / webgl; on webgpu it throws: use {@link DictConv2D.readBeta}); before build, the
+   * configured initial value.
    */
   currentBeta(): number {
     if (this.options.kind === 'vanilla') return 1;
     if (this.options.kind === 'robust') return 0;
     if (!this.betaWeight) return this.options.beta;
+    assertSyncReadable(`${this.owner}: currentBeta()`, 'use `await layer.readBeta()`');
     const value = this.betaWeight.read().dataSync()[0]!;
+    return Math.min(1, Math.max(0, value));
+  }
+
+  /** {@link DictConv2D.currentBeta} with an awaited read: works on every backend, webgpu included. */
+  async readBeta(): Promise<number> {
+    if (this.options.kind !== 'elastic' || !this.betaWeight) return this.currentBeta();
+    const value = (await this.betaWeight.read().data())[0]!;
     return Math.min(1, Math.max(0, value));
   }
 

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSafetensors, importSafetensors } from './export-safetensors.ts';
 import { resnet } from './resnet.ts';
+import type { SafeTensor } from './safetensors.ts';
 import { readSafetensors } from './safetensors-file.ts';
 import { exportSafetensorsFile, importSafetensorsFile } from './safetensors-model-file.ts';
 import { fromTorchStateDict, toTorchStateDict } from './torch-state-dict.ts';
@@ -126,6 +127,37 @@ describe('PyTorch state dict / safetensors export', () => {
     expect(() => importSafetensors(b, 'x.safetensors' as unknown as Uint8Array)).toThrow(
       /bytes: expected a Uint8Array/,
     );
+  });
+
+  it('validates the whole state dict before writing: a refused one (missing, dtype, shape, NaN, Inf) changes no weight', async () => {
+    const model = resnet({ ...small, conv: 'elastic', lambda: 0.01, seed: 1 });
+    const source = await toTorchStateDict(resnet({ ...small, conv: 'elastic', lambda: 0.01, seed: 2 }));
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const withData = (name: string, data: Float32Array) => ({ ...source, [name]: { ...source[name]!, data } });
+    const last = 'linear.bias'; // the last weight in model order: a late failure used to leave the others written
+    const nanAt = source[last]!.data.slice() as Float32Array;
+    nanAt[1] = Number.NaN;
+    const infAt = source['conv1.weight']!.data.slice() as Float32Array;
+    infAt[0] = Number.POSITIVE_INFINITY;
+    const { [last]: _dropped, ...missing } = source;
+    const cases: [Record<string, SafeTensor>, RegExp][] = [
+      [missing, /missing 'linear\.bias'/],
+      [
+        { ...source, [last]: { dtype: 'F64', shape: [4], data: new Float64Array(4) } },
+        /'linear\.bias' is F64, expected F32/,
+      ],
+      [{ ...source, [last]: { ...source[last]!, shape: [5] } }, /'linear\.bias' has shape \[5\]/],
+      [withData(last, nanAt), /'linear\.bias' holds NaN at index 1: weights must be finite/],
+      [withData('conv1.weight', infAt), /'conv1\.weight' holds Infinity at index 0/],
+      [withData(last, new Float32Array(3)), /'linear\.bias' needs a Float32Array of 10 values/],
+      [{ ...source, 'extra.weight': source[last]! }, /keys without a model weight: extra\.weight/],
+    ];
+    for (const [dict, error] of cases) {
+      expect(() => fromTorchStateDict(model, dict)).toThrow(error);
+      expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    }
+    fromTorchStateDict(model, source); // the valid dict is accepted
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).not.toEqual(before);
   });
 
   it('refuses a state dict with a missing, extra or mis-shaped entry', async () => {

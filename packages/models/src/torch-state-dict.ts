@@ -42,33 +42,53 @@ export async function toTorchStateDict(
 
 /**
  * Sets the model's weights from a PyTorch state dict (names and layouts as {@link toTorchStateDict} writes them).
- * Every weight of the model must be present with the right shape; extra keys other than `num_batches_tracked`
- * throw.
+ * Every weight of the model must be present as finite F32 values with the right shape; extra keys other than
+ * `num_batches_tracked` throw. Everything is checked before the first weight is written, so a refused state dict
+ * leaves the model as it was.
  */
 export function fromTorchStateDict(model: tf.LayersModel, tensors: Record<string, SafeTensor>): void {
   const used = new Set<string>();
+  const plan: { layer: tf.layers.Layer; values: { index: number; torchName: string; layout: TorchLayout }[] }[] = [];
   for (const layer of model.layers) {
     const mapping = torchWeightsOf(layer);
     if (mapping.length === 0) continue;
+    for (const { index, torchName, layout } of mapping) {
+      const t = tensors[torchName];
+      if (t === undefined) throw new Error(`state dict: missing '${torchName}'`);
+      if (t.dtype !== 'F32') throw new Error(`state dict: '${torchName}' is ${t.dtype}, expected F32`);
+      const perm = FROM_TORCH[layout];
+      const target = layer.weights[index]!.shape;
+      const shape = perm ? perm.map((axis) => t.shape[axis]!) : t.shape;
+      if (t.shape.length !== target.length || shape.join() !== target.join()) {
+        throw new Error(`state dict: '${torchName}' has shape [${t.shape}], which does not fit [${target}]`);
+      }
+      const data = t.data as Float32Array;
+      const size = t.shape.reduce((a, b) => a * b, 1);
+      if (!(data instanceof Float32Array) || data.length !== size) {
+        throw new Error(`state dict: '${torchName}' needs a Float32Array of ${size} values for shape [${t.shape}]`);
+      }
+      for (let i = 0; i < data.length; i++) {
+        if (!Number.isFinite(data[i]!)) {
+          throw new Error(`state dict: '${torchName}' holds ${data[i]} at index ${i}: weights must be finite`);
+        }
+      }
+      used.add(torchName);
+    }
+    plan.push({ layer, values: mapping });
+  }
+  const extra = Object.keys(tensors).filter((k) => !used.has(k) && !k.endsWith('.num_batches_tracked'));
+  if (extra.length > 0) throw new Error(`state dict: keys without a model weight: ${extra.join(', ')}`);
+  // Everything checked: now write.
+  for (const { layer, values: mapping } of plan) {
     const values = tf.tidy(() =>
-      mapping.map(({ index, torchName, layout }) => {
-        const t = tensors[torchName];
-        if (t === undefined) throw new Error(`state dict: missing '${torchName}'`);
-        if (t.dtype !== 'F32') throw new Error(`state dict: '${torchName}' is ${t.dtype}, expected F32`);
-        used.add(torchName);
+      mapping.map(({ torchName, layout }) => {
+        const t = tensors[torchName]!;
         const perm = FROM_TORCH[layout];
         const value = tf.tensor(t.data as Float32Array, t.shape, 'float32');
-        const target = layer.weights[index]!.shape;
-        const result = perm ? tf.transpose(value, perm) : value;
-        if (result.shape.join() !== target.join()) {
-          throw new Error(`state dict: '${torchName}' has shape [${t.shape}], which does not fit [${target}]`);
-        }
-        return result;
+        return perm ? tf.transpose(value, perm) : value;
       }),
     );
     layer.setWeights(values);
     tf.dispose(values);
   }
-  const extra = Object.keys(tensors).filter((k) => !used.has(k) && !k.endsWith('.num_batches_tracked'));
-  if (extra.length > 0) throw new Error(`state dict: keys without a model weight: ${extra.join(', ')}`);
 }

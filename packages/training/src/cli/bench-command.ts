@@ -52,7 +52,10 @@ export async function benchPgdAtEpoch(options: {
     const { x, y } = gatherBatch(data.train, order.subarray(b * c.batchSize, (b + 1) * c.batchSize));
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     let updateMs = 0;
-    const ctx: StepContext = {
+    // The loss stays on the device and is read (awaited) after the step. On the cpu / wasm / native kernels ops run
+    // when dispatched, so the update's wall time is measured inside it; on an asynchronous backend (webgpu) the split
+    // between attack and update would only show dispatch time.
+    const ctx: StepContext<tf.Scalar> = {
       forward: (xb, training) => logitsOf(model, xb, training),
       numClasses: data.train.numClasses,
       variables: vars,
@@ -67,7 +70,7 @@ export async function benchPgdAtEpoch(options: {
             vars.map((v) => grads[v.name] ?? null),
             c.lr,
           );
-          return value.dataSync()[0]!;
+          return value;
         });
         applyConstraints(model);
         updateMs = performance.now() - t;
@@ -75,7 +78,9 @@ export async function benchPgdAtEpoch(options: {
       },
     };
     const t0 = performance.now();
-    method.step(ctx, x, y);
+    const loss = method.step(ctx, x, y);
+    await loss.data();
+    loss.dispose();
     const total = performance.now() - t0;
     tf.dispose([x, y]);
     if (b === 0) continue; // warm-up

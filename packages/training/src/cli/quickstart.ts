@@ -110,7 +110,7 @@ export async function runQuickstart(
     report.epsilonCurves!.push({ series: m.name, points: sweep.points });
     rows[m.name]!.flags.push(...sweep.flags);
     const { x } = gatherBatch(data.test, firstIndices(data.test, 32));
-    report.ristaObjective!.push(...ristaObjectiveSeries(result.model, x, 8));
+    report.ristaObjective!.push(...(await ristaObjectiveSeries(result.model, x, 8)));
     x.dispose();
     report.flags!.push(...rows[m.name]!.flags.map((f) => `${m.name}: ${f}`));
     result.model.dispose();

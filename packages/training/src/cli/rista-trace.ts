@@ -4,19 +4,20 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * The RISTA objective per unrolled step (paper Fig. 6) of the first `DictConv2D` layer of `model` on images `x`:
  * one series at the layer's learned beta and, for comparison, at beta = 1 (Vanilla DL) and beta = 0 (Robust DL),
- * all with the layer's kernel and lambda and `steps` steps. Returns [] for a model without DL layers.
+ * all with the layer's kernel and lambda and `steps` steps. Returns [] for a model without DL layers. Reads with
+ * awaited `data()` (any backend, WebGPU included).
  */
-export function ristaObjectiveSeries(
+export async function ristaObjectiveSeries(
   model: tf.LayersModel,
   x: tf.Tensor4D,
   steps = 8,
-): { series: string; points: { step: number; objective: number }[] }[] {
+): Promise<{ series: string; points: { step: number; objective: number }[] }[]> {
   const layer = model.layers.find((l) => l.getClassName() === 'DictConv2D');
   if (!layer) return [];
   const [kernel, beta, lambda] = layer.getWeights() as [tf.Tensor4D, tf.Tensor, tf.Tensor];
   const cfg = layer.getConfig() as { strides?: number | [number, number]; padding?: unknown; nonNegative?: boolean };
-  const learned = beta.dataSync()[0]!;
-  const lam = lambda.dataSync()[0]!;
+  const learned = (await beta.data())[0]!;
+  const lam = (await lambda.data())[0]!;
   const input = tf.model({ inputs: model.inputs, outputs: layer.input as tf.SymbolicTensor });
   const out: { series: string; points: { step: number; objective: number }[] }[] = [];
   const seen = new Set<number>();
@@ -27,7 +28,7 @@ export function ristaObjectiveSeries(
   ] as const) {
     if (seen.has(b)) continue;
     seen.add(b);
-    const values = tf.tidy(() => {
+    const objectives = tf.tidy(() => {
       const xin = input.predict(x) as tf.Tensor4D;
       const t = rista(xin, kernel, {
         steps,
@@ -38,8 +39,14 @@ export function ristaObjectiveSeries(
         ...(cfg.nonNegative !== undefined ? { nonNegative: cfg.nonNegative } : {}),
         ...(cfg.padding !== undefined ? { padding: cfg.padding as never } : {}),
       });
-      return Array.from(t.objectives.dataSync());
+      return t.objectives;
     });
+    let values: number[];
+    try {
+      values = Array.from(await objectives.data());
+    } finally {
+      objectives.dispose();
+    }
     out.push({
       series: `${layer.name}: ${name}`,
       points: values.map((objective, step) => ({ step: step + 1, objective })),

@@ -70,8 +70,11 @@ export interface TrainOptions {
   shouldStop?: (position: { epoch: number; step: number }) => boolean;
   /** Re-applies weight constraints after each step (default: every LayerVariable's own constraint). */
   applyConstraints?: (model: tf.LayersModel) => void;
-  /** Betas per dictionary layer for the metrics (default: none). */
-  betas?: (model: tf.LayersModel) => Record<string, number>;
+  /**
+   * Betas per dictionary layer for the metrics (default: none); may be async (on webgpu read the betas with
+   * `await layer.readBeta()` of `@edl/layers`' `DictConv2D`).
+   */
+  betas?: (model: tf.LayersModel) => Record<string, number> | Promise<Record<string, number>>;
   /** Progress display per epoch (default none); `progressBar` of `@edl/training/node` draws one on a terminal. */
   progress?: ProgressFactory;
   /** Called after each epoch with its metrics. */

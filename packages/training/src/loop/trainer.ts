@@ -237,7 +237,7 @@ async function evaluateEpoch(
     trainRobust: tr.robust,
     testNatural: te.natural,
     testRobust: te.robust,
-    betas: options.betas?.(model) ?? {},
+    betas: (await options.betas?.(model)) ?? {},
     seconds,
   };
 }

@@ -58,15 +58,58 @@ export async function writeCheckpoint(
   await store.save(model, join(dir, 'model'));
   const { manifest, bytes } = encodeOptimizer(optimizer);
   writeFileAtomic(join(dir, 'optimizer.bin'), bytes);
-  writeFileAtomic(
-    join(dir, 'state.json'),
-    `${JSON.stringify({ version: 1, ...state, optimizer: manifest }, null, 2)}\n`,
-  );
+  // JSON has no Infinity / NaN: they are written as strings ("-Infinity" before the first evaluation) and restored.
+  const json = JSON.stringify({ version: 1, ...state, optimizer: manifest }, nonFiniteAsString, 2);
+  writeFileAtomic(join(dir, 'state.json'), `${json}\n`);
   writeFileAtomic(join(root, LATEST), `${JSON.stringify({ dir: name })}\n`);
   for (const entry of readdirSync(root)) {
     if (entry.startsWith('ckpt-') && entry !== name) rmSync(join(root, entry), { recursive: true, force: true });
   }
   return dir;
+}
+
+function nonFiniteAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+const CHECKPOINT_NAME = /^ckpt-[A-Za-z0-9_-]+$/;
+
+/** The checkpoint directory `latest.json` names, refused unless it is a `ckpt-*` folder directly inside `root`. */
+function checkpointDir(root: string, pointer: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(pointer, 'utf8'));
+  } catch (error) {
+    throw new Error(`resume: ${pointer} is not valid JSON (${(error as Error).message})`);
+  }
+  const name = (parsed as { dir?: unknown } | null)?.dir;
+  if (typeof name !== 'string' || !CHECKPOINT_NAME.test(name)) {
+    throw new Error(
+      `resume: ${pointer} names ${JSON.stringify(name)}, expected a checkpoint folder 'ckpt-…' directly inside ${root} ` +
+        '(a checkpoint is only read from inside checkpoints/)',
+    );
+  }
+  return join(root, name);
+}
+
+const STATE_NUMBERS = ['epoch', 'step', 'lossSum', 'lossCount', 'best', 'sinceBest', 'seed'] as const;
+
+/** Validates state.json's fields; numbers written as strings (non-finite) and a `best` of null (older files) restored. */
+function parseState(raw: Record<string, unknown>, path: string): TrainerState {
+  const state: Record<string, unknown> = { ...raw };
+  for (const key of STATE_NUMBERS) {
+    let v = raw[key];
+    if (key === 'best' && v === null) v = Number.NEGATIVE_INFINITY; // written by earlier versions for -Infinity
+    if (v === 'Infinity' || v === '-Infinity' || v === 'NaN') v = Number(v);
+    if (typeof v !== 'number') throw new Error(`resume: ${path}: '${key}' must be a number, got ${JSON.stringify(v)}`);
+    state[key] = v;
+  }
+  if (raw.phase !== 'vanilla' && raw.phase !== 'elastic' && raw.phase !== 'single') {
+    throw new Error(
+      `resume: ${path}: 'phase' must be 'vanilla', 'elastic' or 'single', got ${JSON.stringify(raw.phase)}`,
+    );
+  }
+  return state as unknown as TrainerState;
 }
 
 /** True when `root` holds a checkpoint pointer. */
@@ -78,13 +121,15 @@ export function hasCheckpoint(root: string): boolean {
 export async function readCheckpoint(root: string, store: ModelStore = defaultStore): Promise<Checkpoint> {
   const pointer = join(root, LATEST);
   if (!existsSync(pointer)) throw new Error(`resume: no checkpoint at ${pointer} (train without --resume first)`);
-  const { dir: name } = JSON.parse(readFileSync(pointer, 'utf8')) as { dir: string };
-  const dir = join(root, name);
-  const raw = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as TrainerState & {
+  const dir = checkpointDir(root, pointer);
+  const raw = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Record<string, unknown> & {
     version: number;
     optimizer: number[];
   };
   if (raw.version !== 1) throw new Error(`resume: ${dir}/state.json has unknown version ${raw.version}`);
+  if (!Array.isArray(raw.optimizer) || !raw.optimizer.every((n) => Number.isInteger(n) && n >= -1)) {
+    throw new Error(`resume: ${dir}/state.json: 'optimizer' must be an array of buffer lengths`);
+  }
   const bin = readFileSync(join(dir, 'optimizer.bin'));
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   let off = 0;
@@ -95,7 +140,8 @@ export async function readCheckpoint(root: string, store: ModelStore = defaultSt
     return b;
   });
   if (off !== all.length) throw new Error(`resume: ${dir}/optimizer.bin has ${all.length} values, expected ${off}`);
-  const { version: _v, optimizer: _o, ...state } = raw;
+  const { version: _v, optimizer: _o, ...rest } = raw;
+  const state = parseState(rest, join(dir, 'state.json'));
   const model = await store.load(join(dir, 'model'));
   return { model, optimizer: { buffers }, state, dir };
 }
