@@ -1,5 +1,5 @@
 // Importing @edl/layers registers DictConv2D with tfjs's serialization, so tf.loadLayersModel can rebuild it.
-import { getBetas, type LayerBeta } from '@edl/layers';
+import { DictConv2D, type LayerBeta } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 
 /** What scripts/train-model.ts recorded about the model (public/model/model-card.json). */
@@ -40,7 +40,11 @@ export async function loadDemoModel(base: string): Promise<DemoModel> {
       return r.json() as Promise<ModelCard>;
     }),
   ]);
-  const betas = getBetas(model);
+  // Awaited reads (readBeta), not getBetas: a synchronous read throws on webgpu.
+  const layers = model.layers.filter((l): l is DictConv2D => l instanceof DictConv2D);
+  const betas: LayerBeta[] = await Promise.all(
+    layers.map(async (l) => ({ layer: l.name, kind: l.kind, beta: await l.readBeta() })),
+  );
   if (betas.length === 0) throw new Error('model/model.json: no DictConv2D layer found; expected an EDL ResNet');
   return { model, card, betas, loadMilliseconds: performance.now() - started };
 }

@@ -290,7 +290,7 @@ async function boot(): Promise<void> {
   probe.modelLoadedMs = performance.now();
   model = fromLayersModel(loaded.model);
   digits = set;
-  renderModelCard(ui.modelCard, loaded, cleanOnDigits(loaded, set));
+  renderModelCard(ui.modelCard, loaded, await cleanOnDigits(loaded, set));
   buildStrip(set);
   showDigit(0);
 
@@ -304,7 +304,7 @@ async function boot(): Promise<void> {
 }
 
 /** Clean accuracy of the loaded model on the page's digits, computed here on the active backend. */
-function cleanOnDigits(loaded: DemoModel, set: DigitSet): { right: number; total: number } {
+async function cleanOnDigits(loaded: DemoModel, set: DigitSet): Promise<{ right: number; total: number }> {
   const n = set.labels.length;
   const flat = new Float32Array(n * set.height * set.width);
   set.images.forEach((img, i) => {
@@ -314,7 +314,7 @@ function cleanOnDigits(loaded: DemoModel, set: DigitSet): { right: number; total
     const x = tf.tensor4d(flat, [n, set.height, set.width, 1]);
     return tf.argMax(loaded.model.predict(x) as tf.Tensor, 1);
   });
-  const labels = predicted.arraySync() as number[];
+  const labels = (await predicted.array()) as number[];
   predicted.dispose();
   return { right: labels.filter((p, i) => p === set.labels[i]).length, total: n };
 }

@@ -78,9 +78,9 @@ export interface AttackOutcome {
   log?: AutoAttackLogEntry[];
 }
 
-function softmaxRows(model: Model, x: tf.Tensor4D): number[][] {
+async function softmaxRows(model: Model, x: tf.Tensor4D): Promise<number[][]> {
   const p = tf.tidy(() => tf.softmax(model(x)));
-  const rows = p.arraySync() as number[][];
+  const rows = (await p.array()) as number[][];
   p.dispose();
   return rows;
 }
@@ -111,8 +111,8 @@ export async function runAttack(
     xAdv = result.xAdv;
     const advFlat = (await xAdv.data()) as Float32Array;
     const milliseconds = performance.now() - started;
-    const cleanProbabilities = softmaxRows(model, x);
-    const adversarialProbabilities = softmaxRows(model, xAdv);
+    const cleanProbabilities = await softmaxRows(model, x);
+    const adversarialProbabilities = await softmaxRows(model, xAdv);
     const adversarial: Float32Array[] = [];
     const linf: number[] = [];
     const l2: number[] = [];
