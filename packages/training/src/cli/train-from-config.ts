@@ -42,7 +42,7 @@ function schedule(c: TrainConfig, base: number, epochs: number): LrSchedule {
 
 /** Builds the training method a config describes (HAT loads its helper model). */
 export async function buildMethod(c: TrainConfig): Promise<TrainingMethod> {
-  const threat = { epsilon: c.eps, stepSize: c.stepSize, steps: c.attackSteps };
+  const threat = { eps: c.eps, stepSize: c.stepSize, steps: c.attackSteps };
   let method: TrainingMethod;
   if (c.method === 'standard') method = standardTraining();
   else if (c.method === 'pgd-at') method = pgdAT(threat);
@@ -72,7 +72,7 @@ export async function trainFromConfig(
   const model = buildModel(c, data.train);
   const method = await buildMethod(c);
   const augment = batchAugmentation({ crop: c.crop, flip: c.flip, cutout: c.cutout });
-  const threat = { epsilon: c.eps, stepSize: c.stepSize, steps: c.attackSteps };
+  const threat = { eps: c.eps, stepSize: c.stepSize, steps: c.attackSteps };
   const result = await train({
     model,
     method,
