@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fgsm, fromLayersModel, pgd, predictLabelsBatched, runBatched } from '@edl/attacks';
+import { fgsm, fromLayersModel, type Model, pgd, runBatched } from '@edl/attacks';
 import { loadMnist } from '@edl/datasets/node';
 import { getBetas } from '@edl/layers';
 import { loadModel, saveModel } from '@edl/models';
@@ -61,6 +61,17 @@ function toTensors(images: Uint8Array, labels: Int32Array, side: number): { x: t
   return { x, y: tf.tensor1d(labels, 'int32') };
 }
 
+async function predictLabels(model: Model, x: tf.Tensor4D, batchSize: number): Promise<number[]> {
+  const labels: number[] = [];
+  for (let start = 0; start < x.shape[0]; start += batchSize) {
+    const size = Math.min(batchSize, x.shape[0] - start);
+    const p = tf.tidy(() => tf.argMax(model(tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1])), 1));
+    labels.push(...((await p.array()) as number[]));
+    p.dispose();
+  }
+  return labels;
+}
+
 function accuracy(predicted: number[], labels: Int32Array): number {
   let right = 0;
   predicted.forEach((p, i) => {
@@ -85,7 +96,7 @@ async function main(): Promise<void> {
   const test = loadMnist({ split: 'test' });
   const side = test.height;
   const all = toTensors(test.images, test.labels, side);
-  const clean = accuracy(await predictLabelsBatched(model, all.x, 250), test.labels);
+  const clean = accuracy(await predictLabels(model, all.x, 250), test.labels);
   tf.dispose([all.x, all.y]);
 
   const pixels = ATTACK_COUNT * side * side;

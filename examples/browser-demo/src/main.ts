@@ -179,7 +179,7 @@ function renderLog(outcome: AttackOutcome): void {
   ui.aaLog.innerHTML = `<div class="section-title">AutoAttack log</div><table><thead><tr><th>attack</th><th>points attacked</th><th>fooled</th><th>robust accuracy after</th><th>seconds</th></tr></thead><tbody>${outcome.log
     .map(
       (e) =>
-        `<tr><td>${e.attack}</td><td>${e.attacked}</td><td>${e.fooled}</td><td>${(100 * e.robustAccuracy).toFixed(1)}%</td><td>${e.seconds.toFixed(2)}</td></tr>`,
+        `<tr><td>${e.attack}</td><td>${e.attacked}</td><td>${e.successes}</td><td>${(100 * e.robustAccuracy).toFixed(1)}%</td><td>${e.seconds.toFixed(2)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
