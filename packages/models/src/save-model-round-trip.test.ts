@@ -5,6 +5,7 @@ import { applyConstraints } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resnet } from './resnet.ts';
+import { fileSystemHandler } from './file-system-handler.ts';
 import { loadModel, saveModel } from './save-model.ts';
 import { toElastic } from './to-elastic.ts';
 
@@ -77,11 +78,11 @@ describe('saveModel / loadModel round trip of dictionary-learning ResNets', () =
     it(`${name}: bit-identical weights and logits after loading, byte-identical files after re-saving`, async () => {
       const model = make();
       const dir = join(root, name.replace(/\W+/g, '-'));
-      await saveModel(model, dir);
-      const loaded = await loadModel(dir);
+      await saveModel(model, fileSystemHandler(dir));
+      const loaded = await loadModel(fileSystemHandler(dir));
       expect(differingWeights(model, loaded).join('\n')).toBe('');
       expect(logitBits(loaded)).toEqual(logitBits(model));
-      await saveModel(loaded, `${dir}-again`);
+      await saveModel(loaded, fileSystemHandler(`${dir}-again`));
       const [first, again] = await Promise.all([
         readFile(join(dir, 'weights.bin')),
         readFile(join(`${dir}-again`, 'weights.bin')),
