@@ -5,7 +5,7 @@ import type { TrainingStore } from './training-store.ts';
 
 /** Options of {@link directoryStore}. */
 export interface DirectoryStoreOptions {
-  /** How models are written and read (default {@link defaultStore}: atomic `model.json` + `weights.bin`). */
+  /** How models are written and read (default {@link defaultStore}: `model.json` + `weights-<hash>.bin`, replaced as one unit). */
   models?: ModelStore;
 }
 
