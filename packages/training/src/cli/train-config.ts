@@ -47,6 +47,8 @@ export interface TrainConfig {
   threads?: number;
   out: string;
   resume: boolean;
+  /** Replace an earlier run in `out` (deleting its config, metrics, checkpoints, best/ and final/). */
+  overwrite: boolean;
 }
 
 /** Defaults: the main job's MNIST setting. */
@@ -85,6 +87,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   backend: 'auto',
   out: 'runs/train',
   resume: false,
+  overwrite: false,
 };
 
 const CHOICES: Partial<Record<keyof TrainConfig, readonly (string | number)[]>> = {
