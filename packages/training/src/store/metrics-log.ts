@@ -27,15 +27,22 @@ export function appendMetrics(path: string, metrics: EpochMetrics): void {
 
 /** Reads a metrics JSONL file, validating each line has every field. */
 export function readMetrics(path: string): EpochMetrics[] {
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  return lines.map((line, i) => {
-    const obj = JSON.parse(line) as Record<string, unknown>;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  return lines.flatMap((line, i) => {
+    if (line.trim() === '') return [];
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(line) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`${path}: line ${i + 1} is not valid JSON (${(error as Error).message})`);
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw new Error(`${path}: line ${i + 1} is not a JSON object`);
+    }
     for (const k of KEYS) {
       if (!(k in obj)) throw new Error(`${path}: line ${i + 1} lacks the field "${k}"`);
     }
-    return obj as unknown as EpochMetrics;
+    return [obj as unknown as EpochMetrics];
   });
 }
 
