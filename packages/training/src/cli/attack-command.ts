@@ -1,6 +1,7 @@
 import { type Attack, fgsm, pgd } from '@edl/attacks';
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
+import { checkCount, checkEpsilon } from './attack-budget.ts';
 import { loadData } from './load-data.ts';
 import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
 import { int, num } from './parse-flags.ts';
@@ -62,7 +63,8 @@ export function attackCommand(): Command {
         seed: number;
         report: string;
       }) => {
-        if (!(o.eps > 0)) throw new UserError(`--eps: expected a number > 0, got ${o.eps}`);
+        checkEpsilon(o.eps, o.attack === 'pgd-l2' ? 'l2' : 'linf');
+        checkCount(o.count);
         const attack = await namedAttack(o.attack, o);
         const c = resolveTrainConfig(
           {},

@@ -1,5 +1,6 @@
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
+import { checkCount, checkEpsilon } from './attack-budget.ts';
 import { loadData } from './load-data.ts';
 import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
 import { int, num } from './parse-flags.ts';
@@ -47,10 +48,10 @@ export function evalCommand(): Command {
         report: string;
         backend: string;
       }) => {
-        if (!(o.eps > 0 && o.eps <= 1)) throw new UserError(`--eps: expected a number in (0, 1], got ${o.eps}`);
+        checkEpsilon(o.eps, 'linf');
         if (!(o.aaBudget > 0 && o.aaBudget <= 1))
           throw new UserError(`--aa-budget: expected a number in (0, 1], got ${o.aaBudget}`);
-        if (o.count < 1) throw new UserError(`--count: expected a positive integer, got ${o.count}`);
+        checkCount(o.count);
         const c = resolveTrainConfig(
           {},
           {
