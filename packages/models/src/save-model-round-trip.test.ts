@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { applyConstraints } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resnet } from './resnet.ts';
 import { fileSystemHandler } from './file-system-handler.ts';
+import { resnet } from './resnet.ts';
 import { loadModel, saveModel } from './save-model.ts';
 import { toElastic } from './to-elastic.ts';
 
