@@ -53,6 +53,7 @@ export function attackCommand(): Command {
     .option('--shard <i/n>', SHARD_HELP.shard)
     .option('--shard-count <n>', SHARD_HELP.shardCount, int)
     .option('--batch-size <n>', SHARD_HELP.batchSize, int, 128)
+    .option('--threads <n>', SHARD_HELP.threads, int)
     .addOption(
       new Option('--backend <b>', 'tfjs backend')
         .choices(['auto', 'wasm', 'webgpu', 'tensorflow', 'cpu'])
@@ -72,6 +73,7 @@ export function attackCommand(): Command {
         shard?: string;
         shardCount?: number;
         batchSize: number;
+        threads?: number;
         backend: string;
       }) => {
         if (!(o.eps > 0)) throw new UserError(`--eps: expected a number > 0, got ${o.eps}`);
@@ -88,7 +90,10 @@ export function attackCommand(): Command {
         );
         const { runShardedEvaluation } = await import('./sharded-run.ts');
         assertSavedModel(o.model);
-        await setupBackend({ backend: o.backend as 'auto' }); // before any tensor exists
+        await setupBackend({
+          backend: o.backend as 'auto',
+          ...(o.threads !== undefined ? { threads: o.threads } : {}),
+        }); // before any tensor exists
         const model = await loadSavedModel(o.model);
         const { test } = await loadData(c);
         const { path, merged } = await runShardedEvaluation({

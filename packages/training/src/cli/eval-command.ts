@@ -30,6 +30,7 @@ export function evalCommand(): Command {
     .option('--shard <i/n>', SHARD_HELP.shard)
     .option('--shard-count <n>', SHARD_HELP.shardCount, int)
     .option('--batch-size <n>', SHARD_HELP.batchSize, int, 128)
+    .option('--threads <n>', SHARD_HELP.threads, int)
     .addOption(
       new Option('--backend <b>', 'tfjs backend')
         .choices(['auto', 'wasm', 'webgpu', 'tensorflow', 'cpu'])
@@ -52,6 +53,7 @@ export function evalCommand(): Command {
         shard?: string;
         shardCount?: number;
         batchSize: number;
+        threads?: number;
       }) => {
         if (!(o.eps > 0 && o.eps <= 1)) throw new UserError(`--eps: expected a number in (0, 1], got ${o.eps}`);
         if (!(o.aaBudget > 0 && o.aaBudget <= 1))
@@ -70,7 +72,10 @@ export function evalCommand(): Command {
         const { attackSuite } = await import('./robustness.ts');
         const { runShardedEvaluation } = await import('./sharded-run.ts');
         assertSavedModel(o.model);
-        await setupBackend({ backend: o.backend as 'auto' }); // before any tensor exists
+        await setupBackend({
+          backend: o.backend as 'auto',
+          ...(o.threads !== undefined ? { threads: o.threads } : {}),
+        }); // before any tensor exists
         const model = await loadSavedModel(o.model);
         const { test } = await loadData(c);
         const attacks = attackSuite({
