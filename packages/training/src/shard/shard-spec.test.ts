@@ -29,13 +29,16 @@ describe('shard spec', () => {
     expect(resolveShard({ env: {} })).toEqual({ index: 0, count: 1, source: 'none' });
   });
 
-  it('offsets Slurm ids by SLURM_ARRAY_TASK_MIN and refuses what it cannot map', () => {
-    expect(
-      resolveShard({ env: { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '4', SLURM_ARRAY_TASK_COUNT: '3' } }),
-    ).toMatchObject({ index: 1, count: 3 });
+  it('refuses Slurm arrays that are not 0..n-1 (a lone --array=3 re-run, steps) and missing counts', () => {
+    expect(() =>
+      resolveShard({ env: { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '3', SLURM_ARRAY_TASK_COUNT: '1' } }),
+    ).toThrow(/SLURM_ARRAY_TASK_ID 3 of SLURM_ARRAY_TASK_COUNT 1 .*to re-run one shard alone pass --shard i\/n/);
+    expect(() =>
+      resolveShard({ env: { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '4' } }),
+    ).toThrow(/--array=0-<n-1>/);
     expect(() =>
       resolveShard({ env: { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '2', SLURM_ARRAY_TASK_STEP: '2' } }),
-    ).toThrow(/SLURM_ARRAY_TASK_STEP is 2/);
+    ).toThrow(/step 2\) is not a shard/);
     expect(() => resolveShard({ env: { JOB_COMPLETION_INDEX: '0' } })).toThrow(
       /--shard-count <completions> or set EDL_SHARD_COUNT/,
     );

@@ -44,7 +44,8 @@ export function parseShardFlag(text: string): ShardSpec {
 
 /**
  * Resolves the shard of this process. Precedence: the `--shard i/n` flag; else a Slurm job array
- * (`SLURM_ARRAY_TASK_ID` minus `SLURM_ARRAY_TASK_MIN`, over `SLURM_ARRAY_TASK_COUNT`; the array must have step 1);
+ * (`SLURM_ARRAY_TASK_ID` of `SLURM_ARRAY_TASK_COUNT`; the array must be `--array=0-<n-1>`, anything else, such as a
+ * lone `--array=3` re-run, is refused with a pointer to `--shard i/n`);
  * else a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, over `--shard-count` or `EDL_SHARD_COUNT`); else one shard
  * (an unsharded run).
  */
@@ -61,8 +62,12 @@ export function resolveShard(o: { flag?: string; countFlag?: number; env: ShardE
     const count = o.countFlag ?? nonNegInt(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT');
     const min = env.SLURM_ARRAY_TASK_MIN ? nonNegInt(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') : 0;
     const step = env.SLURM_ARRAY_TASK_STEP ? nonNegInt(env.SLURM_ARRAY_TASK_STEP, 'SLURM_ARRAY_TASK_STEP') : 1;
-    if (step !== 1) throw new Error(`SLURM_ARRAY_TASK_STEP is ${step}: submit the array as --array=0-<n-1> (step 1)`);
-    return checked(id - min, count, 'slurm', 'SLURM_ARRAY_TASK_ID');
+    if (min !== 0 || step !== 1 || id >= count) {
+      throw new Error(
+        `SLURM_ARRAY_TASK_ID ${id} of SLURM_ARRAY_TASK_COUNT ${count} (min ${min}, step ${step}) is not a shard: submit the array as --array=0-<n-1>; to re-run one shard alone pass --shard i/n`,
+      );
+    }
+    return checked(id, count, 'slurm', 'SLURM_ARRAY_TASK_ID');
   }
   if (env.JOB_COMPLETION_INDEX !== undefined && env.JOB_COMPLETION_INDEX !== '') {
     const index = nonNegInt(env.JOB_COMPLETION_INDEX, 'JOB_COMPLETION_INDEX');
