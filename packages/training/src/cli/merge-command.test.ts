@@ -118,6 +118,15 @@ describe('edl eval --shard / edl attack --shard / edl merge', () => {
     const missing = await cli(['merge', join(dir, 'atk', 'a.shard-1-of-2.json'), '--out', join(dir, 'bad.json')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing shard 0 of 2');
+    // --shard 0/1 evaluates everything and writes the whole-run report, whatever the engine's environment says
+    const all = await cli([...args, '--report', join(dir, 'all.json'), '--shard', '0/1'], {
+      SLURM_ARRAY_TASK_ID: '1',
+      SLURM_ARRAY_TASK_COUNT: '2',
+    });
+    expect(all.out).toContain('shard 0/1 (from --shard)');
+    const whole = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')) as MergedReport;
+    expect(whole.kind).toBe('edl-robustness-report');
+    expect(whole.samples).toEqual((JSON.parse(readFileSync(join(dir, 'atk.json'), 'utf8')) as MergedReport).samples);
     writeFileSync(join(dir, 'junk.json'), '{');
     expect((await cli(['merge', join(dir, 'junk.json'), '--out', join(dir, 'bad.json')])).err).toContain(
       'not readable JSON',

@@ -35,8 +35,9 @@ export interface ShardedRunOptions {
 
 /**
  * Runs `edl eval` / `edl attack` for this process's shard (from `--shard`, a Slurm array or a Kubernetes Indexed
- * Job, printed) and writes its report atomically: an unsharded run writes the whole-run report at `report`, a shard
- * writes its shard report at {@link shardReportPath} (merge them with `edl merge`).
+ * Job, printed) and writes its report atomically: an unsharded run (one shard; `--shard 0/1` also ignores the
+ * engine's environment) writes the whole-run report at `report`, a shard of n > 1 writes its shard report at
+ * {@link shardReportPath} (merge them with `edl merge`).
  */
 export async function runShardedEvaluation(
   o: ShardedRunOptions,
@@ -73,7 +74,7 @@ export async function runShardedEvaluation(
       backend: tf.getBackend(),
     },
   });
-  if (spec.source === 'none') {
+  if (spec.count === 1) {
     const { report } = mergeShardReports([{ file: '(this run)', report: shard }]);
     await writeJsonAtomic(o.report, report);
     return { path: o.report, shard, merged: report };
