@@ -39,7 +39,7 @@ const make = (conv: 'standard' | 'vanilla') =>
 for (const conv of ['standard', 'vanilla'] as const) {
   const { model } = await train({
     model: make(conv),
-    method: pgdAT({ epsilon: eps, stepSize: 0.04, steps: 3 }),
+    method: pgdAT({ eps, stepSize: 0.04, steps: 3 }),
     train: trainSet,
     test: testSet,
     epochs,
@@ -47,7 +47,7 @@ for (const conv of ['standard', 'vanilla'] as const) {
     lr: cosineLr({ base: 0.05, epochs }),
     sgd: { momentum: 0.9, nesterov: true, weightDecay: 5e-4 },
     seed: 1,
-    monitor: { trainSubset: 100, testSubset: 100, attack: { epsilon: eps, stepSize: 0.04, steps: 3 } },
+    monitor: { trainSubset: 100, testSubset: 100, attack: { eps, stepSize: 0.04, steps: 3 } },
     // the paper's schedule: Vanilla DL first, Elastic DL (learned beta per layer) for the second half
     ...(conv === 'vanilla'
       ? {

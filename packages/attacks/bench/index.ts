@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy, fromLayersModel, lossAndGradient, type Model, pgd } from '../src/index.ts';
+import { lossAndGradient } from '../src/core/gradient.ts';
+import { perSampleCrossEntropy } from '../src/core/losses.ts';
+import { fromLayersModel, type Model, pgd } from '../src/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -107,7 +109,7 @@ const attack = pgd({ eps: 8 / 255, stepSize: 2 / 255, steps, seed: 0 });
 // processes hits both alike.
 function baselineBatch(xb: tf.Tensor4D, yb: tf.Tensor1D): void {
   for (let k = 0; k < steps; k++) {
-    const g = tf.tidy(() => lossAndGradient(model, xb, yb, crossEntropy).grad);
+    const g = tf.tidy(() => lossAndGradient(model, xb, yb, perSampleCrossEntropy).grad);
     // The attack reads results back once per batch; do the same here.
     if (k === steps - 1) g.dataSync();
     g.dispose();

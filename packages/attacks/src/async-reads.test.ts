@@ -59,14 +59,16 @@ describe('asynchronous reads only', () => {
     const attacks = [
       fgsm({ eps: 0.05 }),
       pgd({ eps: 0.05, steps: 2, keep: 'best', restarts: 2, onStep: () => {} }),
-      carliniWagnerL2({ binarySearchSteps: 2, maxIterations: 3 }),
-      deepfool({ maxIter: 2 }),
-      sparsefool({ maxIter: 1, deepfoolMaxIter: 2 }),
+      carliniWagnerL2({ binarySearchSteps: 2, steps: 3 }),
+      deepfool({ steps: 2 }),
+      sparsefool({ steps: 1, deepfoolSteps: 2 }),
       corruption({ type: 'impulse', severity: 2 }),
       autoAttack({ norm: 'linf', eps: 0.05, budget: 0.02, nTargets: 1 }),
     ];
     const report = await evaluateRobustness(cnn.model, { x, y }, attacks, { batchSize: 2 });
     expect(report.attacks.length).toBe(attacks.length);
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    // AutoAttack's own findings reach the evaluator's report, with their source.
+    expect(report.flags.find((f) => f.id === 'reduced-budget-autoattack')?.source).toBe('autoattack-reduced');
   });
 });

@@ -1,10 +1,11 @@
+// The public API of @edl/attacks. Browser-safe: nothing here imports a Node built-in (see `@edl/attacks/node`).
+
+// Adaptive tools
 export { bpda } from './adaptive/bpda.ts';
 export { eot, type RandomTransform } from './adaptive/eot.ts';
 export { transferAttack } from './adaptive/transfer-attack.ts';
+// Attacks
 export { type ApgdOptions, apgd } from './apgd/apgd.ts';
-export { type ApgdRunOptions, type ApgdRunResult, apgdRun } from './apgd/apgd-run.ts';
-export { apgdCheckpointIntervals, apgdCheckpoints, lossOscillates } from './apgd/apgd-schedule.ts';
-export { rankedClassTargets, targetCount } from './apgd/apgd-target-classes.ts';
 export { type ApgdTargetedOptions, apgdTargeted } from './apgd/apgd-targeted.ts';
 export { autoAttack } from './autoattack/auto-attack.ts';
 export type {
@@ -14,67 +15,57 @@ export type {
   AutoAttackName,
   AutoAttackOptions,
   AutoAttackResult,
+  AutoAttackSummary,
   AutoAttackVersion,
 } from './autoattack/auto-attack-types.ts';
-export { type Attack, type AttackNorm, type AttackResult, type RunBatchedOptions, runBatched } from './core/attack.ts';
+// The attack contract
+export type {
+  Attack,
+  AttackEffort,
+  AttackFamily,
+  AttackNorm,
+  AttackResult,
+  ThreatModel,
+} from './core/attack.ts';
 export type { AttackSummary } from './core/attack-summary.ts';
-export { type FinalizeOptions, finalizeResult, NORM_TOLERANCE } from './core/finalize-result.ts';
 export {
-  type LossAndGradient,
-  lossAndGradient,
-  predict,
-  predictLabels,
-  predictLabelsBatched,
-} from './core/gradient.ts';
+  type AttackDefinition,
+  type AttackInput,
+  type AttackOutput,
+  defineAttack,
+} from './core/define-attack.ts';
+export { AttackError, type AttackErrorCode } from './core/errors.ts';
+// Losses an attack can be given
 export {
-  crossEntropy,
   cwLoss,
-  cwMargin,
   dlr,
   dlrTargeted,
   type LossFn,
   type LossName,
   marginLoss,
-  resolveLoss,
+  perSampleCrossEntropy,
 } from './core/losses.ts';
+// Models
 export {
   type FromLayersModelOptions,
   fromLayersModel,
-  looksLikeProbabilities,
   type Model,
   type Normalization,
   withNormalization,
 } from './core/model.ts';
 export type { ProgressCallback } from './core/progress.ts';
-export {
-  clipBox,
-  type NormKind,
-  perSampleNorm,
-  perSampleShape,
-  project,
-  projectL2,
-  projectLinf,
-} from './core/projections.ts';
-export { createRng, type Rng } from './core/rng.ts';
-export { selectSamples } from './core/select-samples.ts';
-export { resolveTargets, type TargetMode } from './core/targets.ts';
-export {
-  numClassesOf,
-  validateAttackInputs,
-  validateEps,
-  validateImages,
-  validateLabels,
-  validatePositiveInt,
-} from './core/validate-inputs.ts';
+export type { Rng } from './core/rng.ts';
+export { type RunBatchedOptions, runBatched } from './core/run-batched.ts';
+export type { TargetMode } from './core/targets.ts';
+export type { FlagSeverity, TrustFlag } from './core/trust-flag.ts';
 export {
   CIFAR10C_SEVERITIES,
   type CorruptionOptions,
   type CorruptionType,
   corrupt,
   corruption,
-  corruptionParameter,
 } from './corruptions/corruptions.ts';
-export { samplePoisson } from './corruptions/poisson.ts';
+// Evaluation
 export { attackComparisonFlags, type ComparisonThresholds } from './evaluate/attack-comparison-flags.ts';
 export {
   type EpsilonSweepOptions,
@@ -88,24 +79,13 @@ export {
   type LabelledData,
   type RobustnessReport,
 } from './evaluate/evaluate-robustness.ts';
-export {
-  type GradientCheck,
-  gradientFlags,
-  measureGradients,
-  measureRandomness,
-  probabilityFlags,
-  type RandomnessCheck,
-  randomnessFlags,
-} from './evaluate/trust-checks.ts';
-export type { FlagSeverity, TrustFlag } from './evaluate/trust-flag.ts';
-export { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab/fab-projections.ts';
+export type { GradientCheck, RandomnessCheck } from './evaluate/trust-checks.ts';
 export { type FabNorm, type FabTargetedOptions, fabTargeted } from './fab/fab-targeted.ts';
 export { type CarliniWagnerL2Options, carliniWagnerL2 } from './gradient/carlini-wagner-l2.ts';
 export { type FgsmOptions, fgsm } from './gradient/fgsm.ts';
 export { type PgdOptions, type PgdStepInfo, pgd } from './gradient/pgd.ts';
-export { type DeepFoolOptions, type DeepFoolState, deepfool, deepfoolLoop } from './minimal/deepfool.ts';
-export { sparseLinearSolve } from './minimal/linear-solver.ts';
+// The PGD core, for inner maximisation in adversarial training
+export { type PgdAscentOptions, type PgdStart, pgdAscent } from './gradient/pgd-ascent.ts';
+export { type DeepFoolOptions, deepfool } from './minimal/deepfool.ts';
 export { type SparseFoolOptions, sparsefool } from './minimal/sparsefool.ts';
 export { type SquareOptions, square } from './square/square.ts';
-export { squarePattern, squareRectangles } from './square/square-l2-pattern.ts';
-export { squarePSelection, squareSide } from './square/square-schedule.ts';

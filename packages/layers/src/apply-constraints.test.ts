@@ -30,6 +30,23 @@ describe('applyConstraints', () => {
     expect(Math.min(...dense.getWeights()[0]!.dataSync())).toBeGreaterThanOrEqual(0);
   });
 
+  it('applies a tfjs weight constraint exactly once (LayerVariable.write would apply it again)', () => {
+    const dense = tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'ones' });
+    const model = tf.sequential({ layers: [dense] });
+    let calls = 0;
+    const halve = {
+      apply: (w: tf.Tensor) => {
+        calls++;
+        return tf.mul(w, 0.5);
+      },
+      getConfig: () => ({}),
+    };
+    Object.assign(dense.weights[0]!, { constraint: halve });
+    expect(applyConstraints(model)).toBe(1);
+    expect(calls).toBe(1);
+    expect(Array.from(dense.getWeights()[0]!.dataSync())).toEqual(new Array(6).fill(0.5));
+  });
+
   it('constraintsCallback applies them after each fit batch', async () => {
     const layer = elasticDictConv2d({ inputShape: [4, 4, 1], filters: 2, normalizeAtoms: true });
     const model = tf.sequential({ layers: [layer, tf.layers.flatten(), tf.layers.dense({ units: 1 })] });

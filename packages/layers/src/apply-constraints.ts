@@ -1,13 +1,16 @@
-import * as tf from '@tensorflow/tfjs';
 import { collectLayers, type LayerSource } from './collect-layers.ts';
+import { isDictLayer } from './is-dict-layer.ts';
+import { projectVariable } from './project-variable.ts';
 
 export type { LayerSource } from './collect-layers.ts';
 
 /**
- * Projects every constrained weight of a model or layers onto its constraint (`w <- constraint(w)`), e.g. the
- * unit-norm atoms and `beta` in [0, 1] of {@link DictConv2D}. Call it after each optimizer step in a custom loop:
- * tfjs optimizers never apply layer constraints, and neither does `model.fit` in tfjs 4.22 (use
- * {@link constraintsCallback} there). Returns the number of weights projected.
+ * The weight projector: projects every constrained weight of a model or layers onto its constraint, once and
+ * without gradient. {@link DictConv2D} layers project through {@link DictConv2D.projectWeights} (unit-norm atoms,
+ * beta in [0, 1], lambda >= 0; idempotent); other layers' weights through their tfjs constraint
+ * (`kernelConstraint` ...). Call it after each optimizer step in a custom loop: tfjs optimizers never apply layer
+ * constraints, and neither does `model.fit` in tfjs 4.22 (use {@link constraintsCallback} there). Returns the number
+ * of weights projected.
  *
  * @example
  * optimizer.minimize(() => loss(model, x, y));
@@ -16,12 +19,14 @@ export type { LayerSource } from './collect-layers.ts';
 export function applyConstraints(source: LayerSource): number {
   let count = 0;
   for (const layer of collectLayers(source)) {
-    for (const v of layer.weights) {
-      const constraint = v.constraint;
+    if (isDictLayer(layer)) {
+      count += layer.projectWeights();
+      continue;
+    }
+    for (const variable of layer.weights) {
+      const constraint = variable.constraint;
       if (!constraint) continue;
-      tf.tidy(() => {
-        v.write(constraint.apply(v.read()));
-      });
+      projectVariable(variable, (value) => constraint.apply(value));
       count++;
     }
   }

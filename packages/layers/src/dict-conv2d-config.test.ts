@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DictConv2D } from './dict-conv2d.ts';
-import { type DictConv2DOptions, resolveDictConv2DOptions } from './dict-conv2d-config.ts';
+import { type DictConv2DOptions, fixedBetaOf, resolveDictConv2DOptions } from './dict-conv2d-config.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -31,6 +31,11 @@ describe('resolveDictConv2DOptions', () => {
     });
     expect(resolveDictConv2DOptions({ filters: 8, kind: 'vanilla' })).toMatchObject({ beta: 1, trainBeta: false });
     expect(resolveDictConv2DOptions({ filters: 8, kind: 'robust' })).toMatchObject({ beta: 0, trainBeta: false });
+  });
+
+  it('fixedBetaOf: vanilla fixes 1, robust 0, elastic none (the only kind that learns beta)', () => {
+    expect([fixedBetaOf('vanilla'), fixedBetaOf('robust'), fixedBetaOf('elastic')]).toEqual([1, 0, undefined]);
+    expect(() => fixedBetaOf('sparse' as never)).toThrow(/kind: expected 'vanilla', 'robust' or 'elastic'/);
   });
 
   it('rejects bad options with an error naming the option', () => {

@@ -61,8 +61,8 @@ export interface DictConv2DOptions {
   normalizeAtoms?: boolean;
   /**
    * Initial `beta` in [0, 1]. `'vanilla'` forces 1 and `'robust'` forces 0 (another value is an error);
-   * `'elastic'` defaults to 0.5. One scalar per layer, kept in [0, 1] by clamping in the forward pass and by a
-   * {@link UnitInterval} weight constraint.
+   * `'elastic'` defaults to 0.5. One scalar per layer, kept in [0, 1] by clamping in the forward pass and by the
+   * layer's projection ({@link applyConstraints}). Change it later with {@link setBeta}.
    */
   beta?: number;
   /** Whether `beta` is trained. `'elastic'` default true; must be false for `'vanilla'` / `'robust'`. */
@@ -114,6 +114,33 @@ export interface ResolvedDictConv2DOptions {
 
 const FORCED_BETA: Record<DictKind, number | undefined> = { vanilla: 1, robust: 0, elastic: undefined };
 
+/**
+ * The beta a kind fixes (vanilla 1, robust 0), or `undefined` for `'elastic'`, the only kind whose beta is a free
+ * (and, with `trainBeta`, learnt) value in [0, 1].
+ *
+ * @example
+ * fixedBetaOf('robust'); // 0
+ */
+export function fixedBetaOf(kind: DictKind): number | undefined {
+  if (!DICT_KINDS.includes(kind)) {
+    throw new Error(`kind: expected 'vanilla', 'robust' or 'elastic', got ${JSON.stringify(kind)}`);
+  }
+  return FORCED_BETA[kind];
+}
+
+/**
+ * Throws unless `beta` is a beta a layer of `kind` may hold: a finite number in [0, 1], equal to the fixed beta of
+ * `'vanilla'` (1) and `'robust'` (0). Internal: the rule of {@link resolveDictConv2DOptions} and {@link setBeta}.
+ */
+export function checkBetaForKind(kind: DictKind, beta: unknown): number {
+  const forced = fixedBetaOf(kind);
+  const value = checkNumber('beta', beta, { min: 0, max: 1 });
+  if (forced !== undefined && value !== forced) {
+    throw new Error(`beta: kind '${kind}' fixes beta = ${forced}, got ${value} (use kind 'elastic' for another beta)`);
+  }
+  return value;
+}
+
 function pair(name: string, value: unknown): [number, number] {
   if (typeof value === 'number') {
     checkInteger(name, value, 1);
@@ -134,9 +161,7 @@ function pair(name: string, value: unknown): [number, number] {
 export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDictConv2DOptions {
   if (config === null || typeof config !== 'object') throw new Error('config: expected an options object');
   const kind = config.kind ?? 'elastic';
-  if (!DICT_KINDS.includes(kind)) {
-    throw new Error(`kind: expected 'vanilla', 'robust' or 'elastic', got ${JSON.stringify(kind)}`);
-  }
+  const forced = fixedBetaOf(kind);
   const filters = checkInteger('filters', config.filters, 1);
   const kernelSize = pair('kernelSize', config.kernelSize ?? 3);
   const strides = pair('strides', config.strides ?? 1);
@@ -151,11 +176,7 @@ export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDic
   if (stepSize !== 'auto') checkNumber('stepSize', stepSize, { min: 0, exclusiveMin: true });
   const stepSizeRefresh = checkInteger('stepSizeRefresh', config.stepSizeRefresh ?? 1, 1);
   const normalizeAtoms = checkBoolean('normalizeAtoms', config.normalizeAtoms ?? true);
-  const forced = FORCED_BETA[kind];
-  const beta = checkNumber('beta', config.beta ?? forced ?? 0.5, { min: 0, max: 1 });
-  if (forced !== undefined && beta !== forced) {
-    throw new Error(`beta: kind '${kind}' fixes beta = ${forced}, got ${beta} (use kind 'elastic' for another beta)`);
-  }
+  const beta = checkBetaForKind(kind, config.beta ?? forced ?? 0.5);
   const trainBeta = checkBoolean('trainBeta', config.trainBeta ?? kind === 'elastic');
   if (trainBeta && kind !== 'elastic') {
     throw new Error(`trainBeta: kind '${kind}' has a fixed beta, so trainBeta must be false (use kind 'elastic')`);

@@ -6,6 +6,7 @@ import { constraintsCallback } from './constraints-callback.ts';
 import { DictConv2D } from './dict-conv2d.ts';
 import type { DictKind } from './dict-conv2d-config.ts';
 import { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './dict-conv2d-factories.ts';
+import { DICT_WEIGHT_NAMES } from './dict-weights.ts';
 import { rista } from './rista.ts';
 
 beforeAll(async () => {
@@ -74,6 +75,15 @@ describe('DictConv2D forward', () => {
     expect(withLambda.trainableWeights.map((w) => w.name.split('/')[1])).toEqual(['kernel', 'lambda']);
   });
 
+  it('names its weights DICT_WEIGHT_NAMES and returns each by name with weight(name)', () => {
+    const layer = built({ kind: 'elastic', filters: 4, name: 'named' });
+    expect(DICT_WEIGHT_NAMES.map((n) => layer.weight(n))).toEqual(layer.weights);
+    expect(layer.weights.map((w) => w.originalName)).toEqual(DICT_WEIGHT_NAMES.map((n) => `named/${n}`));
+    expect(layer.weight('kernel').shape).toEqual([3, 3, 2, 4]);
+    expect(() => layer.weight('bias' as never)).toThrow(/DictConv2D 'named': no weight named "bias"/);
+    expect(() => new DictConv2D({ filters: 2 }).weight('beta')).toThrow(/build the layer first/);
+  });
+
   it("normalises atoms at init and sets stepSize 'auto' to 0.9 / ||A||^2 at build", async () => {
     const layer = built({ filters: 5, kernelSize: 3 }, [1, 7, 7, 3]);
     for (const n of atomNorms(layer)) expect(n).toBeCloseTo(1, 5);
@@ -137,6 +147,25 @@ describe('DictConv2D constraints and step-size refresh', () => {
     (layer.weights[1]!.read() as tf.Variable).assign(tf.scalar(-0.3));
     layer.apply(x, { training: true }); // training calls project first
     expect(layer.getWeights()[1]!.dataSync()[0]).toBe(0);
+  });
+
+  it('setWeights sets the weights exactly (no projection on write); projecting is idempotent', () => {
+    const layer = built({ kind: 'elastic', filters: 3, trainLambda: true }, [1, 6, 6, 2]);
+    const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
+    const raw = [tf.randomNormal([3, 3, 2, 3], 0, 2, 'float32', 6), tf.scalar(1.7), tf.scalar(-0.2), tf.scalar(0.05)];
+    layer.setWeights(raw); // what loading a saved model does
+    layer.getWeights().forEach((w, i) => {
+      expect(bits(w)).toEqual(bits(raw[i]!));
+    });
+    expect(layer.projectWeights()).toBe(3);
+    const projected = layer.getWeights().map(bits);
+    expect(Math.max(...atomNorms(layer).map((n) => Math.abs(n - 1)))).toBeLessThan(1e-6);
+    expect(projected[1]).toEqual(bits(tf.scalar(1)));
+    expect(projected[2]).toEqual(bits(tf.scalar(0)));
+    layer.projectWeights();
+    applyConstraints([layer]);
+    layer.apply(tf.randomNormal([1, 6, 6, 2]), { training: true }); // projects first, then refreshes stepSize only
+    expect(layer.getWeights().slice(0, 3).map(bits)).toEqual(projected.slice(0, 3));
   });
 
   it("refreshes stepSize 'auto' only on training calls, every stepSizeRefresh calls", () => {
@@ -357,8 +386,7 @@ describe('DictConv2D recompute (gradient checkpointing)', () => {
       ],
     });
     model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
-    // projected weights after each step: tfjs's LayerVariable.write applies constraints on load, so unprojected
-    // saved weights would load projected and change the outputs
+    // projected weights after each step (loading sets the saved weights as they are, projected or not)
     const callbacks = constraintsCallback(model);
     const history = await model.fit(images, labels, { epochs: 12, batchSize: 8, verbose: 0, callbacks });
     const loss = history.history.loss as number[];

@@ -1,37 +1,41 @@
 import { convOutputSize, resolvePadding, type TfPadding } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
+import { projectAtomsToUnitNorm } from './atom-unit-norm.ts';
 import {
   type DictConv2DConfig,
   type ResolvedDictConv2DOptions,
   resolveDictConv2DOptions,
 } from './dict-conv2d-config.ts';
+import type { DictWeightName } from './dict-weights.ts';
 import {
   deserializeKernelInitializer,
   resolveKernelInitializer,
   serializeKernelInitializer,
 } from './kernel-initializer.ts';
 import { nhwcShape } from './nhwc-shape.ts';
+import { projectVariable } from './project-variable.ts';
 import { rista } from './rista.ts';
 import { StepSizeTracker } from './step-size-tracker.ts';
 import { assertSyncReadable } from './sync-read.ts';
 import { UnitInterval } from './unit-interval.ts';
-
-/** Axes of one atom. tfjs types `unitNorm`'s axis as a number, but it reduces with `tf.sum`, so a list works. */
-const ATOM_AXES = [0, 1, 2];
 
 /**
  * A convolutional dictionary-learning layer (paper §4, Alg. 1): its output is the sparse code `z` of its input
  * under the dictionary `kernel`, computed by `steps` unrolled RISTA steps (see {@link rista}).
  * `kind` selects Vanilla DL (beta = 1, plain ISTA), Robust DL (beta = 0) or Elastic DL (learnt beta).
  *
- * Weights, always the same four in the same order for every kind (so weights copy between kinds):
- * `kernel [kh, kw, Cin, filters]`, `beta` (scalar), `lambda` (scalar), `stepSize` (scalar, never trained, saved
- * with the model). `beta` is kept in [0, 1] by a clamp in the forward pass and a {@link UnitInterval} constraint.
- * No bias. Input: NHWC with known height, width and channels at build.
+ * Weights, always the same four in the same order for every kind (so weights copy between kinds), named by
+ * {@link DICT_WEIGHT_NAMES} and read with {@link DictConv2D.weight}: `kernel [kh, kw, Cin, filters]`, `beta`
+ * (scalar), `lambda` (scalar), `stepSize` (scalar, never trained, saved with the model). `beta` is kept in [0, 1]
+ * by a clamp in the forward pass and by the projection; set it with {@link setBeta}. No bias. Input: NHWC with
+ * known height, width and channels at build.
  *
- * Training calls (`training: true`, as `model.fit` passes) first project the weights onto their constraints
- * (unit-norm atoms, beta in [0, 1], lambda >= 0; tfjs 4.22's `model.fit` never applies constraints itself) and,
- * with `stepSize: 'auto'`, refresh `t = 0.9 / L` every `stepSizeRefresh` training calls, without gradient.
+ * Constraints (unit-norm atoms, beta in [0, 1], lambda >= 0) are applied by {@link DictConv2D.projectWeights}
+ * only: at build, at the start of every training call (`training: true`, as `model.fit` passes; tfjs 4.22's
+ * `model.fit` never applies constraints itself) and by {@link applyConstraints} after optimizer steps. They are not
+ * tfjs variable constraints, so `setWeights` and loading a saved model set the weights exactly as given. The
+ * projection is idempotent. Training calls with `stepSize: 'auto'` also refresh `t = 0.9 / L` every
+ * `stepSizeRefresh` training calls, without gradient.
  *
  * Memory: with `recompute: true` (gradient checkpointing, off by default) the layer holds only its input and weights
  * between the forward and the backward pass and recomputes the unrolled steps during backprop: same gradients,
@@ -57,6 +61,8 @@ export class DictConv2D extends tf.layers.Layer {
   private betaWeight: tf.LayerVariable | null = null;
   private lambdaWeight: tf.LayerVariable | null = null;
   private stepSizeWeight: tf.LayerVariable | null = null;
+  /** The constrained weights and their projections, in weight order. */
+  private projections: [tf.LayerVariable, (value: tf.Tensor) => tf.Tensor][] = [];
   private readonly tracker = new StepSizeTracker();
   private trainingCalls = 0;
 
@@ -110,22 +116,18 @@ export class DictConv2D extends tf.layers.Layer {
     const o = this.options;
     const [kh, kw] = o.kernelSize;
     const constant = (value: number) => tf.initializers.constant({ value });
-    const unitNorm = o.normalizeAtoms ? tf.constraints.unitNorm({ axis: ATOM_AXES as unknown as number }) : undefined;
     const init = resolveKernelInitializer(o.kernelInitializer);
-    this.kernel = this.addWeight('kernel', [kh, kw, c, o.filters], 'float32', init, undefined, true, unitNorm);
-    this.betaWeight = this.addWeight(
-      'beta',
-      [],
-      'float32',
-      constant(o.beta),
-      undefined,
-      o.trainBeta,
-      new UnitInterval(),
-    );
-    const nonNeg = tf.constraints.nonNeg();
-    this.lambdaWeight = this.addWeight('lambda', [], 'float32', constant(o.lambda), undefined, o.trainLambda, nonNeg);
+    this.kernel = this.addWeight('kernel', [kh, kw, c, o.filters], 'float32', init, undefined, true);
+    this.betaWeight = this.addWeight('beta', [], 'float32', constant(o.beta), undefined, o.trainBeta);
+    this.lambdaWeight = this.addWeight('lambda', [], 'float32', constant(o.lambda), undefined, o.trainLambda);
     const t0 = o.stepSize === 'auto' ? 0.1 : o.stepSize;
     this.stepSizeWeight = this.addWeight('stepSize', [], 'float32', constant(t0), undefined, false);
+    const unitInterval = new UnitInterval();
+    this.projections = [
+      [this.betaWeight, (beta) => unitInterval.apply(beta)],
+      [this.lambdaWeight, (lambda) => tf.relu(lambda)],
+    ];
+    if (o.normalizeAtoms) this.projections.unshift([this.kernel, projectAtomsToUnitNorm]);
     this.built = true;
     this.projectWeights();
     // A zero kernel (tfjs builds with zeros when it is about to load saved weights) keeps the placeholder t.
@@ -136,6 +138,27 @@ export class DictConv2D extends tf.layers.Layer {
   override get weights(): tf.LayerVariable[] {
     if (!this.kernel || !this.betaWeight || !this.lambdaWeight || !this.stepSizeWeight) return [];
     return [this.kernel, this.betaWeight, this.lambdaWeight, this.stepSizeWeight];
+  }
+
+  /**
+   * The weight named `name` (one of {@link DICT_WEIGHT_NAMES}); throws before build.
+   *
+   * @example
+   * layer.weight('kernel').shape; // [3, 3, Cin, filters]
+   */
+  weight(name: DictWeightName): tf.LayerVariable {
+    const byName: Record<DictWeightName, tf.LayerVariable | null> = {
+      kernel: this.kernel,
+      beta: this.betaWeight,
+      lambda: this.lambdaWeight,
+      stepSize: this.stepSizeWeight,
+    };
+    if (!(name in byName)) {
+      throw new Error(`${this.owner}: no weight named ${JSON.stringify(name)} (kernel, beta, lambda or stepSize)`);
+    }
+    const variable = byName[name];
+    if (!variable) throw new Error(`${this.owner}: build the layer first`);
+    return variable;
   }
 
   /** `[batch, Ho, Wo, filters]`, with the conv arithmetic of the layer's padding and strides. */
@@ -174,17 +197,14 @@ export class DictConv2D extends tf.layers.Layer {
   }
 
   /**
-   * Projects the weights onto their constraints now (unit-norm atoms, beta in [0, 1], lambda >= 0), without
-   * gradient. Called at build and at every training call; {@link applyConstraints} calls it for whole models.
+   * Projects the weights onto their constraints now, without gradient: unit-norm atoms (when `normalizeAtoms`; atoms
+   * already unit-norm to 1e-6 are left bit for bit), beta clipped to [0, 1], lambda >= 0. Idempotent. Called at
+   * build and at every training call; {@link applyConstraints} calls it for whole models. Returns the number of
+   * weights projected (3, or 2 without `normalizeAtoms`; 0 before build).
    */
-  projectWeights(): void {
-    for (const v of this.weights) {
-      const constraint = v.constraint;
-      if (constraint)
-        tf.tidy(() => {
-          v.write(constraint.apply(v.read()));
-        });
-    }
+  projectWeights(): number {
+    for (const [variable, project] of this.projections) projectVariable(variable, project);
+    return this.projections.length;
   }
 
   /**

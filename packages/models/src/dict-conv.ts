@@ -1,4 +1,4 @@
-import { dictConv2d } from '@edl/layers';
+import { dictConv2d, pickDictLayerOptions } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import type { ConvKind, DictionaryOptions } from './resnet-options.ts';
 
@@ -15,18 +15,13 @@ export interface DictConvSpec {
 }
 
 /**
- * Applies a `DictConv2D` layer of @edl/layers (PyTorch `'symmetric'` padding) to `x`. Vanilla and robust layers
- * get their fixed beta (1 and 0) from the layer itself, so `beta` / `trainBeta` are only passed for the elastic
- * kind.
+ * Applies a `DictConv2D` layer of @edl/layers (PyTorch `'symmetric'` padding) to `x`. The dictionary options are
+ * picked for the layer's kind by @edl/layers' `pickDictLayerOptions` (vanilla and robust layers keep their fixed
+ * beta, so `beta` / `trainBeta` only reach elastic ones).
  */
 export function dictConv(x: tf.SymbolicTensor, spec: DictConvSpec): tf.SymbolicTensor {
-  const { beta, trainBeta, ...rest } = spec.dictionary;
-  const elastic = spec.kind === 'elastic' ? { beta, trainBeta } : {};
-  const config = Object.fromEntries(
-    Object.entries({ ...rest, ...elastic }).filter(([, v]) => v !== undefined),
-  ) as DictionaryOptions;
   return dictConv2d({
-    ...config,
+    ...pickDictLayerOptions(spec.dictionary, spec.kind),
     name: spec.name,
     filters: spec.filters,
     kernelSize: spec.kernelSize,

@@ -1,4 +1,4 @@
-import type { DictConv2DOptions } from '@edl/layers';
+import { type DictLayerForwardedOptions, pickDictLayerOptions } from '@edl/layers';
 
 /** Depths of the ResNets {@link resnet} builds. */
 export type ResNetDepth = 10 | 18 | 34 | 50;
@@ -10,41 +10,11 @@ export type ResNetDepth = 10 | 18 | 34 | 50;
 export type ConvKind = 'standard' | 'vanilla' | 'robust' | 'elastic';
 
 /**
- * Options passed to every `DictConv2D` layer of a dictionary-learning ResNet (ignored for `conv: 'standard'`); see
- * @edl/layers `DictConv2DOptions` for their meaning and defaults. `beta` / `trainBeta` only apply to the elastic
- * kind (vanilla fixes beta = 1, robust beta = 0).
+ * Options passed to every `DictConv2D` layer of a dictionary-learning ResNet (ignored for `conv: 'standard'`): @edl/layers'
+ * `DictLayerForwardedOptions` (see `DictConv2DOptions` for their meaning and defaults). `beta` / `trainBeta` only
+ * apply to the elastic kind (vanilla fixes beta = 1, robust beta = 0).
  */
-export type DictionaryOptions = Pick<
-  DictConv2DOptions,
-  | 'steps'
-  | 'lambda'
-  | 'trainLambda'
-  | 'eps'
-  | 'nonNegative'
-  | 'stepSize'
-  | 'stepSizeRefresh'
-  | 'normalizeAtoms'
-  | 'beta'
-  | 'trainBeta'
-  | 'detachWeights'
-  | 'recompute'
->;
-
-/** Keys of {@link DictionaryOptions}, in a stable order. */
-export const DICTIONARY_KEYS = [
-  'steps',
-  'lambda',
-  'trainLambda',
-  'eps',
-  'nonNegative',
-  'stepSize',
-  'stepSizeRefresh',
-  'normalizeAtoms',
-  'beta',
-  'trainBeta',
-  'detachWeights',
-  'recompute',
-] as const satisfies readonly (keyof DictionaryOptions)[];
+export type DictionaryOptions = DictLayerForwardedOptions;
 
 /** Options of {@link resnet}. */
 export interface ResNetOptions extends DictionaryOptions {
@@ -139,10 +109,7 @@ export function resolveResNetOptions(options: ResNetOptions): ResolvedResNetOpti
       throw new Error('recomputeStages: cannot be combined with recompute; give one of them');
     }
   }
-  const dictionary: DictionaryOptions = {};
-  for (const key of DICTIONARY_KEYS) {
-    if (options[key] !== undefined) Object.assign(dictionary, { [key]: options[key] });
-  }
+  const dictionary = pickDictLayerOptions(options);
   return {
     depth,
     conv,

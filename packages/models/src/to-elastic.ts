@@ -1,6 +1,6 @@
-import { type DictConv2DOptions, withKind } from '@edl/layers';
+import { DICT_KINDS, type DictConv2DOptions, isDictLayerConfig, setBeta, withKind } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
-import { DICT_CONV_CLASS, dictLayersOf, weightOf } from './dict-layers.ts';
+import { dictLayersOf } from './dict-layers.ts';
 
 /** Options of {@link toElastic}. */
 export interface ToElasticOptions {
@@ -8,6 +8,19 @@ export interface ToElasticOptions {
   beta?: number;
   /** Whether beta is trained (default true). */
   trainBeta?: boolean;
+  /**
+   * Name of the copy (what a saved model is called). Default: the source's name with a trailing `-vanilla` /
+   * `-robust` / `-elastic` (as {@link resnet} names models) replaced by `-elastic`, otherwise `-elastic` appended:
+   * `resnet18-vanilla` becomes `resnet18-elastic`.
+   */
+  name?: string;
+}
+
+/** `name` with its trailing `-<kind>` replaced by (or, without one, followed by) `-elastic`. */
+function elasticName(name: string): string {
+  const kind = DICT_KINDS.find((k) => name.endsWith(`-${k}`));
+  const stem = kind === undefined ? name : name.slice(0, -(kind.length + 1));
+  return `${stem}-elastic`;
 }
 
 interface LayerConfigEntry {
@@ -18,10 +31,12 @@ interface LayerConfigEntry {
 
 /**
  * Returns a copy of `model` whose `DictConv2D` layers are Elastic DL (paper §5.1: pretrain Vanilla DL, then
- * fine-tune Elastic DL): the model config is rebuilt with `kind: 'elastic'`, the requested beta and `trainBeta`,
- * every weight (kernels, BatchNorm statistics, lambda, step size, dense head) is copied, then beta is set. The
- * input model is left unchanged. Works from any DL kind (vanilla, robust, or elastic with other betas). The copy is
- * not compiled and has no optimizer state: create the fine-tuning optimizer for it.
+ * fine-tune Elastic DL): the model config is rebuilt with @edl/layers' `withKind(config, 'elastic')`, the requested
+ * beta and `trainBeta`, every weight (kernels, BatchNorm statistics, lambda, step size, dense head) is copied bit for
+ * bit, then beta is set with `setBeta`. @edl/layers checks the options (beta a number in [0, 1], trainBeta a
+ * boolean). The input model is left unchanged. Works from any DL kind (vanilla, robust, or elastic with other
+ * betas). The copy is named for what it is (`resnet18-vanilla` -> `resnet18-elastic`, see
+ * {@link ToElasticOptions.name}). The copy is not compiled and has no optimizer state: create the fine-tuning optimizer for it.
  *
  * @example
  * const vanilla = resnet({ depth: 18, conv: 'vanilla' });
@@ -32,19 +47,21 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
   if (!(model instanceof tf.LayersModel)) throw new Error('model: expected a tf.LayersModel');
   const beta = options.beta ?? 0.5;
   const trainBeta = options.trainBeta ?? true;
-  if (typeof beta !== 'number' || !(beta >= 0 && beta <= 1))
-    throw new Error(`beta: expected a number in [0, 1], got ${beta}`);
-  if (typeof trainBeta !== 'boolean') throw new Error(`trainBeta: expected a boolean, got ${String(trainBeta)}`);
-  if (dictLayersOf(model).length === 0) throw new Error(`model '${model.name}': has no ${DICT_CONV_CLASS} layers`);
+  const name = options.name ?? elasticName(model.name);
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Error(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
+  }
+  if (dictLayersOf(model).length === 0) throw new Error(`model '${model.name}': has no DictConv2D layers`);
 
   const config = model.getConfig() as tf.serialization.ConfigDict & { layers: LayerConfigEntry[] };
   const layers = config.layers.map((entry) =>
-    entry.className === DICT_CONV_CLASS
+    isDictLayerConfig(entry)
       ? { ...entry, config: withKind(entry.config as unknown as DictConv2DOptions, 'elastic', { beta, trainBeta }) }
       : entry,
   );
   const elastic = tf.LayersModel.fromConfig(tf.LayersModel, {
     ...config,
+    name,
     layers,
   } as unknown as tf.serialization.ConfigDict) as tf.LayersModel;
 
@@ -61,10 +78,6 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
       }),
     );
   }
-  for (const layer of dictLayersOf(elastic)) {
-    const b = tf.scalar(beta);
-    weightOf(layer, 'beta').write(b);
-    b.dispose();
-  }
+  for (const layer of dictLayersOf(elastic)) setBeta(layer, beta);
   return elastic;
 }

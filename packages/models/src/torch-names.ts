@@ -1,3 +1,4 @@
+import { DICT_WEIGHT_NAMES, type DictConv2D, type DictWeightName, isDictLayer } from '@edl/layers';
 import type * as tf from '@tensorflow/tfjs';
 
 /** How a tfjs weight is laid out relative to its PyTorch counterpart. */
@@ -22,14 +23,26 @@ const SUFFIXES: Record<string, Record<string, [string, TorchLayout]>> = {
     moving_mean: ['running_mean', 'same'],
     moving_variance: ['running_var', 'same'],
   },
-  DictConv2D: {
-    kernel: ['weight', 'conv'],
-    beta: ['beta', 'same'],
-    lambda: ['lambda', 'same'],
-    stepSize: ['step_size', 'same'],
-    step_size: ['step_size', 'same'],
-  },
 };
+
+/** PyTorch names of the `DictConv2D` weights (@edl/layers' `DICT_WEIGHT_NAMES`). */
+const DICT_SUFFIXES: Record<DictWeightName, [string, TorchLayout]> = {
+  kernel: ['weight', 'conv'],
+  beta: ['beta', 'same'],
+  lambda: ['lambda', 'same'],
+  stepSize: ['step_size', 'same'],
+};
+
+function dictTorchWeights(layer: DictConv2D): TorchWeight[] {
+  return layer.weights.map((w, index) => {
+    const name = DICT_WEIGHT_NAMES.find((n) => layer.weight(n) === w);
+    if (name === undefined) {
+      throw new Error(`layer '${layer.name}' (DictConv2D): no PyTorch mapping for weight '${w.originalName}'`);
+    }
+    const [suffix, layout] = DICT_SUFFIXES[name];
+    return { index, torchName: `${layer.name}.${suffix}`, layout };
+  });
+}
 
 /**
  * The PyTorch state-dict names of a layer's weights: `<layer name>.<param>`, with Conv2D / Dense
@@ -40,6 +53,7 @@ const SUFFIXES: Record<string, Record<string, [string, TorchLayout]>> = {
 export function torchWeightsOf(layer: tf.layers.Layer): TorchWeight[] {
   const weights = layer.weights;
   if (weights.length === 0) return [];
+  if (isDictLayer(layer)) return dictTorchWeights(layer);
   const className = layer.getClassName();
   const table = SUFFIXES[className];
   if (table === undefined) {

@@ -7,7 +7,7 @@
 // Each configuration runs in its own process (wasm threads are fixed per process). Median of EDL_BENCH_REPS
 // (default 5) runs after 2 warm-ups. Run from the repo root:
 //   node --conditions=@edl/source --import tsx packages/ops/bench/index.ts
-// Writes .bench/ops.json.
+// With EDL_BENCH_WEBGPU=1 also bench/webgpu.ts (needs a WebGPU adapter). Writes .bench/ops.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -158,6 +158,41 @@ console.log(
 );
 console.log(byShare.map(([k, e]) => `${k} ${e.ms.toFixed(1)} ms / ${e.calls}`).join(', '));
 
+// The webgpu part (bench/webgpu.ts): @edl/ops' WGSL kernels against tfjs-backend-webgpu's, only with
+// EDL_BENCH_WEBGPU=1 and an adapter (a GPU; a software adapter such as SwiftShader says nothing about GPU speed).
+let webgpu: Record<string, unknown> | undefined;
+if (process.env.EDL_BENCH_WEBGPU === '1') {
+  const r = spawnSync(process.execPath, ['--conditions=@edl/source', '--import', 'tsx', join(here, 'webgpu.ts')], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    env: process.env,
+  });
+  if (r.status !== 0) {
+    console.warn(
+      `\nWARNING: the webgpu bench failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
+    );
+  } else {
+    webgpu = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    const w = webgpu as {
+      adapter: string;
+      software: boolean;
+      shape: number[];
+      ours: Record<string, Timing>;
+      stock: Record<string, Timing>;
+    };
+    console.log(
+      `\nwebgpu (${w.adapter}${w.software ? ', a SOFTWARE adapter: not a GPU figure' : ''}), batch ${w.shape[0]}, ${w.shape[1]}x${w.shape[1]}, ${w.shape[2]} channels; ms median`,
+    );
+    for (const [name, o] of Object.entries(w.ours)) {
+      const t = w.stock[name]!;
+      console.log(
+        `${name.padEnd(24)} @edl/ops ${o.ms.toFixed(1).padStart(9)}  tfjs-webgpu ${t.ms.toFixed(1).padStart(9)}  tfjs / ours ${(t.ms / o.ms).toFixed(2)}x`,
+      );
+    }
+  }
+}
+
 const out = {
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, load: os.loadavg() },
   reps: Number(reps),
@@ -170,6 +205,7 @@ const out = {
   },
   cases: rows,
   layerProfile: { totalMs: total, convShare: convMs / total, kernels: ours.profile },
+  ...(webgpu ? { webgpu } : {}),
 };
 mkdirSync(join(root, '.bench'), { recursive: true });
 writeFileSync(join(root, '.bench', 'ops.json'), `${JSON.stringify(out, null, 2)}\n`);

@@ -2,10 +2,13 @@
 //   EDL_VW=16 (AVX-512), 8 (AVX2+FMA), 4 (baseline / NEON). Everything here is file-local except the three
 //   extern "C" entry points whose names carry the width, so that code built for one instruction set is never
 //   shared with another translation unit by the linker.
+#include <atomic>
 #include <cstddef>
-#include <cstdlib>
+#include <cstdint>
 #include <cstring>
+
 #include "conv-kernels.h"
+#include "edl-alloc.h"
 
 #ifndef EDL_VW
 #error "EDL_VW must be defined"
@@ -54,7 +57,7 @@ void gather_tile(int ntap, const float* const* A, int koff, const float* const* 
   }
   for (int i = 0; i < R; i++) {
     float* out = C[i];
-    if (ncol == NV * VW && !bias && act == 0) {
+    if (ncol == NV * VW && !bias && act == EDL_ACT_LINEAR) {
 #pragma GCC unroll 4
       for (int j = 0; j < NV; j++) store(out + j * VW, accumulate ? c[i][j] + load(out + j * VW) : c[i][j]);
     } else {
@@ -63,9 +66,10 @@ void gather_tile(int ntap, const float* const* A, int koff, const float* const* 
       for (int n = 0; n < ncol; n++) {
         float v = accumulate ? tmp[n] + out[n] : tmp[n];
         if (bias) v += bias[n];
-        if (act == 1) v = v > 0.f ? v : 0.f;
-        else if (act == 2) v = v > 0.f ? (v < 6.f ? v : 6.f) : 0.f;
-        else if (act == 3) v = v > 0.f ? v : alpha * v;
+        // as tfjs' cpu backend: NaN passes through every activation
+        if (act == EDL_ACT_RELU) v = v < 0.f ? 0.f : v;
+        else if (act == EDL_ACT_RELU6) v = v < 0.f ? 0.f : v > 6.f ? 6.f : v;
+        else if (act == EDL_ACT_LEAKYRELU) v = v < 0.f ? alpha * v : v;
         out[n] = v;
       }
     }
@@ -96,8 +100,8 @@ GatherFn gather_fn(int rows, int nv) {
 
 // Splits the reduction dimension (taps x channels) into blocks whose packed B slice stays in L2.
 void k_blocks(int ntaps, int kc_total, int nr, int* nblocks, int* kc_block) {
-  const long budget = 768 * 1024 / 4;  // floats of B per block (measured best on a 1 MB L2: 2.4 GFLOP convs)
-  long per_channel = (long)ntaps * nr;
+  const int64_t budget = 768 * 1024 / 4;  // floats of B per block (measured best on a 1 MB L2: 2.4 GFLOP convs)
+  const int64_t per_channel = (int64_t)ntaps * nr;
   int kcmax = (int)(budget / per_channel);
   if (kcmax < 8) kcmax = 8;
   int nb = (kc_total + kcmax - 1) / kcmax;
@@ -122,30 +126,37 @@ struct FwdCtx {
   int act;
   float alpha;
   int nv, nr, npanels, nkb, kcb;
-  long npix;
+  int64_t npix;
   int tiles_per_chunk;
+  std::atomic<int> status;  // EDL_OK, or EDL_ERR_OUT_OF_MEMORY from a worker
 };
 
 void fwd_chunks(void* vctx, int c0, int c1) {
-  const FwdCtx& c = *static_cast<FwdCtx*>(vctx);
+  FwdCtx& c = *static_cast<FwdCtx*>(vctx);
   const edl_conv_geom& g = *c.g;
   const int ntaps = g.KH * g.KW;
   const int tpc = c.tiles_per_chunk;
-  const float** A = static_cast<const float**>(malloc(sizeof(float*) * ntaps * MR * tpc));
-  const float** Bt = static_cast<const float**>(malloc(sizeof(float*) * ntaps));
+  const float** A = static_cast<const float**>(edl_malloc(sizeof(float*) * (size_t)ntaps * MR * tpc));
+  const float** Bt = static_cast<const float**>(edl_malloc(sizeof(float*) * (size_t)ntaps));
+  if (!A || !Bt) {
+    edl_free(A);
+    edl_free(Bt);
+    c.status.store(EDL_ERR_OUT_OF_MEMORY);
+    return;
+  }
   for (int chunk = c0; chunk < c1; chunk++) {
-    const long p0 = (long)chunk * tpc * MR;
-    const long pend = p0 + (long)tpc * MR < c.npix ? p0 + (long)tpc * MR : c.npix;
+    const int64_t p0 = (int64_t)chunk * tpc * MR;
+    const int64_t pend = p0 + (int64_t)tpc * MR < c.npix ? p0 + (int64_t)tpc * MR : c.npix;
     const int ntiles = (int)((pend - p0 + MR - 1) / MR);
     // input row pointers of every pixel and tap of the chunk (channel offset 0)
     for (int tile = 0; tile < ntiles; tile++) {
-      const long q0 = p0 + (long)tile * MR;
+      const int64_t q0 = p0 + (int64_t)tile * MR;
       const int rows = pend - q0 < MR ? (int)(pend - q0) : MR;
       const float** At = A + (size_t)tile * ntaps * MR;
       for (int i = 0; i < rows; i++) {
-        const long q = q0 + i;
+        const int64_t q = q0 + i;
         const int ow = (int)(q % g.OW);
-        const long bo = q / g.OW;
+        const int64_t bo = q / g.OW;
         const int oh = (int)(bo % g.OH), b = (int)(bo / g.OH);
         for (int t = 0; t < ntaps; t++) {
           const int ih = oh * g.SH + t / g.KW - g.PT, iw = ow * g.SW + t % g.KW - g.PL;
@@ -164,7 +175,7 @@ void fwd_chunks(void* vctx, int c0, int c1) {
         const int ncol = g.Cout - n0 < c.nr ? g.Cout - n0 : c.nr;
         for (int t = 0; t < ntaps; t++) Bt[t] = c.bpack + (((size_t)p * ntaps + t) * g.Cin + k0) * c.nr;
         for (int tile = 0; tile < ntiles; tile++) {
-          const long q0 = p0 + (long)tile * MR;
+          const int64_t q0 = p0 + (int64_t)tile * MR;
           const int rows = pend - q0 < MR ? (int)(pend - q0) : MR;
           float* C[MR];
           for (int i = 0; i < rows; i++) C[i] = c.y + (size_t)(q0 + i) * g.Cout + n0;
@@ -174,8 +185,8 @@ void fwd_chunks(void* vctx, int c0, int c1) {
       }
     }
   }
-  free(A);
-  free(Bt);
+  edl_free(A);
+  edl_free(Bt);
 }
 
 // Packs the filter w [taps][Cin][Cout] into column panels of nr: out[p][t][ci][nr] = w[t][ci][p nr + j] (forward),
@@ -215,29 +226,33 @@ void pack_taps(void* v, int t0, int t1) {
   }
 }
 
+// The packed filter (null when out of memory; free with edl_free).
 float* pack_filter(const float* w, int ntaps, int cin, int cout, int nr, bool transpose, bool flip,
-                   edl_parallel_for pfor) {
+                   const edl_parallel* par) {
   const int cols = transpose ? cin : cout;
   const int rows = transpose ? cout : cin;
   const int npanels = (cols + nr - 1) / nr;
-  float* out = static_cast<float*>(calloc((size_t)npanels * ntaps * rows * nr, sizeof(float)));
+  float* out = static_cast<float*>(edl_calloc((size_t)npanels * ntaps * rows * nr, sizeof(float)));
+  if (!out) return nullptr;
   PackCtx c{w, out, ntaps, cin, cout, nr, npanels, transpose, flip};
-  pfor(ntaps, &c, pack_taps);
+  edl_pfor(par, ntaps, &c, pack_taps);
   return out;
 }
 
-void run_forward(const edl_conv_geom* g, const float* x, const float* bpack, float* y, const float* bias, int act,
-                 float alpha, int nv, int nr, int npanels, int threads, edl_parallel_for pfor) {
+edl_status run_forward(const edl_conv_geom* g, const float* x, const float* bpack, float* y, const float* bias,
+                       int act, float alpha, int nv, int nr, int npanels, const edl_parallel* par) {
   const int ntaps = g->KH * g->KW;
-  float* zeros = static_cast<float*>(calloc((size_t)g->Cin + 16, sizeof(float)));
-  FwdCtx c{g, x, bpack, y, zeros, bias, act, alpha, nv, nr, npanels, 0, 0, (long)g->B * g->OH * g->OW, 0};
+  float* zeros = static_cast<float*>(edl_calloc((size_t)g->Cin + 16, sizeof(float)));
+  if (!zeros) return EDL_ERR_OUT_OF_MEMORY;
+  FwdCtx c{g, x, bpack, y, zeros, bias, act, alpha, nv, nr, npanels, 0, 0, (int64_t)g->B * g->OH * g->OW, 0, {EDL_OK}};
   k_blocks(ntaps, g->Cin, nr, &c.nkb, &c.kcb);
-  const long tiles = (c.npix + MR - 1) / MR;
+  const int64_t tiles = (c.npix + MR - 1) / MR;
   // at least 4 chunks per thread (balance), at most MAX_TILES_PER_CHUNK tiles each (cache)
-  long tpc = (tiles + 4L * threads - 1) / (4L * threads);
+  const int64_t tpc = (tiles + 4 * (int64_t)par->threads - 1) / (4 * (int64_t)par->threads);
   c.tiles_per_chunk = (int)(tpc < 1 ? 1 : tpc > MAX_TILES_PER_CHUNK ? MAX_TILES_PER_CHUNK : tpc);
-  pfor((int)((tiles + c.tiles_per_chunk - 1) / c.tiles_per_chunk), &c, fwd_chunks);
-  free(zeros);
+  edl_pfor(par, (int)((tiles + c.tiles_per_chunk - 1) / c.tiles_per_chunk), &c, fwd_chunks);
+  edl_free(zeros);
+  return (edl_status)c.status.load();
 }
 
 int choose_nv(int n) {
@@ -253,16 +268,21 @@ struct BinCtx {
   float* dx;
   const float* zeros;
   int nv, nr, npanels, nkb, kcb;
+  std::atomic<int> status;
 };
 
 void bin_rows(void* vctx, int r0, int r1) {
-  const BinCtx& c = *static_cast<BinCtx*>(vctx);
+  BinCtx& c = *static_cast<BinCtx*>(vctx);
   const edl_conv_geom& g = *c.g;
   const int ntaps = g.KH * g.KW;
-  const float** A = static_cast<const float**>(malloc(sizeof(float*) * ntaps * MR));
-  const float** Bt = static_cast<const float**>(malloc(sizeof(float*) * ntaps));
-  int* taps = static_cast<int*>(malloc(sizeof(int) * ntaps));
-  int* tap_oh = static_cast<int*>(malloc(sizeof(int) * ntaps));
+  const float** A = static_cast<const float**>(edl_malloc(sizeof(float*) * (size_t)ntaps * MR));
+  const float** Bt = static_cast<const float**>(edl_malloc(sizeof(float*) * (size_t)ntaps));
+  int* taps = static_cast<int*>(edl_malloc(sizeof(int) * (size_t)ntaps));
+  int* tap_oh = static_cast<int*>(edl_malloc(sizeof(int) * (size_t)ntaps));
+  if (!A || !Bt || !taps || !tap_oh) {
+    r1 = r0;  // nothing to do but free what was allocated
+    c.status.store(EDL_ERR_OUT_OF_MEMORY);
+  }
   for (int r = r0; r < r1; r++) {
     const int b = r / g.H, ih = r % g.H;
     float* xrow = c.dx + ((size_t)r * g.W) * g.Cin;
@@ -310,10 +330,10 @@ void bin_rows(void* vctx, int r0, int r1) {
       }
     }
   }
-  free(A);
-  free(Bt);
-  free(taps);
-  free(tap_oh);
+  edl_free(A);
+  edl_free(Bt);
+  edl_free(taps);
+  edl_free(tap_oh);
 }
 
 // ---------------------------------------------------------------- backprop filter
@@ -421,9 +441,9 @@ void bf_part(void* vctx, int p0, int p1) {
     float* dw = c.channel_split ? c.parts[0] : c.parts[p];
     int r0 = 0, r1 = nrows, cb0 = 0, cb1 = cblocks;
     if (c.channel_split) {
-      cb0 = (int)((long)cblocks * p / c.nparts), cb1 = (int)((long)cblocks * (p + 1) / c.nparts);
+      cb0 = (int)((int64_t)cblocks * p / c.nparts), cb1 = (int)((int64_t)cblocks * (p + 1) / c.nparts);
     } else {
-      r0 = (int)((long)nrows * p / c.nparts), r1 = (int)((long)nrows * (p + 1) / c.nparts);
+      r0 = (int)((int64_t)nrows * p / c.nparts), r1 = (int)((int64_t)nrows * (p + 1) / c.nparts);
     }
     for (int rc = r0; rc < r1; rc += c.rows_per_chunk) {
       const int rce = rc + c.rows_per_chunk < r1 ? rc + c.rows_per_chunk : r1;
@@ -461,19 +481,20 @@ void sum_parts(void* vctx, int i0, int i1) {
 
 }  // namespace
 
-extern "C" void EDL_FN(edl_conv2d_forward_)(const edl_conv_geom* g, const float* x, const float* w, float* y,
-                                              const float* bias, int act, float alpha, int threads,
-                                              edl_parallel_for pfor) {
+extern "C" edl_status EDL_FN(edl_conv2d_forward_)(const edl_conv_geom* g, const float* x, const float* w, float* y,
+                                                    const float* bias, int act, float alpha, const edl_parallel* par) {
   const int ntaps = g->KH * g->KW;
   const int nv = choose_nv(g->Cout), nr = nv * VW;
   const int npanels = (g->Cout + nr - 1) / nr;
-  float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, false, false, pfor);
-  run_forward(g, x, bpack, y, bias, act, alpha, nv, nr, npanels, threads, pfor);
-  free(bpack);
+  float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, false, false, par);
+  if (!bpack) return EDL_ERR_OUT_OF_MEMORY;
+  const edl_status st = run_forward(g, x, bpack, y, bias, act, alpha, nv, nr, npanels, par);
+  edl_free(bpack);
+  return st;
 }
 
-extern "C" void EDL_FN(edl_conv2d_backprop_input_)(const edl_conv_geom* g, const float* dy, const float* w,
-                                                     float* dx, int threads, edl_parallel_for pfor) {
+extern "C" edl_status EDL_FN(edl_conv2d_backprop_input_)(const edl_conv_geom* g, const float* dy, const float* w,
+                                                           float* dx, const edl_parallel* par) {
   const int ntaps = g->KH * g->KW;
   if (g->SH == 1 && g->SW == 1 && g->KH - 1 - g->PT >= 0 && g->KW - 1 - g->PL >= 0) {
     // dx = conv(dy, W flipped in space with in/out channels swapped), padding k - 1 - p: a plain forward conv.
@@ -481,45 +502,62 @@ extern "C" void EDL_FN(edl_conv2d_backprop_input_)(const edl_conv_geom* g, const
                     g->KW - 1 - g->PL};
     const int nv = choose_nv(g->Cin), nr = nv * VW;
     const int npanels = (g->Cin + nr - 1) / nr;
-    float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, true, true, pfor);
-    run_forward(&f, dy, bpack, dx, nullptr, 0, 0.f, nv, nr, npanels, threads, pfor);
-    free(bpack);
-    return;
+    float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, true, true, par);
+    if (!bpack) return EDL_ERR_OUT_OF_MEMORY;
+    const edl_status st = run_forward(&f, dy, bpack, dx, nullptr, EDL_ACT_LINEAR, 0.f, nv, nr, npanels, par);
+    edl_free(bpack);
+    return st;
   }
   const int nv = choose_nv(g->Cin), nr = nv * VW;
   const int npanels = (g->Cin + nr - 1) / nr;
-  float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, true, false, pfor);
-  float* zeros = static_cast<float*>(calloc((size_t)g->Cout + 16, sizeof(float)));
-  BinCtx c{g, dy, bpack, dx, zeros, nv, nr, npanels, 0, 0};
+  float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, true, false, par);
+  float* zeros = static_cast<float*>(edl_calloc((size_t)g->Cout + 16, sizeof(float)));
+  if (!bpack || !zeros) {
+    edl_free(bpack);
+    edl_free(zeros);
+    return EDL_ERR_OUT_OF_MEMORY;
+  }
+  BinCtx c{g, dy, bpack, dx, zeros, nv, nr, npanels, 0, 0, {EDL_OK}};
   k_blocks(ntaps, g->Cout, nr, &c.nkb, &c.kcb);
-  pfor(g->B * g->H, &c, bin_rows);
-  free(zeros);
-  free(bpack);
+  edl_pfor(par, g->B * g->H, &c, bin_rows);
+  edl_free(zeros);
+  edl_free(bpack);
+  return (edl_status)c.status.load();
 }
 
-extern "C" void EDL_FN(edl_conv2d_backprop_filter_)(const edl_conv_geom* g, const float* x, const float* dy,
-                                                      float* dw, int nparts, edl_parallel_for pfor) {
+extern "C" edl_status EDL_FN(edl_conv2d_backprop_filter_)(const edl_conv_geom* g, const float* x, const float* dy,
+                                                            float* dw, const edl_parallel* par) {
   const size_t n = (size_t)g->KH * g->KW * g->Cin * g->Cout;
   const int nrows = g->B * g->OH;
+  int nparts = par->threads;
   // A filter larger than the activations (deep layers on small maps): split dW by input channels, no partial sums.
   const size_t act = (size_t)g->B * g->H * g->W * g->Cin + (size_t)nrows * g->OW * g->Cout;
   const int cblocks = (g->Cin + MR - 1) / MR;
   const bool channel_split = n > act && cblocks >= nparts;
   if (!channel_split && nparts > nrows) nparts = nrows > 0 ? nrows : 1;
-  float** parts = static_cast<float**>(malloc(sizeof(float*) * nparts));
+  float** parts = static_cast<float**>(edl_calloc((size_t)nparts, sizeof(float*)));
+  if (!parts) return EDL_ERR_OUT_OF_MEMORY;
   memset(dw, 0, n * sizeof(float));
   parts[0] = dw;
+  edl_status st = EDL_OK;
   if (!channel_split)
-    for (int p = 1; p < nparts; p++) parts[p] = static_cast<float*>(calloc(n, sizeof(float)));
-  long bytes_per_row = (long)g->OW * (g->Cin * g->SW + g->Cout) * 4;
-  int rpc = (int)((channel_split ? 512 : 192) * 1024 / (bytes_per_row > 0 ? bytes_per_row : 1));
-  if (rpc < 1) rpc = 1;
-  BfCtx c{g, x, dy, parts, nparts, rpc, channel_split};
-  pfor(nparts, &c, bf_part);
-  if (!channel_split && nparts > 1) {
-    SumCtx s{parts, nparts, dw};
-    pfor((int)n, &s, sum_parts);
-    for (int p = 1; p < nparts; p++) free(parts[p]);
+    for (int p = 1; p < nparts && st == EDL_OK; p++) {
+      parts[p] = static_cast<float*>(edl_calloc(n, sizeof(float)));
+      if (!parts[p]) st = EDL_ERR_OUT_OF_MEMORY;
+    }
+  if (st == EDL_OK) {
+    const int64_t bytes_per_row = (int64_t)g->OW * ((int64_t)g->Cin * g->SW + g->Cout) * 4;
+    int64_t rpc = (channel_split ? 512 : 192) * 1024 / (bytes_per_row > 0 ? bytes_per_row : 1);
+    if (rpc < 1) rpc = 1;
+    BfCtx c{g, x, dy, parts, nparts, (int)rpc, channel_split};
+    edl_pfor(par, nparts, &c, bf_part);
+    if (!channel_split && nparts > 1) {
+      SumCtx s{parts, nparts, dw};
+      edl_pfor(par, (int)n, &s, sum_parts);
+    }
   }
-  free(parts);
+  if (!channel_split)
+    for (int p = 1; p < nparts; p++) edl_free(parts[p]);
+  edl_free(parts);
+  return st;
 }

@@ -1,11 +1,12 @@
 // Memory-bound tensor kernels of @edl/ops that the wasm backend runs slowly on NHWC training graphs: Tile (the
 // BatchNorm gradient broadcasts a per-channel vector to the full activation with it) and Sum / Mean over leading
 // axes (per-channel reductions of BatchNorm and its gradient). Plain C++; the compiler vectorises the loops.
+#include <atomic>
 #include <cmath>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 
+#include "edl-alloc.h"
 #include "tensor-kernels.h"
 
 namespace {
@@ -29,6 +30,7 @@ struct ReduceCtx {
   size_t outer, inner;
   float* partials;  // [nparts][inner]
   int nparts;
+  std::atomic<int> status;
 };
 
 // inner == 1: a flat sum, 16 independent lanes so the compiler vectorises it.
@@ -53,13 +55,17 @@ void reduce_flat_part(const ReduceCtx& c, int p0, int p1) {
 }
 
 void reduce_part(void* vctx, int p0, int p1) {
-  const ReduceCtx& c = *static_cast<ReduceCtx*>(vctx);
+  ReduceCtx& c = *static_cast<ReduceCtx*>(vctx);
   if (c.inner == 1) {
     reduce_flat_part(c, p0, p1);
     return;
   }
   const size_t block = 256;  // rows summed into a block total before it joins the running sum (less round-off)
-  float* tmp = static_cast<float*>(malloc(sizeof(float) * c.inner));
+  float* tmp = static_cast<float*>(edl_malloc(sizeof(float) * c.inner));
+  if (!tmp) {
+    c.status.store(EDL_ERR_OUT_OF_MEMORY);
+    return;
+  }
   for (int p = p0; p < p1; p++) {
     float* acc = c.partials + (size_t)p * c.inner;
     const size_t r0 = c.outer * p / c.nparts, r1 = c.outer * (p + 1) / c.nparts;
@@ -73,17 +79,20 @@ void reduce_part(void* vctx, int p0, int p1) {
       for (size_t j = 0; j < c.inner; j++) acc[j] += tmp[j];
     }
   }
-  free(tmp);
+  edl_free(tmp);
 }
 
 }  // namespace
 
-extern "C" void edl_tile(const void* x, const int* shape, const int* reps, int rank, size_t elem, void* out) {
+extern "C" edl_status edl_tile(const void* x, const int* shape, const int* reps, int rank, size_t elem, void* out) {
+  if (rank < 0 || rank > EDL_TILE_MAX_RANK) return EDL_ERR_INVALID_ARGUMENT;
+  for (int d = 0; d < rank; d++)
+    if (shape[d] <= 0 || reps[d] <= 0) return EDL_OK;  // an empty output
   if (rank == 0) {
     memcpy(out, x, elem);
-    return;
+    return EDL_OK;
   }
-  size_t xstride[16], ostride[16];
+  size_t xstride[EDL_TILE_MAX_RANK], ostride[EDL_TILE_MAX_RANK];
   xstride[rank - 1] = ostride[rank - 1] = 1;
   for (int d = rank - 2; d >= 0; d--) {
     xstride[d] = xstride[d + 1] * shape[d + 1];
@@ -91,27 +100,32 @@ extern "C" void edl_tile(const void* x, const int* shape, const int* reps, int r
   }
   tile_rec(static_cast<const unsigned char*>(x), static_cast<unsigned char*>(out), shape, reps, rank, 0, xstride,
            ostride, elem);
+  return EDL_OK;
 }
 
-extern "C" void edl_reduce_leading(const float* x, size_t outer, size_t inner, float scale, float* out, int nparts,
-                                   edl_parallel_for pfor) {
-  if ((size_t)nparts > outer / 64) nparts = (int)(outer / 64) > 1 ? (int)(outer / 64) : 1;
-  float* partials = static_cast<float*>(calloc((size_t)nparts * inner, sizeof(float)));
-  ReduceCtx c{x, outer, inner, partials, nparts};
-  pfor(nparts, &c, reduce_part);
+extern "C" edl_status edl_reduce_leading(const float* x, size_t outer, size_t inner, float scale, float* out,
+                                         const edl_parallel* par) {
+  if (outer == 0 || inner == 0) return EDL_ERR_INVALID_ARGUMENT;
+  int nparts = par->threads;
+  if ((size_t)nparts > outer / 64) nparts = outer / 64 > 1 ? (int)(outer / 64) : 1;
+  float* partials = static_cast<float*>(edl_calloc((size_t)nparts * inner, sizeof(float)));
+  if (!partials) return EDL_ERR_OUT_OF_MEMORY;
+  ReduceCtx c{x, outer, inner, partials, nparts, {EDL_OK}};
+  edl_pfor(par, nparts, &c, reduce_part);
   for (size_t j = 0; j < inner; j++) {
     float s = 0.f;
     for (int p = 0; p < nparts; p++) s += partials[(size_t)p * inner + j];
     out[j] = s * scale;
   }
-  free(partials);
+  edl_free(partials);
+  return (edl_status)c.status.load();
 }
 
 namespace {
 
 // Elementwise a op b where an operand is either full (n elements) or repeats with period m (m = 1: a scalar).
 struct BinaryCtx {
-  int op;  // 0 add, 1 sub, 2 mul
+  int op;  // edl_binary_op
   const float *a, *b;
   size_t na, nb, n;
   float* out;
@@ -120,7 +134,7 @@ struct BinaryCtx {
 
 template <int OP>
 inline float apply(float x, float y) {
-  return OP == 0 ? x + y : OP == 1 ? x - y : x * y;
+  return OP == EDL_BINARY_ADD ? x + y : OP == EDL_BINARY_SUB ? x - y : x * y;
 }
 
 template <int OP>
@@ -145,15 +159,18 @@ void binary_range(const BinaryCtx& c, size_t i0, size_t i1) {
 void binary_part(void* v, int p0, int p1) {
   const BinaryCtx& c = *static_cast<BinaryCtx*>(v);
   const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
-  if (c.op == 0) binary_range<0>(c, i0, i1);
-  else if (c.op == 1) binary_range<1>(c, i0, i1);
-  else binary_range<2>(c, i0, i1);
+  if (c.op == EDL_BINARY_ADD) binary_range<EDL_BINARY_ADD>(c, i0, i1);
+  else if (c.op == EDL_BINARY_SUB) binary_range<EDL_BINARY_SUB>(c, i0, i1);
+  else binary_range<EDL_BINARY_MUL>(c, i0, i1);
 }
 
 }  // namespace
 
-extern "C" void edl_binary(int op, const float* a, size_t na, const float* b, size_t nb, float* out, size_t n,
-                           edl_parallel_for pfor) {
+extern "C" edl_status edl_binary(int op, const float* a, size_t na, const float* b, size_t nb, float* out, size_t n,
+                                 const edl_parallel* par) {
+  if (op < EDL_BINARY_ADD || op > EDL_BINARY_MUL || na == 0 || nb == 0 || n % na != 0 || n % nb != 0 ||
+      (na != n && nb != n))
+    return EDL_ERR_INVALID_ARGUMENT;
   const size_t period = na < n ? na : nb < n ? nb : 1;
   // jobs of about 64 K elements, a multiple of the period so every job starts a period
   size_t block = 1 << 16;
@@ -161,9 +178,10 @@ extern "C" void edl_binary(int op, const float* a, size_t na, const float* b, si
   BinaryCtx c{op, a, b, na, nb, n, out, block};
   if (n <= (1u << 15)) {
     binary_part(&c, 0, (int)((n + block - 1) / block));  // small: no thread wake-up
-    return;
+    return EDL_OK;
   }
-  pfor((int)((n + block - 1) / block), &c, binary_part);
+  edl_pfor(par, (int)((n + block - 1) / block), &c, binary_part);
+  return EDL_OK;
 }
 
 namespace {
@@ -188,11 +206,14 @@ void batch_norm_rows(void* v, int p0, int p1) {
 
 }  // namespace
 
-extern "C" void edl_batch_norm(const float* x, size_t n, size_t channels, const float* mean, size_t nmean,
-                               const float* var, size_t nvar, const float* scale, size_t nscale, const float* offset,
-                               size_t noffset, float eps, float* out, edl_parallel_for pfor) {
+extern "C" edl_status edl_batch_norm(const float* x, size_t n, size_t channels, const float* mean, size_t nmean,
+                                     const float* var, size_t nvar, const float* scale, size_t nscale,
+                                     const float* offset, size_t noffset, float eps, float* out,
+                                     const edl_parallel* par) {
+  if (channels == 0 || n % channels != 0) return EDL_ERR_INVALID_ARGUMENT;
   // per-channel parameters (each of size 1 or `channels`; scale / offset may be null: 1 / 0)
-  float* m = static_cast<float*>(malloc(sizeof(float) * channels * 3));
+  float* m = static_cast<float*>(edl_calloc(channels, sizeof(float) * 3));
+  if (!m) return EDL_ERR_OUT_OF_MEMORY;
   float* mul = m + channels;
   float* off = m + 2 * channels;
   for (size_t j = 0; j < channels; j++) {
@@ -205,14 +226,15 @@ extern "C" void edl_batch_norm(const float* x, size_t n, size_t channels, const 
   BatchNormCtx c{x, n / channels, channels, m, mul, off, out};
   const size_t jobs = (c.rows + 255) / 256;
   if (n <= (1u << 15)) batch_norm_rows(&c, 0, (int)jobs);
-  else pfor((int)jobs, &c, batch_norm_rows);
-  free(m);
+  else edl_pfor(par, (int)jobs, &c, batch_norm_rows);
+  edl_free(m);
+  return EDL_OK;
 }
 
 namespace {
 
 struct UnaryCtx {
-  int op;  // 0 sign, 1 clip to [lo, hi]
+  int op;  // edl_unary_op: sign, or clip to [lo, hi]
   const float* x;
   float lo, hi;
   float* out;
@@ -223,7 +245,7 @@ void unary_part(void* v, int p0, int p1) {
   const UnaryCtx& c = *static_cast<UnaryCtx*>(v);
   const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
   // as tfjs' cpu backend: sign(NaN) = sign(-0) = 0; clip passes NaN through
-  if (c.op == 0)
+  if (c.op == EDL_UNARY_SIGN)
     for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > 0.f ? 1.f : c.x[i] < 0.f ? -1.f : 0.f;
   else
     for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > c.hi ? c.hi : c.x[i] < c.lo ? c.lo : c.x[i];
@@ -231,9 +253,12 @@ void unary_part(void* v, int p0, int p1) {
 
 }  // namespace
 
-extern "C" void edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out, edl_parallel_for pfor) {
+extern "C" edl_status edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out,
+                                const edl_parallel* par) {
+  if (op < EDL_UNARY_SIGN || op > EDL_UNARY_CLIP) return EDL_ERR_INVALID_ARGUMENT;
   UnaryCtx c{op, x, lo, hi, out, n, (size_t)1 << 16};
   const int jobs = (int)((n + c.block - 1) / c.block);
   if (n <= (1u << 15)) unary_part(&c, 0, jobs);
-  else pfor(jobs, &c, unary_part);
+  else edl_pfor(par, jobs, &c, unary_part);
+  return EDL_OK;
 }

@@ -18,6 +18,11 @@ export {
   registerWasmConvKernels,
   WASM_CONV_KERNELS,
 } from './kernels/wasm/register-wasm-conv-kernels.ts';
+export {
+  registerWebgpuKernels,
+  unregisterWebgpuKernels,
+  WEBGPU_KERNELS,
+} from './kernels/webgpu/register-webgpu-kernels.ts';
 export { type ConvGeometry, type ConvOperator, convOperator } from './operators/conv-operator.ts';
 export { elasticWeights } from './operators/elastic-weights.ts';
 export { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './operators/fused-rista.ts';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { AttackError } from '../core/errors.ts';
 
 /**
  * Backward-pass differentiable approximation (Athalye et al. 2018): a function whose forward value is exactly
@@ -18,7 +19,11 @@ export function bpda<I extends tf.Tensor, O extends tf.Tensor>(
     const s = args[1] as tf.Tensor;
     const value = forward(x);
     if (!tf.util.arraysEqual(value.shape, s.shape)) {
-      throw new Error(`bpda: surrogate output shape [${s.shape}] differs from forward output shape [${value.shape}]`);
+      throw new AttackError(
+        'invalid-option',
+        'surrogate',
+        `bpda: surrogate output shape [${s.shape}] differs from forward output shape [${value.shape}]`,
+      );
     }
     return {
       value,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkPositiveInt } from '../core/errors.ts';
 import type { Model } from '../core/model.ts';
 import { createRng, type Rng } from '../core/rng.ts';
-import { validatePositiveInt } from '../core/validate-inputs.ts';
 
 /** A random, differentiable input transformation for {@link eot}; draw randomness only from `rng`. */
 export type RandomTransform = (x: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
@@ -13,7 +13,7 @@ export type RandomTransform = (x: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
  * generator seeded with `seed`: the same sequence of calls gives the same outputs.
  */
 export function eot(model: Model, transform: RandomTransform, n: number, seed = 0): Model {
-  validatePositiveInt(n, 'n');
+  checkPositiveInt('n', n);
   const rng = createRng(seed);
   return (x: tf.Tensor4D): tf.Tensor2D =>
     tf.tidy(() => {

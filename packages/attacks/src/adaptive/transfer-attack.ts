@@ -1,27 +1,27 @@
-import type * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
-import { finalizeResult } from '../core/finalize-result.ts';
+import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
 import type { Model } from '../core/model.ts';
 
 /**
  * Transfer attack: crafts adversarial examples with `attack` against `surrogate` (a differentiable stand-in) and
- * evaluates them on the target model passed to `run`. Success and norms refer to the target model.
+ * evaluates them on the target model passed to `run`. Success and norms refer to the target model. A targeted
+ * `attack` is judged against the `targets` given to `run`; given none, success means misclassification.
  */
 export function transferAttack(surrogate: Model, attack: Attack): Attack {
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, targets?: tf.Tensor1D): Promise<AttackResult> {
-    const crafted = await attack.run(surrogate, x, y, targets);
-    const budgeted = attack.norm === 'linf' || attack.norm === 'l2';
-    return await finalizeResult(model, x, crafted.xAdv, y, attack.norm, {
-      ...(budgeted && attack.eps !== undefined ? { eps: attack.eps } : {}),
-      ...(targets ? { targets } : {}),
-      ...(crafted.queries !== undefined ? { queries: crafted.queries } : {}),
-    });
-  }
-  return {
+  return defineAttack({
     name: `transfer(${attack.name})`,
-    norm: attack.norm,
-    ...(attack.eps !== undefined ? { eps: attack.eps } : {}),
+    threat: attack.threat,
+    family: 'transfer',
+    effort: attack.effort,
     settings: { surrogate: true, attack: attack.name, ...attack.settings },
-    run,
-  };
+    targeted: attack.targeted,
+    run: async ({ x, y, targets }) => {
+      const crafted = await attack.run(surrogate, x, y, targets);
+      return {
+        xAdv: crafted.xAdv,
+        ...(crafted.queries !== undefined ? { queries: crafted.queries } : {}),
+        flags: crafted.flags,
+      };
+    },
+  });
 }

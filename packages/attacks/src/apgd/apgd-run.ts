@@ -13,8 +13,8 @@ export interface ApgdRunOptions {
   norm: 'linf' | 'l2';
   /** Radius of the ball. */
   eps: number;
-  /** Iterations (reference 100). */
-  nIter: number;
+  /** Iterations (reference `n_iter` 100). */
+  steps: number;
   /** Oscillation threshold of the step-size rule (reference 0.75). */
   rho: number;
   /** Per-sample loss to maximise. */
@@ -32,7 +32,7 @@ export interface ApgdRunResult {
   /** The first misclassified iterate for fooled samples, the clean image for the others. */
   xAdv: tf.Tensor4D;
   /** Per sample: an iterate was misclassified. */
-  fooled: boolean[];
+  success: boolean[];
   /** Per sample: the highest loss reached. */
   lossBest: number[];
   /** Iterations actually run (the run stops once every sample is fooled). */
@@ -100,9 +100,9 @@ export async function apgdRun(
   y: tf.Tensor1D,
   options: ApgdRunOptions,
 ): Promise<ApgdRunResult> {
-  const { norm, eps, nIter, rho } = options;
+  const { norm, eps, steps, rho } = options;
   const n = x.shape[0];
-  const intervals = apgdCheckpointIntervals(nIter);
+  const intervals = apgdCheckpointIntervals(steps);
   let xAdv = randomStart(x, eps, norm, options.rng);
   let xOld = tf.clone(xAdv);
   let current = evaluate(model, xAdv, y, options);
@@ -122,7 +122,7 @@ export async function apgdRun(
   let sinceCheck = 0;
   let iterations = 0;
   try {
-    for (let i = 0; i < nIter && !fooled.every(Boolean); i++) {
+    for (let i = 0; i < steps && !fooled.every(Boolean); i++) {
       const momentum = i > 0 ? 0.75 : 1;
       const next = tf.tidy(() => {
         const z = project(ascend(xAdv, grad, step, norm), x, eps, norm);
@@ -180,7 +180,7 @@ export async function apgdRun(
         sinceCheck = 0;
       }
     }
-    return { xAdv: tf.clone(xBestAdv), fooled, lossBest, iterations };
+    return { xAdv: tf.clone(xBestAdv), success: fooled, lossBest, iterations };
   } finally {
     tf.dispose([xAdv, xOld, grad, xBest, gradBest, xBestAdv, step]);
   }

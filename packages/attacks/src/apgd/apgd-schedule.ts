@@ -1,4 +1,4 @@
-import { validatePositiveInt } from '../core/validate-inputs.ts';
+import { checkPositiveInt } from '../core/errors.ts';
 
 /**
  * Lengths of the APGD checkpoint intervals for `nIter` iterations (AutoAttack `autopgd_base.py`): the first is
@@ -6,7 +6,7 @@ import { validatePositiveInt } from '../core/validate-inputs.ts';
  * For N = 100: 22, 19, 16, 13, 10, 7, 6, 6, ... The intervals listed cover at most `nIter` iterations.
  */
 export function apgdCheckpointIntervals(nIter: number): number[] {
-  validatePositiveInt(nIter, 'nIter');
+  checkPositiveInt('nIter', nIter);
   let k = Math.max(Math.floor(0.22 * nIter), 1);
   const decrease = Math.max(Math.floor(0.03 * nIter), 1);
   const minimum = Math.max(Math.floor(0.06 * nIter), 1);

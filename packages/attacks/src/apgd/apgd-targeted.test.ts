@@ -37,9 +37,9 @@ describe('apgdTargeted', () => {
       return lin.model(input);
     };
     const eps = 0.02;
-    const res = await apgdTargeted({ eps, nIter: 4, nTargets: 9 }).run(counting, x, y);
+    const res = await apgdTargeted({ eps, steps: 4, nTargets: 9 }).run(counting, x, y);
     expect(Math.max(...res.norms)).toBeLessThanOrEqual(eps + 1e-6);
-    const big = await apgdTargeted({ eps: 0.5, nIter: 10 }).run(lin.model, x, y);
+    const big = await apgdTargeted({ eps: 0.5, steps: 10 }).run(lin.model, x, y);
     expect(big.success).toEqual([true, true, true, true]);
     // 4 targets (C - 1) at most; each target = 1 target-choice call + (iterations + 1) gradient calls.
     // plus 4 calls outside the targets (two class counts, the clean check, the final check).

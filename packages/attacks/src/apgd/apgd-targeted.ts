@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
+import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
+import { AttackError, checkEps, checkInRange, checkOneOf, checkPositiveInt } from '../core/errors.ts';
 import { dlrTargeted } from '../core/losses.ts';
-import type { Model } from '../core/model.ts';
-import { numberInRangeOption, positiveIntOption } from '../core/option-values.ts';
 import { createRng } from '../core/rng.ts';
 import { attackRobustRounds } from '../core/robust-rounds.ts';
-import { numClassesOf, validateAttackInputs, validateEps } from '../core/validate-inputs.ts';
 import { apgdRun } from './apgd-run.ts';
 import { rankedClassTargets, targetCount, targetRank } from './apgd-target-classes.ts';
 
@@ -15,12 +14,15 @@ export interface ApgdTargetedOptions {
   eps: number;
   /** 'linf' (default) or 'l2'. */
   norm?: 'linf' | 'l2';
-  /** Target classes tried: the 2nd ... (nTargets+1)-th highest clean logits; capped at classes - 1 (default 9). */
+  /**
+   * Target classes tried: the 2nd ... (nTargets+1)-th highest clean logits; capped at classes - 1 (default 9, the
+   * reference `n_target_classes`).
+   */
   nTargets?: number;
-  /** Iterations per target and restart (default 100). */
-  nIter?: number;
-  /** Restarts per target (default 1). */
-  nRestarts?: number;
+  /** Iterations per target and restart (default 100, the reference `n_iter`). */
+  steps?: number;
+  /** Restarts per target (default 1, the reference `n_restarts`). */
+  restarts?: number;
   /** Oscillation threshold (default 0.75). */
   rho?: number;
   /** Gradient averaged over this many calls per iterate (default 1). */
@@ -35,56 +37,59 @@ export interface ApgdTargetedOptions {
  * target), as in the reference. Needs >= 4 classes.
  */
 export function apgdTargeted(options: ApgdTargetedOptions): Attack {
-  const norm = options.norm ?? 'linf';
-  if (norm !== 'linf' && norm !== 'l2')
-    throw new Error(`apgdTargeted: norm must be 'linf' or 'l2', got ${String(norm)}`);
-  validateEps(options.eps, 'eps');
-  const eps = options.eps;
-  const nTargets = positiveIntOption(options.nTargets, 9, 'nTargets');
-  const nIter = positiveIntOption(options.nIter, 100, 'nIter');
-  const nRestarts = positiveIntOption(options.nRestarts, 1, 'nRestarts');
-  const rho = numberInRangeOption(options.rho, 0.75, 'rho', 0, 1);
-  const eotIter = positiveIntOption(options.eotIter, 1, 'eotIter');
+  const norm = checkOneOf('norm', options.norm ?? 'linf', ['linf', 'l2'] as const);
+  const eps = checkEps('eps', options.eps);
+  const nTargets = checkPositiveInt('nTargets', options.nTargets ?? 9);
+  const steps = checkPositiveInt('steps', options.steps ?? 100);
+  const restarts = checkPositiveInt('restarts', options.restarts ?? 1);
+  const rho = checkInRange('rho', options.rho ?? 0.75, 0, 1);
+  const eotIter = checkPositiveInt('eotIter', options.eotIter ?? 1);
   const seed = options.seed ?? 0;
-  const settings: Record<string, unknown> = {
-    norm,
-    eps,
-    loss: 'dlr-targeted',
-    nTargets,
-    nIter,
-    nRestarts,
-    rho,
-    eotIter,
-    seed,
-  };
-
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x, y, model);
-    const classes = numClassesOf(model, x);
-    if (classes < 4)
-      throw new Error(`apgdTargeted: the targeted DLR loss needs at least 4 classes, the model has ${classes}`);
-    const targets = targetCount(nTargets, classes);
-    const rng = createRng(seed);
-    // rounds: targets of rank 2 ... targets + 1, nRestarts restarts each
-    return await attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, async (round, xs, ys) => {
-      const yTarget = rankedClassTargets(model, xs, targetRank(round, nRestarts));
-      try {
-        const out = await apgdRun(model, xs, ys, {
-          norm,
-          eps,
-          nIter,
-          rho,
-          lossFn: dlrTargeted,
-          eotIter,
-          rng,
-          targets: yTarget,
-        });
-        return { ...out, queries: (out.iterations + 2) * eotIter * xs.shape[0] };
-      } finally {
-        tf.dispose(yTarget);
+  return defineAttack({
+    name: 'apgd-t',
+    threat: { norm, eps },
+    family: 'gradient',
+    effort: { steps, restarts, targets: nTargets },
+    settings: {
+      norm,
+      eps,
+      loss: 'dlr-targeted',
+      nTargetClasses: nTargets,
+      nIter: steps,
+      nRestarts: restarts,
+      rho,
+      eotIter,
+      seed,
+    },
+    run: async ({ model, x, y, numClasses }) => {
+      if (numClasses < 4) {
+        throw new AttackError(
+          'unsupported-model',
+          'model',
+          `apgdTargeted: the targeted DLR loss needs at least 4 classes, the model has ${numClasses}`,
+        );
       }
-    });
-  }
-
-  return { name: 'apgd-t', norm, eps, settings, run };
+      const targets = targetCount(nTargets, numClasses);
+      const rng = createRng(seed);
+      // rounds: targets of rank 2 ... targets + 1, `restarts` restarts each
+      return attackRobustRounds(model, x, y, targets * restarts, async (round, xs, ys) => {
+        const yTarget = rankedClassTargets(model, xs, targetRank(round, restarts));
+        try {
+          const out = await apgdRun(model, xs, ys, {
+            norm,
+            eps,
+            steps,
+            rho,
+            lossFn: dlrTargeted,
+            eotIter,
+            rng,
+            targets: yTarget,
+          });
+          return { ...out, queries: (out.iterations + 2) * eotIter * xs.shape[0] };
+        } finally {
+          tf.dispose(yTarget);
+        }
+      });
+    },
+  });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropy, dlr, dlrTargeted } from '../core/losses.ts';
+import { dlr, dlrTargeted, perSampleCrossEntropy } from '../core/losses.ts';
 import { perSampleNorm } from '../core/projections.ts';
 import { createRng } from '../core/rng.ts';
 import { linearLogits, makeImages, makeLinearModel } from '../testing/test-helpers.ts';
@@ -61,14 +61,14 @@ describe('apgd on a linear 2-class model reaches the closed-form worst case', ()
       const out = await apgdRun(lin.model, x, y, {
         norm,
         eps,
-        nIter: 30,
+        steps: 30,
         rho: 0.75,
-        lossFn: crossEntropy,
+        lossFn: perSampleCrossEntropy,
         eotIter: 1,
         rng: createRng(1),
       });
       const expectFooled = radii.map((r) => r < eps);
-      expect(out.fooled).toEqual(expectFooled);
+      expect(out.success).toEqual(expectFooled);
       out.lossBest.forEach((loss, i) => {
         if (expectFooled[i]) return;
         const worst = (margins[i] ?? 0) - eps * (duals[i] ?? 0);
@@ -92,8 +92,8 @@ describe('apgd attack', () => {
   it('stays in the ball and box, fools more with larger eps, and is seeded', async () => {
     for (const loss of ['ce', 'dlr'] as const) {
       for (const norm of ['linf', 'l2'] as const) {
-        const small = await apgd({ eps: 0.001, norm, loss, nIter: 10 }).run(lin.model, x, y);
-        const big = await apgd({ eps: norm === 'linf' ? 0.3 : 2, norm, loss, nIter: 10 }).run(lin.model, x, y);
+        const small = await apgd({ eps: 0.001, norm, loss, steps: 10 }).run(lin.model, x, y);
+        const big = await apgd({ eps: norm === 'linf' ? 0.3 : 2, norm, loss, steps: 10 }).run(lin.model, x, y);
         expect(small.success.filter(Boolean).length).toBeLessThanOrEqual(big.success.filter(Boolean).length);
         expect(big.success.filter(Boolean).length).toBe(4);
         expect(Math.max(...big.norms)).toBeLessThanOrEqual((norm === 'linf' ? 0.3 : 2) + 1e-5);
@@ -104,21 +104,21 @@ describe('apgd attack', () => {
         tf.dispose([small.xAdv, big.xAdv]);
       }
     }
-    const a = await apgd({ eps: 0.05, nIter: 8, seed: 3 }).run(lin.model, x, y);
-    const b = await apgd({ eps: 0.05, nIter: 8, seed: 3 }).run(lin.model, x, y);
+    const a = await apgd({ eps: 0.05, steps: 8, seed: 3 }).run(lin.model, x, y);
+    const b = await apgd({ eps: 0.05, steps: 8, seed: 3 }).run(lin.model, x, y);
     expect(Array.from(a.xAdv.dataSync())).toEqual(Array.from(b.xAdv.dataSync()));
     tf.dispose([a.xAdv, b.xAdv]);
   });
 
   it('rejects bad options with named errors', () => {
     expect(() => apgd({ eps: -1 })).toThrow(/eps/);
-    expect(() => apgd({ eps: 0.1, nIter: 0 })).toThrow(/nIter/);
+    expect(() => apgd({ eps: 0.1, steps: 0 })).toThrow(/steps must be an integer >= 1/);
     expect(() => apgd({ eps: 0.1, rho: 2 })).toThrow(/rho/);
     expect(() => apgd({ eps: 0.1, eotIter: 0 })).toThrow(/eotIter/);
   });
 
   it('keeps the tensor count flat over long runs', async () => {
-    const attack = apgd({ eps: 0.01, nIter: 25, norm: 'l2' });
+    const attack = apgd({ eps: 0.01, steps: 25, norm: 'l2' });
     const warm = await attack.run(lin.model, x, y);
     warm.xAdv.dispose();
     const before = tf.memory().numTensors;
@@ -138,12 +138,12 @@ describe('apgd eotIter', () => {
         calls++;
         return lin.model(input);
       };
-      const res = await apgd({ eps: 1e-6, nIter: 3, eotIter }).run(counting, x, y);
+      const res = await apgd({ eps: 1e-6, steps: 3, eotIter }).run(counting, x, y);
       expect(res.success.some(Boolean)).toBe(false);
       res.xAdv.dispose();
       return calls;
     };
-    // class count + clean check + final check = 3 calls, plus (nIter + 1) * eotIter gradient calls.
+    // class count + clean check + final check = 3 calls, plus (steps + 1) * eotIter gradient calls.
     expect(await callsFor(1)).toBe(3 + 4);
     expect(await callsFor(4)).toBe(3 + 16);
   });

@@ -25,8 +25,8 @@ export async function startRobustPoints(model: Model, x: tf.Tensor4D, y: tf.Tens
 export interface SubsetOutcome {
   /** Adversarial images for the subset (disposed by {@link attackStillRobust}). */
   xAdv: tf.Tensor4D;
-  /** Per subset sample: the attack fooled it (within the budget). */
-  fooled: boolean[];
+  /** Per subset sample: the attack succeeded on it (misclassified, within the budget). */
+  success: boolean[];
 }
 
 /**
@@ -47,7 +47,7 @@ export async function attackStillRobust(
   try {
     const out = await attackSubset(xs, ys, indices);
     try {
-      const fooledRows = out.fooled.flatMap((f, k) => (f ? [k] : []));
+      const fooledRows = out.success.flatMap((f, k) => (f ? [k] : []));
       if (fooledRows.length > 0) {
         const rows = takeRows(out.xAdv, fooledRows);
         const next = await replaceRows(

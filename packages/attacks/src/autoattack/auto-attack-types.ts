@@ -1,6 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
 import type { Attack, AttackResult } from '../core/attack.ts';
-import type { Model } from '../core/model.ts';
 import type { ProgressCallback } from '../core/progress.ts';
 
 /** The attacks AutoAttack can compose. */
@@ -25,10 +23,11 @@ export interface AutoAttackOptions {
   batchSize?: number;
   /**
    * Fraction in (0, 1] of the reference iteration and query counts (APGD / FAB 100 iterations, Square 5000 queries),
-   * for quick, weaker runs (default 1 = the reference). Recorded in the settings.
+   * for quick, weaker runs (default 1 = the reference). Below 1 the attack is named `autoattack-reduced` and every
+   * result carries a 'reduced-budget-autoattack' trust flag: it is not the standard evaluation.
    */
   budget?: number;
-  /** Target classes of apgd-t and fab-t (default 9, capped at classes - 1). */
+  /** Target classes of apgd-t and fab-t (default 9, capped at classes - 1; fewer is a reduced evaluation). */
   nTargets?: number;
   /** EOT iterations of the APGD attacks (default 1 for 'standard' / 'custom', 20 for 'rand'). */
   eotIter?: number;
@@ -44,8 +43,8 @@ export interface AutoAttackLogEntry {
   attack: AutoAttackName;
   /** Points attacked (those still robust before it). */
   attacked: number;
-  /** Points it fooled. */
-  fooled: number;
+  /** Points it succeeded on (misclassified within the budget). */
+  successes: number;
   /** Robust accuracy over all points after it (cumulative worst case). */
   robustAccuracy: number;
   /** Wall time in seconds. */
@@ -66,15 +65,10 @@ export interface AutoAttackChecks {
   max: number;
   /** Points whose recomputed prediction disagrees with the tracked robust flag (non-zero hints at a randomised model). */
   disagreements: number;
-  /**
-   * Human-readable warnings (AutoAttack `checks.py`): Square, a gradient-free attack, fooling more than 0.2% of the
-   * points after the gradient attacks (`check_square_sr`: likely gradient masking), and disagreements.
-   */
-  warnings: string[];
 }
 
-/** What {@link autoAttack} returns: an {@link AttackResult} plus the evaluation summary. */
-export interface AutoAttackResult extends AttackResult {
+/** The evaluation summary {@link autoAttack} adds to an {@link AttackResult}. */
+export interface AutoAttackSummary {
   /** Fraction of points classified correctly on clean inputs. */
   cleanAccuracy: number;
   /** Fraction of points robust to every attack (never above `cleanAccuracy`). */
@@ -83,11 +77,15 @@ export interface AutoAttackResult extends AttackResult {
   robust: boolean[];
   /** One entry per attack, in order. */
   log: AutoAttackLogEntry[];
-  /** Final checks. */
+  /**
+   * Final checks. Their findings (AutoAttack `checks.py`: Square succeeding on more than 0.2% of the points after the
+   * gradient attacks, prediction flips, a reduced budget) are trust flags in `flags`.
+   */
   checks: AutoAttackChecks;
 }
 
+/** What {@link autoAttack} returns: an {@link AttackResult} plus the evaluation summary. */
+export type AutoAttackResult = AttackResult & AutoAttackSummary;
+
 /** An AutoAttack instance: an {@link Attack} whose `run` resolves to an {@link AutoAttackResult}. */
-export interface AutoAttack extends Attack {
-  run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AutoAttackResult>;
-}
+export type AutoAttack = Attack<AutoAttackResult>;

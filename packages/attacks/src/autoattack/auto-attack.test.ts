@@ -34,8 +34,10 @@ describe('autoAttack', () => {
       attacks: ['apgd-ce', 'square'],
       budget: 0.05,
     }).run(masked, x, y);
-    expect(res.log[1]?.fooled).toBeGreaterThan(0);
-    expect(res.checks.warnings.some((w) => w.includes('masked'))).toBe(true);
+    expect(res.log[1]?.successes).toBeGreaterThan(0);
+    const flag = res.flags.find((f) => f.id === 'black-box-beats-white-box');
+    expect(flag?.message).toMatch(/masked/);
+    expect(flag?.source).toBe('autoattack-custom');
     res.xAdv.dispose();
   });
 
@@ -68,8 +70,14 @@ describe('autoAttack', () => {
     // Final result agrees with the flags, stays in budget and box.
     expect(res.robust.map((r) => !r)).toEqual(res.success);
     expect(res.checks.disagreements).toBe(0);
-    const squareFooled = res.log.find((e) => e.attack === 'square')?.fooled ?? 0;
-    expect(res.checks.warnings.some((w) => w.includes('square'))).toBe(squareFooled > 0);
+    const squareFooled = res.log.find((e) => e.attack === 'square')?.successes ?? 0;
+    expect(res.flags.some((f) => f.id === 'black-box-beats-white-box')).toBe(squareFooled > 0);
+    // A reduced budget is never reported as the standard evaluation.
+    expect(aa.name).toBe('autoattack-reduced');
+    expect(aa.settings.version).toBe('reduced');
+    expect(res.flags.find((f) => f.id === 'reduced-budget-autoattack')?.message).toMatch(
+      /reduced-budget AutoAttack: not the standard evaluation/,
+    );
     expect(res.checks.nanCount).toBe(0);
     expect(res.checks.maxNorm).toBeLessThanOrEqual(EPS + 1e-6);
     expect(res.checks.min).toBeGreaterThanOrEqual(0);
@@ -78,7 +86,7 @@ describe('autoAttack', () => {
     expect(res.norms[0]).toBe(0);
 
     // Worst case: everything APGD-CE alone fools (same seed, same subset) is fooled by the ensemble.
-    const alone = await apgd({ eps: EPS, nIter: 5, seed: 1 }).run(cnn.model, x, y);
+    const alone = await apgd({ eps: EPS, steps: 5, seed: 1 }).run(cnn.model, x, y);
     alone.success.forEach((s, i) => {
       if (s) expect(res.success[i]).toBe(true);
     });
@@ -107,12 +115,18 @@ describe('autoAttack', () => {
     expect(rand.settings.eotIter).toBe(20);
     const custom = autoAttack({ norm: 'l2', eps: 0.5, version: 'custom', attacks: ['square'] });
     expect(custom.settings.attacks).toEqual(['square']);
-    expect(autoAttack({ norm: 'linf', eps: 0.03 }).settings).toMatchObject({
+    const standard = autoAttack({ norm: 'linf', eps: 0.03 });
+    expect(standard.settings).toMatchObject({
+      version: 'standard',
       nIter: 100,
       nQueries: 5000,
-      nTargets: 9,
+      nTargetClasses: 9,
       budget: 1,
     });
+    expect(standard.name).toBe('autoattack-standard');
+    expect(standard.effort).toEqual({ steps: 100, restarts: 1, targets: 9 });
+    expect(autoAttack({ norm: 'linf', eps: 0.03, nTargets: 3 }).name).toBe('autoattack-reduced');
+    expect(autoAttack({ norm: 'linf', eps: 0.03, version: 'rand', eotIter: 5 }).name).toBe('autoattack-rand-reduced');
     expect(() => autoAttack({ norm: 'linf', eps: 0.03, version: 'custom' })).toThrow(/attacks/);
     expect(() => autoAttack({ norm: 'linf', eps: 0.03, attacks: ['square'] })).toThrow(/custom/);
     expect(() => autoAttack({ norm: 'linf', eps: 0.03, budget: 0 })).toThrow(/budget/);

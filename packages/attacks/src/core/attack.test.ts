@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeImages, makeLinearModel } from '../testing/test-helpers.ts';
-import { type Attack, runBatched } from './attack.ts';
+import { defineAttack } from './define-attack.ts';
 import { finalizeResult } from './finalize-result.ts';
+import { runBatched } from './run-batched.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -11,14 +12,14 @@ beforeAll(async () => {
 describe('runBatched and finalizeResult', () => {
   const lin = makeLinearModel(12, 3, 9);
   // A deterministic toy attack: push every pixel by +eps.
-  const shift: Attack = {
+  const shift = defineAttack({
     name: 'shift',
-    norm: 'linf',
-    eps: 0.1,
+    threat: { norm: 'linf', eps: 0.1 },
+    family: 'gradient',
+    effort: { steps: 1, restarts: 1 },
     settings: {},
-    run: async (model, x, y) =>
-      finalizeResult(model, x, tf.add(x, 0.2) as tf.Tensor4D, y, 'linf', { eps: 0.1, queries: 1 }),
-  };
+    run: async ({ x }) => ({ xAdv: tf.add(x, 0.2) as tf.Tensor4D, queries: 1 }),
+  });
 
   it('concatenates batches exactly like one big run', async () => {
     const x = makeImages([5, 2, 2, 3]);

@@ -1,91 +1,67 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { Model } from './model.ts';
-import type { ProgressCallback } from './progress.ts';
-import { validatePositiveInt } from './validate-inputs.ts';
+import type { TrustFlag } from './trust-flag.ts';
 
-/** The norm an attack's budget is measured in ('none' for corruptions and unbounded attacks). */
+/** The norm an attack's budget is measured in ('none' for corruptions). */
 export type AttackNorm = 'linf' | 'l2' | 'l1' | 'l0' | 'none';
+
+/** The threat model: the norm of the perturbation and its budget (absent: unbounded, e.g. DeepFool, SparseFool). */
+export interface ThreatModel {
+  /** Norm of the budget. */
+  norm: AttackNorm;
+  /** Radius of the allowed ball in `norm`, for images in [0, 1]. */
+  eps?: number;
+}
+
+/**
+ * What kind of attack it is; the trust checks compare attacks by family, never by name. 'gradient': white-box,
+ * follows input gradients; 'gradient-free': queries logits only (Square); 'transfer': crafted on a surrogate model;
+ * 'corruption': random noise, not an optimisation.
+ */
+export type AttackFamily = 'gradient' | 'gradient-free' | 'transfer' | 'corruption';
+
+/**
+ * How hard an attack tries. `steps`: iterations (gradient steps, or queries for a query-based attack) per run;
+ * `restarts`: runs per sample (per target for multi-target attacks); `targets`: target classes tried in turn.
+ */
+export interface AttackEffort {
+  steps: number;
+  restarts: number;
+  targets?: number;
+}
 
 /** What every attack returns. */
 export interface AttackResult {
   /** Adversarial images, same shape as the input, inside the budget and the [0, 1] box. Owned by the caller. */
   xAdv: tf.Tensor4D;
-  /** Per sample: misclassified at `xAdv` (or classified as the target, for targeted attacks). */
+  /** Per sample: misclassified at `xAdv` (or classified as the target, for targeted attacks); recomputed. */
   success: boolean[];
-  /** Per sample: norm of `xAdv - x` in the attack's norm (l2 for 'none'). */
+  /** Per sample: norm of `xAdv - x` in the threat model's norm (l2 for 'none'). */
   norms: number[];
   /** Model queries (forward passes per sample) used, where the attack counts them. */
   queries?: number;
+  /** The attack's own trust findings (e.g. AutoAttack's checks, a reduced budget). Empty when none fired. */
+  flags: TrustFlag[];
 }
 
-/** A configured attack. Create one with a factory such as `pgd({...})`. */
-export interface Attack {
+/** A configured attack. Create one with a factory such as `pgd({...})`, or define one with `defineAttack`. */
+export interface Attack<R extends AttackResult = AttackResult> {
   /** Short name, e.g. 'pgd-linf'. */
-  name: string;
-  /** The norm of the budget. */
-  norm: AttackNorm;
-  /** The budget (absent for minimal-norm attacks without a bound and for corruptions). */
-  eps?: number;
-  /** Every setting that determines the result (for reports), seed included. */
-  settings: Record<string, unknown>;
+  readonly name: string;
+  /** Norm and budget. */
+  readonly threat: ThreatModel;
+  /** Kind of attack (what the trust checks compare). */
+  readonly family: AttackFamily;
+  /** Steps and restarts. */
+  readonly effort: AttackEffort;
+  /** Every setting that determines the result (for reports), seed included, in the reference's names. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Whether success means "classified as the target" (and `run` accepts `targets`). */
+  readonly targeted: boolean;
   /**
-   * Attacks a batch. `x` in [0, 1] NHWC, `y` integer labels. `targets` (optional) are target labels for attacks
-   * configured as targeted. Never disposes its inputs.
+   * Attacks a batch. `x` in [0, 1] NHWC, `y` integer labels, `targets` (targeted attacks only) target labels, each
+   * different from `y`. Validates its inputs, and always re-projects, checks and re-judges its output. Never disposes
+   * its inputs.
    */
-  run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, targets?: tf.Tensor1D): Promise<AttackResult>;
-}
-
-/** Optional hooks of {@link runBatched}. */
-export interface RunBatchedOptions {
-  /** Called after each batch with the samples done so far, the total and the attack's name. */
-  onProgress?: ProgressCallback;
-  /** Target labels for targeted attacks, one per sample. */
-  targets?: tf.Tensor1D;
-}
-
-/**
- * Runs `attack` on `x`, `y` in slices of `batchSize` samples and concatenates the results, so that memory stays
- * bounded for large sets. Queries are summed.
- */
-export async function runBatched(
-  attack: Attack,
-  model: Model,
-  x: tf.Tensor4D,
-  y: tf.Tensor1D,
-  batchSize: number,
-  options: RunBatchedOptions = {},
-): Promise<AttackResult> {
-  validatePositiveInt(batchSize, 'batchSize');
-  const n = x.shape[0];
-  if (y.shape[0] !== n) throw new Error(`y has ${y.shape[0]} labels but x has ${n} images`);
-  const parts: tf.Tensor4D[] = [];
-  const success: boolean[] = [];
-  const norms: number[] = [];
-  let queries: number | undefined;
-  try {
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      const xb = tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]);
-      const yb = tf.slice(y, [start], [size]);
-      const tb = options.targets === undefined ? undefined : tf.slice(options.targets, [start], [size]);
-      try {
-        const r = await attack.run(model, xb, yb, tb);
-        parts.push(r.xAdv);
-        success.push(...r.success);
-        norms.push(...r.norms);
-        if (r.queries !== undefined) queries = (queries ?? 0) + r.queries * size;
-      } finally {
-        tf.dispose([xb, yb, ...(tb ? [tb] : [])]);
-      }
-      options.onProgress?.(start + size, n, attack.name);
-    }
-    const xAdv = parts.length === 1 ? (parts[0] as tf.Tensor4D) : (tf.concat(parts, 0) as tf.Tensor4D);
-    if (parts.length > 1) tf.dispose(parts);
-    const result: AttackResult = { xAdv, success, norms };
-    if (queries !== undefined) result.queries = queries / n;
-    return result;
-  } catch (err) {
-    tf.dispose(parts);
-    throw err;
-  }
+  run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, targets?: tf.Tensor1D): Promise<R>;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeImages, makeLinearModel } from '../testing/test-helpers.ts';
 import { lossAndGradient } from './gradient.ts';
-import { crossEntropy } from './losses.ts';
+import { perSampleCrossEntropy } from './losses.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -14,16 +14,16 @@ describe('lossAndGradient', () => {
   const y = tf.tensor1d([1, 3], 'int32');
 
   it('returns per-sample loss, logits and a gradient matching finite differences', () => {
-    const { loss, grad, logits } = lossAndGradient(lin.model, x, y, crossEntropy);
+    const { loss, grad, logits } = lossAndGradient(lin.model, x, y, perSampleCrossEntropy);
     expect(loss.shape).toEqual([2]);
     expect(logits.shape).toEqual([2, 4]);
-    const direct = crossEntropy(lin.model(x), y).dataSync();
+    const direct = perSampleCrossEntropy(lin.model(x), y).dataSync();
     expect(loss.dataSync()[1]).toBeCloseTo(direct[1]!, 6);
     const flat = x.dataSync();
     const g = grad.dataSync();
     const h = 1e-2;
     const total = (data: Float32Array) =>
-      tf.tidy(() => tf.sum(crossEntropy(lin.model(tf.tensor4d(data, x.shape)), y)).dataSync()[0]!);
+      tf.tidy(() => tf.sum(perSampleCrossEntropy(lin.model(tf.tensor4d(data, x.shape)), y)).dataSync()[0]!);
     for (const idx of [0, 5, 13, 23]) {
       const p = Float32Array.from(flat);
       const m = Float32Array.from(flat);
@@ -38,7 +38,7 @@ describe('lossAndGradient', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 30; i++) {
       tf.tidy(() => {
-        lossAndGradient(lin.model, x, y, crossEntropy);
+        lossAndGradient(lin.model, x, y, perSampleCrossEntropy);
       });
     }
     expect(tf.memory().numTensors).toBe(before);

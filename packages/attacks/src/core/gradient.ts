@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { AttackError } from './errors.ts';
 import type { LossFn } from './losses.ts';
 import type { Model } from './model.ts';
 import { readValues } from './read.ts';
@@ -29,7 +30,11 @@ export function lossAndGradient(
   const f = (input: tf.Tensor): tf.Scalar => {
     const logits = model(input as tf.Tensor4D);
     if (logits.rank !== 2)
-      throw new Error(`model must return rank-2 logits [batch, classes], got shape [${logits.shape}]`);
+      throw new AttackError(
+        'unsupported-model',
+        'model',
+        `model must return rank-2 logits [batch, classes], got shape [${logits.shape}]`,
+      );
     const loss = lossFn(logits, y, targets);
     keptLogits = tf.keep(logits);
     keptLoss = tf.keep(loss);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropy, cwMargin, dlr, dlrTargeted, marginLoss } from './losses.ts';
+import { cwMargin, dlr, dlrTargeted, marginLoss, perSampleCrossEntropy } from './losses.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -24,11 +24,11 @@ function run(fn: (z: tf.Tensor2D, y: tf.Tensor1D, t: tf.Tensor1D) => tf.Tensor1D
 }
 
 describe('losses (higher = better for the attacker)', () => {
-  it('crossEntropy untargeted and targeted', () => {
-    run((z, y) => crossEntropy(z, y)).forEach((v, i) => {
+  it('perSampleCrossEntropy untargeted and targeted', () => {
+    run((z, y) => perSampleCrossEntropy(z, y)).forEach((v, i) => {
       expect(v).toBeCloseTo(refCe(Z[i]!, Y[i]!), 5);
     });
-    run((z, y, t) => crossEntropy(z, y, t)).forEach((v, i) => {
+    run((z, y, t) => perSampleCrossEntropy(z, y, t)).forEach((v, i) => {
       expect(v).toBeCloseTo(-refCe(Z[i]!, T[i]!), 5);
     });
   });

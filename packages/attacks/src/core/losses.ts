@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { AttackError, invalidOption } from './errors.ts';
 
 /**
  * A per-sample attack loss: higher is better for the attacker. `y` holds the true labels, `targets` the target
@@ -23,10 +24,11 @@ function maxOther(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
 }
 
 /**
- * Per-sample cross-entropy `logsumexp(z) - z_y`. With `targets`, returns `-(logsumexp(z) - z_t)` so that the
+ * The cross-entropy attack loss, one value per sample (not a training loss: no mean, labels as integers):
+ * `logsumexp(z) - z_y`. With `targets`, returns `-(logsumexp(z) - z_t)` so that the
  * attacker maximises the target's log-probability.
  */
-export const crossEntropy: LossFn = (logits, y, targets) =>
+export const perSampleCrossEntropy: LossFn = (logits, y, targets) =>
   tf.tidy(() => {
     const lse = tf.logSumExp(logits, 1);
     if (targets !== undefined) return tf.neg(tf.sub(lse, pick(logits, targets))) as tf.Tensor1D;
@@ -39,8 +41,7 @@ export const crossEntropy: LossFn = (logits, y, targets) =>
  * It is 0 (its maximum) once the wrong class leads by `kappa`. Reference kappa = 50.
  */
 export function cwMargin(logits: tf.Tensor2D, y: tf.Tensor1D, kappa = 50, targets?: tf.Tensor1D): tf.Tensor1D {
-  if (!Number.isFinite(kappa) || kappa < 0)
-    throw new Error(`cwMargin: kappa must be a finite number >= 0, got ${kappa}`);
+  if (!Number.isFinite(kappa) || kappa < 0) invalidOption('kappa', 'a finite number >= 0', kappa);
   return tf.tidy(() => {
     const margin =
       targets !== undefined
@@ -68,7 +69,9 @@ export const marginLoss: LossFn = (logits, y, targets) =>
 
 /** The k largest logits per row, differentiable (tfjs has no TopK gradient: route dy back to the top indices). */
 function sortedTop(logits: tf.Tensor2D, k: number): tf.Tensor2D {
-  if (logits.shape[1] < k) throw new Error(`DLR loss needs at least ${k} classes, got ${logits.shape[1]}`);
+  if (logits.shape[1] < k) {
+    throw new AttackError('unsupported-model', 'model', `DLR loss needs at least ${k} classes, got ${logits.shape[1]}`);
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const z = args[0] as tf.Tensor2D;
     const save = args[1] as tf.GradSaveFunc;
@@ -109,7 +112,13 @@ export const dlr: LossFn = (logits, y) =>
  * Needs >= 4 classes and `targets`.
  */
 export const dlrTargeted: LossFn = (logits, y, targets) => {
-  if (targets === undefined) throw new Error('dlrTargeted: targets (a Tensor1D of target labels) are required');
+  if (targets === undefined) {
+    throw new AttackError(
+      'invalid-input',
+      'targets',
+      'dlrTargeted: targets (a Tensor1D of target labels) are required',
+    );
+  }
   return tf.tidy(() => {
     const top = sortedTop(logits, 4);
     const den = tf.add(tf.sub(column(top, 0), tf.mul(tf.add(column(top, 2), column(top, 3)), 0.5)), 1e-12);
@@ -125,7 +134,7 @@ export function resolveLoss(loss: LossName | LossFn, kappa = 50): LossFn {
   if (typeof loss === 'function') return loss;
   switch (loss) {
     case 'ce':
-      return crossEntropy;
+      return perSampleCrossEntropy;
     case 'cw':
       return cwLoss(kappa);
     case 'dlr':
@@ -135,6 +144,6 @@ export function resolveLoss(loss: LossName | LossFn, kappa = 50): LossFn {
     case 'margin':
       return marginLoss;
     default:
-      throw new Error(`loss must be 'ce', 'cw', 'dlr', 'dlr-targeted', 'margin' or a function, got ${String(loss)}`);
+      return invalidOption('loss', "'ce', 'cw', 'dlr', 'dlr-targeted', 'margin' or a function", loss);
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { AttackError } from './errors.ts';
 import { readScalars } from './read.ts';
 
 /**
@@ -17,10 +18,14 @@ export interface Normalization {
 
 function checkStats(values: number | readonly number[], name: string, positive: boolean): number[] {
   const list = typeof values === 'number' ? [values] : [...values];
-  if (list.length === 0) throw new Error(`withNormalization: ${name} must not be empty`);
+  if (list.length === 0) throw new AttackError('invalid-option', name, `withNormalization: ${name} must not be empty`);
   for (const v of list) {
     if (!Number.isFinite(v) || (positive && v <= 0)) {
-      throw new Error(`withNormalization: ${name} must hold finite numbers${positive ? ' > 0' : ''}, got ${v}`);
+      throw new AttackError(
+        'invalid-option',
+        name,
+        `withNormalization: ${name} must hold finite numbers${positive ? ' > 0' : ''}, got ${v}`,
+      );
     }
   }
   return list;
@@ -34,7 +39,11 @@ export function withNormalization(model: Model, normalization: Normalization): M
   const mean = checkStats(normalization.mean, 'mean', false);
   const std = checkStats(normalization.std, 'std', true);
   if (mean.length !== std.length && mean.length !== 1 && std.length !== 1) {
-    throw new Error(`withNormalization: mean (${mean.length}) and std (${std.length}) lengths differ`);
+    throw new AttackError(
+      'invalid-option',
+      'std',
+      `withNormalization: mean (${mean.length}) and std (${std.length}) lengths differ`,
+    );
   }
   return (x: tf.Tensor4D): tf.Tensor2D =>
     tf.tidy(() => {
@@ -44,7 +53,11 @@ export function withNormalization(model: Model, normalization: Normalization): M
         ['std', std],
       ] as const) {
         if (list.length !== 1 && list.length !== channels) {
-          throw new Error(`withNormalization: ${name} has ${list.length} entries but x has ${channels} channels`);
+          throw new AttackError(
+            'invalid-input',
+            name,
+            `withNormalization: ${name} has ${list.length} entries but x has ${channels} channels`,
+          );
         }
       }
       const m = tf.tensor1d(mean);
@@ -67,10 +80,19 @@ export function fromLayersModel(model: tf.LayersModel, options: FromLayersModelO
   const training = options.training ?? false;
   return (x: tf.Tensor4D): tf.Tensor2D => {
     const out = model.apply(x, { training });
-    if (Array.isArray(out)) throw new Error('fromLayersModel: model has several outputs; expected one logits tensor');
+    if (Array.isArray(out))
+      throw new AttackError(
+        'unsupported-model',
+        'model',
+        'fromLayersModel: model has several outputs; expected one logits tensor',
+      );
     const t = out as tf.Tensor;
     if (t.rank !== 2)
-      throw new Error(`fromLayersModel: expected rank-2 logits [batch, classes], got shape [${t.shape}]`);
+      throw new AttackError(
+        'unsupported-model',
+        'model',
+        `fromLayersModel: expected rank-2 logits [batch, classes], got shape [${t.shape}]`,
+      );
     return t as tf.Tensor2D;
   };
 }

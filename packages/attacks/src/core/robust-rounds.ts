@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { attackStillRobust, type SubsetOutcome, startRobustPoints } from '../autoattack/auto-attack-robust-points.ts';
-import type { AttackNorm, AttackResult } from './attack.ts';
-import { finalizeResult } from './finalize-result.ts';
+import type { AttackOutput } from './define-attack.ts';
 import type { Model } from './model.ts';
 
 /** What one round of {@link attackRobustRounds} returns for the still-robust subset it was given. */
@@ -12,19 +11,17 @@ export interface RoundOutcome extends SubsetOutcome {
 
 /**
  * The restart loop shared by the AutoAttack-style attacks (APGD, APGD-T, FAB-T, Square): runs `rounds` rounds of
- * `attackRound`, each on the points still robust only and from the clean images, keeps the per-point worst case
- * (see {@link attackStillRobust}), then ends with {@link finalizeResult} (eps-ball check, predictions, norms). The
- * reported queries per sample are the rounds' queries summed and divided by the batch size.
+ * `attackRound`, each on the points still robust only and from the clean images, and keeps the per-point worst case
+ * (see {@link attackStillRobust}). Returns the candidate images and the queries per sample (the rounds' queries
+ * summed and divided by the batch size); `defineAttack` finalises them.
  */
 export async function attackRobustRounds(
   model: Model,
   x: tf.Tensor4D,
   y: tf.Tensor1D,
-  norm: AttackNorm,
-  eps: number,
   rounds: number,
   attackRound: (round: number, xs: tf.Tensor4D, ys: tf.Tensor1D) => Promise<RoundOutcome>,
-): Promise<AttackResult> {
+): Promise<AttackOutput> {
   const state = await startRobustPoints(model, x, y);
   let queries = 0;
   try {
@@ -39,5 +36,5 @@ export async function attackRobustRounds(
     state.adv.dispose();
     throw err;
   }
-  return await finalizeResult(model, x, state.adv, y, norm, { eps, queries });
+  return { xAdv: state.adv, queries };
 }

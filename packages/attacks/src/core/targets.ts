@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { AttackError, invalidOption } from './errors.ts';
 import type { Model } from './model.ts';
 import type { Rng } from './rng.ts';
 
@@ -29,7 +30,13 @@ export async function resolveTargets(
   const logits = tf.tidy(() => model(x));
   const classes = logits.shape[1];
   try {
-    if (classes < 2) throw new Error(`a targeted attack needs at least 2 classes, the model outputs ${classes}`);
+    if (classes < 2) {
+      throw new AttackError(
+        'unsupported-model',
+        'model',
+        `a targeted attack needs at least 2 classes, the model outputs ${classes}`,
+      );
+    }
     if (mode === 'least-likely') return tf.tidy(() => tf.cast(tf.argMin(logits, 1), 'int32') as tf.Tensor1D);
     if (mode === 'second-most-likely') {
       return tf.tidy(() => {
@@ -45,7 +52,7 @@ export async function resolveTargets(
       });
       return tf.tensor1d(out, 'int32');
     }
-    throw new Error(`targetMode must be 'least-likely', 'second-most-likely' or 'random', got ${String(mode)}`);
+    return invalidOption('targetMode', "'least-likely', 'second-most-likely' or 'random'", mode);
   } finally {
     logits.dispose();
   }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
-import { finalizeResult } from '../core/finalize-result.ts';
-import type { Model } from '../core/model.ts';
+import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
+import { AttackError, invalidOption } from '../core/errors.ts';
 import { createRng, type Rng } from '../core/rng.ts';
-import { validateAttackInputs, validateImages } from '../core/validate-inputs.ts';
+import { checkImages } from '../core/validate-inputs.ts';
 import { samplePoisson } from './poisson.ts';
 
 /** Supported random corruptions (CIFAR-10-C noise family). */
@@ -38,17 +38,16 @@ export interface CorruptionOptions {
 /** The numeric parameter for a corruption at a severity, or the explicit `parameter`. */
 export function corruptionParameter(type: CorruptionType, severity = 1, parameter?: number): number {
   const table = CIFAR10C_SEVERITIES[type];
-  if (table === undefined)
-    throw new Error(`corruption type must be impulse, gaussian, shot or speckle, got ${String(type)}`);
+  if (table === undefined) invalidOption('type', 'impulse, gaussian, shot or speckle', type);
   if (parameter !== undefined) {
-    if (!(parameter >= 0) || !Number.isFinite(parameter))
-      throw new Error(`parameter must be a finite number >= 0, got ${parameter}`);
-    if (type === 'shot' && parameter === 0) throw new Error('parameter of shot noise (photon count) must be > 0');
-    if (type === 'impulse' && parameter > 1) throw new Error(`impulse amount must be in [0, 1], got ${parameter}`);
+    if (!(parameter >= 0) || !Number.isFinite(parameter)) invalidOption('parameter', 'a finite number >= 0', parameter);
+    if (type === 'shot' && parameter === 0)
+      throw new AttackError('invalid-option', 'parameter', 'parameter of shot noise (photon count) must be > 0');
+    if (type === 'impulse' && parameter > 1) invalidOption('parameter', 'an impulse amount in [0, 1]', parameter);
     return parameter;
   }
   if (!Number.isInteger(severity) || severity < 1 || severity > 5) {
-    throw new Error(`severity must be an integer in 1..5, got ${severity}`);
+    invalidOption('severity', 'an integer in 1..5', severity);
   }
   return table[severity - 1] as number;
 }
@@ -86,7 +85,7 @@ function corruptValues(data: Float32Array, type: CorruptionType, p: number, rng:
  * The noise is drawn per element (per channel), as in the reference.
  */
 export async function corrupt(x: tf.Tensor4D, options: CorruptionOptions, rng?: Rng): Promise<tf.Tensor4D> {
-  await validateImages(x, 'x');
+  await checkImages('x', x);
   const p = corruptionParameter(options.type, options.severity ?? 1, options.parameter);
   const source = rng ?? createRng(options.seed ?? 0);
   let values = corruptValues((await x.data()) as Float32Array, options.type, p, source);
@@ -101,18 +100,19 @@ export async function corrupt(x: tf.Tensor4D, options: CorruptionOptions, rng?: 
 export function corruption(options: CorruptionOptions): Attack {
   const p = corruptionParameter(options.type, options.severity ?? 1, options.parameter);
   const seed = options.seed ?? 0;
-  const settings: Record<string, unknown> = {
-    type: options.type,
-    ...(options.parameter === undefined ? { severity: options.severity ?? 1 } : {}),
-    parameter: p,
-    quantize: options.quantize ?? false,
-    seed,
-  };
   const name = `${options.type}-noise${options.parameter === undefined ? `-s${options.severity ?? 1}` : `-${p}`}`;
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x, y, model);
-    const xc = await corrupt(x, options, createRng(seed));
-    return await finalizeResult(model, x, xc, y, 'none', { queries: 1 });
-  }
-  return { name, norm: 'none', settings, run };
+  return defineAttack({
+    name,
+    threat: { norm: 'none' },
+    family: 'corruption',
+    effort: { steps: 0, restarts: 1 },
+    settings: {
+      type: options.type,
+      ...(options.parameter === undefined ? { severity: options.severity ?? 1 } : {}),
+      parameter: p,
+      quantize: options.quantize ?? false,
+      seed,
+    },
+    run: async ({ x }) => ({ xAdv: await corrupt(x, options, createRng(seed)), queries: 1 }),
+  });
 }

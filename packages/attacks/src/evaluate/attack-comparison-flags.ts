@@ -1,26 +1,27 @@
 import type { AttackSummary } from '../core/attack-summary.ts';
+import { checkInRange } from '../core/errors.ts';
 import { NORM_TOLERANCE } from '../core/finalize-result.ts';
-import type { TrustFlag } from './trust-flag.ts';
+import type { TrustFlag } from '../core/trust-flag.ts';
 
-/** Thresholds of {@link attackComparisonFlags}, in percentage points of accuracy. */
+/** Thresholds of {@link attackComparisonFlags}, as fractions of accuracy in [0, 1]. */
 export interface ComparisonThresholds {
-  /** Flag a gradient-free attack that beats the best white-box attack by more than this (default 0.2 pp, AutoAttack). */
-  blackBoxMarginPp?: number;
-  /** Flag FGSM beating multi-step PGD/APGD at the same budget by more than this (default 0 pp). */
-  fgsmMarginPp?: number;
+  /** Flag a gradient-free attack that beats the best gradient attack by more than this (default 0.002, AutoAttack). */
+  blackBoxMargin?: number;
+  /** Flag a single-step attack beating a multi-step one at the same budget by more than this (default 0). */
+  fgsmMargin?: number;
 }
 
-const isSingleStep = (a: AttackSummary) => a.name.startsWith('fgsm');
-const isMultiStep = (a: AttackSummary) =>
-  /^(pgd|apgd)/.test(a.name) || (typeof a.settings.steps === 'number' && a.settings.steps > 1 && !isGradientFree(a));
-const isGradientFree = (a: AttackSummary) => a.name.includes('square') || a.settings.gradientFree === true;
-const isWhiteBox = (a: AttackSummary) =>
-  a.norm !== 'none' && !isGradientFree(a) && !a.name.startsWith('transfer(') && !a.name.startsWith('corrupt');
+/** Total optimisation effort: steps x restarts x targets. */
+const effortOf = (a: AttackSummary) => a.effort.steps * a.effort.restarts * Math.max(1, a.effort.targets ?? 1);
+const isGradient = (a: AttackSummary) => a.family === 'gradient' && a.threat.norm !== 'none';
+const isSingleStep = (a: AttackSummary) => isGradient(a) && effortOf(a) === 1;
+const isMultiStep = (a: AttackSummary) => isGradient(a) && a.effort.steps > 1;
+const isGradientFree = (a: AttackSummary) => a.family === 'gradient-free';
 const sameBudget = (a: AttackSummary, b: AttackSummary) =>
-  a.norm === b.norm &&
-  a.eps !== undefined &&
-  b.eps !== undefined &&
-  Math.abs(a.eps - b.eps) <= 1e-9 * Math.max(1, a.eps);
+  a.threat.norm === b.threat.norm &&
+  a.threat.eps !== undefined &&
+  b.threat.eps !== undefined &&
+  Math.abs(a.threat.eps - b.threat.eps) <= 1e-9 * Math.max(1, a.threat.eps);
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 /**
@@ -34,8 +35,8 @@ export function attackComparisonFlags(
   attacks: readonly AttackSummary[],
   thresholds: ComparisonThresholds = {},
 ): TrustFlag[] {
-  const blackBox = (thresholds.blackBoxMarginPp ?? 0.2) / 100;
-  const fgsmMargin = (thresholds.fgsmMarginPp ?? 0) / 100;
+  const blackBox = checkInRange('blackBoxMargin', thresholds.blackBoxMargin ?? 0.002, 0, 1);
+  const fgsmMargin = checkInRange('fgsmMargin', thresholds.fgsmMargin ?? 0, 0, 1);
   const flags: TrustFlag[] = [];
   for (const a of attacks) {
     if (a.accuracy > clean + 1e-12) {
@@ -46,12 +47,12 @@ export function attackComparisonFlags(
         fix: 'A bug in the evaluation or a randomised model: evaluate attacks only from clean-correct points and check determinism.',
       });
     }
-    const budgeted = a.eps !== undefined && a.norm !== 'none';
-    if (budgeted && a.maxNorm > (a.eps ?? 0) + NORM_TOLERANCE * Math.max(1, a.eps ?? 0)) {
+    const eps = a.threat.eps;
+    if (eps !== undefined && a.threat.norm !== 'none' && a.maxNorm > eps + NORM_TOLERANCE * Math.max(1, eps)) {
       flags.push({
         id: 'budget-violation',
         severity: 'error',
-        message: `${a.name}: a perturbation has ${a.norm} norm ${a.maxNorm} > eps ${a.eps}.`,
+        message: `${a.name}: a perturbation has ${a.threat.norm} norm ${a.maxNorm} > eps ${eps}.`,
         fix: 'The attack must project onto the eps-ball; do not report this number.',
       });
     }
@@ -78,40 +79,37 @@ export function attackComparisonFlags(
         flags.push({
           id: 'fgsm-stronger-than-pgd',
           severity: 'warning',
-          message: `${f.name} (${pct(f.accuracy)}) is stronger than the multi-step ${p.name} (${pct(p.accuracy)}) at ${f.norm} eps ${f.eps}: iterating the gradient makes the attack weaker, a sign of gradient masking.`,
+          message: `${f.name} (${pct(f.accuracy)}) is stronger than the multi-step ${p.name} (${pct(p.accuracy)}) at ${f.threat.norm} eps ${f.threat.eps}: iterating the gradient makes the attack weaker, a sign of gradient masking.`,
           fix: 'Use more PGD steps and restarts with a smaller step, a margin (cw) or dlr loss, and BPDA through non-differentiable parts.',
         });
       }
     }
   }
-  const effort = (a: AttackSummary) =>
-    (typeof a.settings.steps === 'number' ? a.settings.steps : 0) *
-    (typeof a.settings.restarts === 'number' ? a.settings.restarts : 1);
-  const pgds = attacks.filter((a) => a.name.startsWith('pgd') && effort(a) > 0);
-  for (const weak of pgds) {
-    for (const strong of pgds) {
+  const multi = attacks.filter(isMultiStep);
+  for (const weak of multi) {
+    for (const strong of multi) {
       const sameLoss =
         weak.settings.loss === strong.settings.loss && weak.settings.targeted === strong.settings.targeted;
-      if (!sameLoss || !sameBudget(weak, strong) || effort(strong) <= effort(weak)) continue;
+      if (!sameLoss || !sameBudget(weak, strong) || effortOf(strong) <= effortOf(weak)) continue;
       if (strong.accuracy > weak.accuracy + fgsmMargin) {
         flags.push({
           id: 'more-steps-weaker',
           severity: 'warning',
-          message: `${strong.name} (${effort(strong)} steps x restarts, ${pct(strong.accuracy)}) is weaker than ${weak.name} (${effort(weak)}, ${pct(weak.accuracy)}) at the same budget: more optimisation should never help the model.`,
+          message: `${strong.name} (${effortOf(strong)} steps x restarts x targets, ${pct(strong.accuracy)}) is weaker than ${weak.name} (${effortOf(weak)}, ${pct(weak.accuracy)}) at the same budget and loss: more optimisation should never help the model.`,
           fix: 'Check the step size (it should shrink as steps grow), use restarts, and look for gradient masking (BPDA / EOT).',
         });
       }
     }
   }
   for (const g of attacks.filter(isGradientFree)) {
-    const white = attacks.filter((b) => isWhiteBox(b) && sameBudget(b, g));
+    const white = attacks.filter((b) => isGradient(b) && sameBudget(b, g));
     if (white.length === 0) continue;
     const best = Math.min(...white.map((b) => b.accuracy));
     if (g.accuracy < best - blackBox) {
       flags.push({
         id: 'black-box-beats-white-box',
         severity: 'warning',
-        message: `Gradient-free ${g.name} (${pct(g.accuracy)}) beats the best gradient attack (${pct(best)}) by more than ${(100 * blackBox).toFixed(2)} pp: gradients are not informative (masking).`,
+        message: `Gradient-free ${g.name} (${pct(g.accuracy)}) beats the best gradient attack (${pct(best)}) by more than ${pct(blackBox)}: gradients are not informative (masking).`,
         fix: 'Attack with BPDA / EOT and more steps; report the worst case including the gradient-free attack.',
       });
     }

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Attack, runBatched } from '../core/attack.ts';
+import type { Attack, AttackNorm } from '../core/attack.ts';
+import { checkEps, checkInRange, checkPositiveInt, invalidOption } from '../core/errors.ts';
 import { predictLabelsBatched } from '../core/gradient.ts';
 import type { Model } from '../core/model.ts';
 import type { ProgressCallback } from '../core/progress.ts';
-import { validateAttackInputs, validateEps, validatePositiveInt } from '../core/validate-inputs.ts';
+import { runBatched } from '../core/run-batched.ts';
+import type { TrustFlag } from '../core/trust-flag.ts';
+import { checkAttackInputs } from '../core/validate-inputs.ts';
 import type { LabelledData } from './evaluate-robustness.ts';
-import type { TrustFlag } from './trust-flag.ts';
 
 /** Options of {@link epsilonSweep}. */
 export interface EpsilonSweepOptions {
@@ -30,7 +32,7 @@ export interface SweepPoint {
 /** Result of {@link epsilonSweep}. */
 export interface EpsilonSweepResult {
   attack: string;
-  norm: Attack['norm'];
+  norm: AttackNorm;
   cleanAccuracy: number;
   numSamples: number;
   points: SweepPoint[];
@@ -50,23 +52,22 @@ export async function epsilonSweep(
   options: EpsilonSweepOptions = {},
 ): Promise<EpsilonSweepResult> {
   const { x, y } = data;
-  await validateAttackInputs(x, y, model);
-  if (epsilons.length === 0) throw new Error('epsilons must hold at least one budget');
+  const { labels } = await checkAttackInputs(model, x, y);
+  if (epsilons.length === 0) invalidOption('epsilons', 'a non-empty list of budgets', '[]');
   epsilons.forEach((e, i) => {
-    validateEps(e, `epsilons[${i}]`);
+    checkEps(`epsilons[${i}]`, e);
   });
   const sorted = [...epsilons].sort((a, b) => a - b);
-  const batchSize = options.batchSize ?? 128;
-  validatePositiveInt(batchSize, 'batchSize');
-  const zeroTol = options.zeroTolerance ?? 0.05;
-  const monoTol = options.monotoneTolerance ?? 0.01;
+  const batchSize = checkPositiveInt('batchSize', options.batchSize ?? 128);
+  const zeroTol = checkInRange('zeroTolerance', options.zeroTolerance ?? 0.05, 0, 1);
+  const monoTol = checkInRange('monotoneTolerance', options.monotoneTolerance ?? 0.01, 0, 1);
   const n = x.shape[0];
-  const labels = Array.from(await y.data());
   const correctIdx = (await predictLabelsBatched(model, x, batchSize)).flatMap((p, i) => (p === labels[i] ? [i] : []));
   const cleanAccuracy = correctIdx.length / n;
   const points: SweepPoint[] = [];
+  const attackFlags: TrustFlag[] = [];
   let name = '';
-  let norm: Attack['norm'] = 'none';
+  let norm: AttackNorm = 'none';
   const idx = tf.tensor1d(correctIdx, 'int32');
   const xs = correctIdx.length > 0 ? tf.gather(x, idx) : undefined;
   const ys = correctIdx.length > 0 ? (tf.gather(y, idx) as tf.Tensor1D) : undefined;
@@ -75,7 +76,7 @@ export async function epsilonSweep(
     for (const eps of sorted) {
       const attack = makeAttack(eps);
       name = attack.name;
-      norm = attack.norm;
+      norm = attack.threat.norm;
       const start = performance.now();
       let fooled = 0;
       if (xs !== undefined && ys !== undefined) {
@@ -86,8 +87,12 @@ export async function epsilonSweep(
           xs,
           ys,
           batchSize,
-          onProgress ? { onProgress: (done, total) => onProgress(done, total, `${attack.name} eps=${eps}`) } : {},
+          onProgress
+            ? { onProgress: (done: number, total: number) => onProgress(done, total, `${attack.name} eps=${eps}`) }
+            : {},
         );
+        for (const f of r.flags)
+          if (!attackFlags.some((g) => g.id === f.id && g.message === f.message)) attackFlags.push(f);
         const pa = await predictLabelsBatched(model, r.xAdv, batchSize);
         correctIdx.forEach((i, j) => {
           if (pa[j] !== labels[i]) fooled++;
@@ -104,7 +109,7 @@ export async function epsilonSweep(
   } finally {
     tf.dispose([...(xs ? [xs] : []), ...(ys ? [ys] : [])]);
   }
-  const flags: TrustFlag[] = [];
+  const flags: TrustFlag[] = [...attackFlags];
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1] as SweepPoint;
     const b = points[i] as SweepPoint;

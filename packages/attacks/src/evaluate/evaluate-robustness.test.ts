@@ -138,43 +138,57 @@ describe('evaluateRobustness', () => {
 });
 
 describe('attackComparisonFlags', () => {
+  const eps = 8 / 255;
   const base = (name: string, accuracy: number, extra: Partial<AttackSummary> = {}): AttackSummary => ({
     name,
-    norm: 'linf',
-    eps: 8 / 255,
-    settings: {},
+    threat: { norm: 'linf', eps },
+    family: 'gradient',
+    effort: { steps: 10, restarts: 1 },
+    settings: { loss: 'ce', targeted: false },
     accuracy,
     attacked: 100,
-    fooled: 0,
+    successes: 0,
     seconds: 1,
-    maxNorm: 8 / 255,
+    maxNorm: eps,
     pixelRange: [0, 1],
     inconsistent: 0,
     ...extra,
   });
-  it('flags FGSM stronger than PGD (masking) but not the normal order', () => {
-    expect(attackComparisonFlags(0.9, [base('fgsm', 0.4), base('pgd-20', 0.5)]).map((f) => f.id)).toEqual([
+  const single = { effort: { steps: 1, restarts: 1 } };
+  it('flags a single-step attack stronger than a multi-step one (masking) but not the normal order', () => {
+    expect(attackComparisonFlags(0.9, [base('fgsm', 0.4, single), base('pgd-20', 0.5)]).map((f) => f.id)).toEqual([
       'fgsm-stronger-than-pgd',
     ]);
-    expect(attackComparisonFlags(0.9, [base('fgsm', 0.5), base('pgd-20', 0.4)])).toEqual([]);
+    expect(attackComparisonFlags(0.9, [base('fgsm', 0.5, single), base('pgd-20', 0.4)])).toEqual([]);
     // Different budgets are not compared.
-    expect(
-      attackComparisonFlags(0.9, [base('fgsm', 0.4, { eps: 4 / 255, maxNorm: 4 / 255 }), base('pgd-20', 0.5)]),
-    ).toEqual([]);
+    const smaller = { ...single, threat: { norm: 'linf' as const, eps: 4 / 255 }, maxNorm: 4 / 255 };
+    expect(attackComparisonFlags(0.9, [base('fgsm', 0.4, smaller), base('pgd-20', 0.5)])).toEqual([]);
   });
-  it('flags a gradient-free attack beating white-box ones by more than the threshold', () => {
-    const list = [base('apgd-ce', 0.5), base('square', 0.4985)];
+  it('reads family and effort, never the name', () => {
+    // Names that say nothing: a one-step gradient attack and a 100-step one (APGD counts its steps too).
+    const ids = attackComparisonFlags(0.9, [
+      base('mine', 0.4, single),
+      base('other', 0.5, { effort: { steps: 100, restarts: 1 } }),
+    ]).map((f) => f.id);
+    expect(ids).toEqual(['fgsm-stronger-than-pgd']);
+    // Called 'fgsm' and 'square' but in fact multi-step gradient attacks: no single-step or black-box finding.
+    expect(attackComparisonFlags(0.9, [base('fgsm', 0.4), base('square', 0.3)]).map((f) => f.id)).toEqual([]);
+  });
+  it('flags a gradient-free attack beating gradient ones by more than the threshold (a fraction)', () => {
+    const free = { family: 'gradient-free' as const, effort: { steps: 5000, restarts: 1 } };
+    const list = [base('apgd-ce', 0.5), base('black-box', 0.4985, free)];
     expect(attackComparisonFlags(0.9, list)).toEqual([]);
-    expect(attackComparisonFlags(0.9, [base('apgd-ce', 0.5), base('square', 0.49)]).map((f) => f.id)).toEqual([
+    expect(attackComparisonFlags(0.9, [base('apgd-ce', 0.5), base('black-box', 0.49, free)]).map((f) => f.id)).toEqual([
       'black-box-beats-white-box',
     ]);
-    expect(attackComparisonFlags(0.9, list, { blackBoxMarginPp: 0.1 }).map((f) => f.id)).toEqual([
+    expect(attackComparisonFlags(0.9, list, { blackBoxMargin: 0.001 }).map((f) => f.id)).toEqual([
       'black-box-beats-white-box',
     ]);
+    expect(() => attackComparisonFlags(0.9, list, { blackBoxMargin: 0.2 * 100 })).toThrow(/blackBoxMargin/);
   });
-  it('flags a PGD with more steps that is weaker than a shorter one (same loss and budget)', () => {
-    const short = base('pgd-10', 0.4, { settings: { steps: 10, restarts: 1, loss: 'ce', targeted: false } });
-    const long = base('pgd-100', 0.45, { settings: { steps: 100, restarts: 1, loss: 'ce', targeted: false } });
+  it('flags more effort that is weaker than less (same loss and budget)', () => {
+    const short = base('a', 0.4, { effort: { steps: 10, restarts: 1 } });
+    const long = base('b', 0.45, { effort: { steps: 10, restarts: 10 } });
     expect(attackComparisonFlags(0.9, [short, long]).map((f) => f.id)).toEqual(['more-steps-weaker']);
     expect(attackComparisonFlags(0.9, [short, { ...long, accuracy: 0.39 }])).toEqual([]);
     const cw = { ...long, settings: { ...long.settings, loss: 'cw' } };

@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Attack, runBatched } from '../core/attack.ts';
+import type { Attack } from '../core/attack.ts';
 import type { AttackSummary } from '../core/attack-summary.ts';
+import { checkPositiveInt } from '../core/errors.ts';
 import { predictLabelsBatched } from '../core/gradient.ts';
 import type { Model } from '../core/model.ts';
 import type { ProgressCallback } from '../core/progress.ts';
 import { perSampleNorm } from '../core/projections.ts';
 import { readScalars, readValues } from '../core/read.ts';
-import { numClassesOf, validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
+import { runBatched } from '../core/run-batched.ts';
+import type { TrustFlag } from '../core/trust-flag.ts';
+import { checkAttackInputs } from '../core/validate-inputs.ts';
 import { attackComparisonFlags, type ComparisonThresholds } from './attack-comparison-flags.ts';
 import {
   type GradientCheck,
@@ -17,7 +20,6 @@ import {
   type RandomnessCheck,
   randomnessFlags,
 } from './trust-checks.ts';
-import type { TrustFlag } from './trust-flag.ts';
 
 /** Labelled evaluation data: images in [0, 1] NHWC and integer labels. */
 export interface LabelledData {
@@ -58,7 +60,10 @@ export interface RobustnessReport {
   attacks: AttackSummary[];
   /** Raw trust-check measurements. */
   checks: { gradients: GradientCheck; randomness: RandomnessCheck; checkSamples: number };
-  /** Trust-check findings; an empty list means no check fired. */
+  /**
+   * Trust-check findings (the evaluator's checks and every attack's own, e.g. AutoAttack's); an empty list means no
+   * check fired.
+   */
   flags: TrustFlag[];
   /** Per sample: robust under every attack. */
   robust: boolean[];
@@ -83,14 +88,10 @@ export async function evaluateRobustness(
 ): Promise<RobustnessReport> {
   const t0 = performance.now();
   const { x, y } = data;
-  await validateAttackInputs(x, y, model);
-  const batchSize = options.batchSize ?? 128;
-  validatePositiveInt(batchSize, 'batchSize');
-  const checkSamples = Math.min(options.checkSamples ?? 64, x.shape[0]);
-  validatePositiveInt(checkSamples, 'checkSamples');
+  const { numClasses, labels } = await checkAttackInputs(model, x, y);
+  const batchSize = checkPositiveInt('batchSize', options.batchSize ?? 128);
+  const checkSamples = Math.min(checkPositiveInt('checkSamples', options.checkSamples ?? 64), x.shape[0]);
   const n = x.shape[0];
-  const labels = Array.from(await y.data());
-  const numClasses = numClassesOf(model, x);
 
   const xc = tf.slice(x, [0, 0, 0, 0], [checkSamples, -1, -1, -1]);
   const yc = tf.slice(y, [0], [checkSamples]);
@@ -117,16 +118,17 @@ export async function evaluateRobustness(
       const start = performance.now();
       const base = {
         name: attack.name,
-        norm: attack.norm,
-        settings: attack.settings,
-        ...(attack.eps !== undefined ? { eps: attack.eps } : {}),
+        threat: attack.threat,
+        family: attack.family,
+        effort: attack.effort,
+        settings: { ...attack.settings },
       };
       if (xs === undefined || ys === undefined) {
         summaries.push({
           ...base,
           accuracy: 0,
           attacked: 0,
-          fooled: 0,
+          successes: 0,
           seconds: 0,
           maxNorm: 0,
           pixelRange: [0, 0],
@@ -144,7 +146,7 @@ export async function evaluateRobustness(
       );
       const seconds = (performance.now() - start) / 1000;
       const advPred = await predictLabelsBatched(model, result.xAdv, batchSize);
-      const measured = attack.norm === 'none' ? 'l2' : attack.norm;
+      const measured = attack.threat.norm === 'none' ? 'l2' : attack.threat.norm;
       const [normsT, lo, hi] = tf.tidy(() => [
         perSampleNorm(tf.sub(result.xAdv, xs), measured),
         tf.min(result.xAdv),
@@ -154,23 +156,25 @@ export async function evaluateRobustness(
       const [min = Number.NaN, max = Number.NaN] = await readScalars([lo, hi]);
       const pixelRange: [number, number] = [min, max];
       result.xAdv.dispose();
-      let fooled = 0;
+      for (const f of result.flags) {
+        if (!flags.some((g) => g.id === f.id && g.message === f.message && g.source === f.source)) flags.push(f);
+      }
+      let successes = 0;
       let inconsistent = 0;
-      const targeted = attack.settings.targeted === true;
       advPred.forEach((p, j) => {
         const i = correctIdx[j] ?? 0;
         const wrong = p !== labels[i];
         if (wrong) {
-          fooled++;
+          successes++;
           robust[i] = false;
         }
-        if (!targeted && result.success[j] !== wrong) inconsistent++;
+        if (!attack.targeted && result.success[j] !== wrong) inconsistent++;
       });
       summaries.push({
         ...base,
-        accuracy: (correctIdx.length - fooled) / n,
+        accuracy: (correctIdx.length - successes) / n,
         attacked: correctIdx.length,
-        fooled,
+        successes,
         seconds,
         maxNorm: norms.reduce((m, v) => Math.max(m, Number.isNaN(v) ? Number.POSITIVE_INFINITY : v), 0),
         pixelRange,

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { lossAndGradient } from '../core/gradient.ts';
-import { crossEntropy } from '../core/losses.ts';
+import { perSampleCrossEntropy } from '../core/losses.ts';
 import { looksLikeProbabilities, type Model } from '../core/model.ts';
 import { readScalars } from '../core/read.ts';
-import type { TrustFlag } from './trust-flag.ts';
+import type { TrustFlag } from '../core/trust-flag.ts';
 
 /** Input-gradient statistics on a clean batch. */
 export interface GradientCheck {
@@ -18,7 +18,7 @@ export interface GradientCheck {
 /** Measures the cross-entropy input gradient on a clean batch (RobustBench rule 1, AutoAttack check_zero_gradients). */
 export async function measureGradients(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<GradientCheck> {
   const [zero, bad, l1] = tf.tidy(() => {
-    const { grad } = lossAndGradient(model, x, tf.cast(y, 'int32') as tf.Tensor1D, crossEntropy);
+    const { grad } = lossAndGradient(model, x, tf.cast(y, 'int32') as tf.Tensor1D, perSampleCrossEntropy);
     const flat = tf.reshape(grad, [x.shape[0], -1]);
     const finite = tf.isFinite(flat);
     const safe = tf.where(finite, flat, tf.zerosLike(flat));

@@ -35,14 +35,14 @@ describe('fabTargeted on a linear model', () => {
       });
       // The test assumes the box is inactive at the minimal point.
       expect(Math.max(...minimal)).toBeLessThan(norm === 'linf' ? 0.3 : 0.3);
-      const res = await fabTargeted({ eps: 10, norm, nIter: 20 }).run(lin.model, x, y);
+      const res = await fabTargeted({ eps: 10, norm, steps: 20 }).run(lin.model, x, y);
       expect(res.success).toEqual([true, true, true, true]);
       res.norms.forEach((v, i) => {
         expect(v).toBeGreaterThanOrEqual((minimal[i] ?? 0) * (1 - 1e-4));
         expect(v).toBeLessThanOrEqual((minimal[i] ?? 0) * 1.02);
       });
       // With eps below the minimal distance nothing may count as fooled, and the images come back clean.
-      const tight = await fabTargeted({ eps: Math.min(...minimal) * 0.9, norm, nIter: 20 }).run(lin.model, x, y);
+      const tight = await fabTargeted({ eps: Math.min(...minimal) * 0.9, norm, steps: 20 }).run(lin.model, x, y);
       expect(tight.success).toEqual([false, false, false, false]);
       expect(tight.norms).toEqual([0, 0, 0, 0]);
       tf.dispose([res.xAdv, tight.xAdv]);
@@ -60,7 +60,7 @@ describe('fabTargeted on a linear model', () => {
       // boundary: w.u = b (z_t - z_y = 0); the projection of x0 onto it within the box is the optimum
       return projectHyperplaneBoxL1(r, w, b).reduce((s, v) => s + Math.abs(v), 0);
     });
-    const res = await fabTargeted({ eps: 100, norm: 'l1', nIter: 20 }).run(lin.model, x, y);
+    const res = await fabTargeted({ eps: 100, norm: 'l1', steps: 20 }).run(lin.model, x, y);
     expect(res.success).toEqual([true, true, true, true]);
     res.norms.forEach((v, i) => {
       expect(v).toBeGreaterThanOrEqual((minimal[i] ?? 0) * (1 - 1e-4));
@@ -72,8 +72,8 @@ describe('fabTargeted on a linear model', () => {
   it('uses the runner-up classes as targets on a multi-class model and keeps memory flat', async () => {
     const lin4 = makeLinearModel(DIM, 5, 3);
     const y4 = tf.tidy(() => tf.cast(tf.argMax(lin4.model(x), 1), 'int32') as tf.Tensor1D);
-    const attack = fabTargeted({ eps: 0.5, norm: 'linf', nIter: 5, nTargets: 9 });
-    expect(attack.settings.nTargets).toBe(9);
+    const attack = fabTargeted({ eps: 0.5, norm: 'linf', steps: 5, nTargets: 9 });
+    expect(attack.settings.nTargetClasses).toBe(9);
     const warm = await attack.run(lin4.model, x, y4);
     expect(warm.success.every(Boolean)).toBe(true);
     warm.xAdv.dispose();
@@ -84,7 +84,7 @@ describe('fabTargeted on a linear model', () => {
 
   it('rejects bad options', () => {
     expect(() => fabTargeted({ eps: 0.1, alphaMax: 2 })).toThrow(/alphaMax/);
-    expect(() => fabTargeted({ eps: 0.1, nIter: 0 })).toThrow(/nIter/);
+    expect(() => fabTargeted({ eps: 0.1, steps: 0 })).toThrow(/steps must be an integer >= 1/);
     expect(() => fabTargeted({ eps: Number.NaN })).toThrow(/eps/);
   });
 });

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { rankedClassTargets, targetCount, targetRank } from '../apgd/apgd-target-classes.ts';
-import type { Attack, AttackResult } from '../core/attack.ts';
+import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
+import { checkEps, checkInRange, checkOneOf, checkPositiveInt } from '../core/errors.ts';
 import type { Model } from '../core/model.ts';
-import { numberInRangeOption, positiveIntOption } from '../core/option-values.ts';
 import { readValues } from '../core/read.ts';
 import { createRng, type Rng } from '../core/rng.ts';
 import { attackRobustRounds } from '../core/robust-rounds.ts';
-import { numClassesOf, validateAttackInputs, validateEps } from '../core/validate-inputs.ts';
 import { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
 
 /** Options of {@link fabTargeted}. Defaults are AutoAttack's. */
@@ -17,10 +17,13 @@ export interface FabTargetedOptions {
   norm?: FabNorm;
   /** Target classes: the 2nd ... (nTargets+1)-th highest clean logits, capped at classes - 1 (default 9). */
   nTargets?: number;
-  /** Iterations per target and restart (default 100). */
-  nIter?: number;
-  /** Restarts per target; restarts after the first start at a random point of radius min(best, eps) / 2 (default 1). */
-  nRestarts?: number;
+  /** Iterations per target and restart (default 100, the reference `n_iter`). */
+  steps?: number;
+  /**
+   * Restarts per target; restarts after the first start at a random point of radius eps / 2 (default 1, the
+   * reference `n_restarts`).
+   */
+  restarts?: number;
   /** Largest weight of the step from the original point (default 0.1). */
   alphaMax?: number;
   /** Overshoot of the projection step (default 1.05). */
@@ -37,7 +40,7 @@ export type FabNorm = 'linf' | 'l2' | 'l1';
 interface FabSettings {
   norm: FabNorm;
   eps: number;
-  nIter: number;
+  steps: number;
   alphaMax: number;
   eta: number;
   beta: number;
@@ -100,7 +103,7 @@ async function fabRun(
   settings: FabSettings,
   start: { rng: Rng; radius: number[] } | undefined,
 ): Promise<{ adv: Float32Array; best: number[] }> {
-  const { norm, nIter, alphaMax, eta, beta } = settings;
+  const { norm, steps, alphaMax, eta, beta } = settings;
   const shape = [...x.shape];
   const n = x.shape[0];
   const size = x.size / n;
@@ -121,7 +124,7 @@ async function fabRun(
   }
   const project =
     norm === 'linf' ? projectHyperplaneBoxLinf : norm === 'l2' ? projectHyperplaneBoxL2 : projectHyperplaneBoxL1;
-  for (let it = 0; it < nIter; it++) {
+  for (let it = 0; it < steps; it++) {
     const x1t = tf.tensor4d(x1, shape as [number, number, number, number]);
     const { df, dg } = await diffAndGrad(model, x1t, y, target).finally(() => x1t.dispose());
     for (let s = 0; s < n; s++) {
@@ -168,44 +171,41 @@ async function fabRun(
  * adversarial point found has norm <= eps; the others are returned clean.
  */
 export function fabTargeted(options: FabTargetedOptions): Attack {
-  const norm = options.norm ?? 'linf';
-  if (norm !== 'linf' && norm !== 'l2' && norm !== 'l1') {
-    throw new Error(`fabTargeted: norm must be 'linf', 'l2' or 'l1', got ${String(norm)}`);
-  }
-  validateEps(options.eps, 'eps');
-  const eps = options.eps;
-  const nTargets = positiveIntOption(options.nTargets, 9, 'nTargets');
-  const nIter = positiveIntOption(options.nIter, 100, 'nIter');
-  const nRestarts = positiveIntOption(options.nRestarts, 1, 'nRestarts');
-  const alphaMax = numberInRangeOption(options.alphaMax, 0.1, 'alphaMax', 0, 1);
-  const eta = numberInRangeOption(options.eta, 1.05, 'eta', 1, 10);
-  const beta = numberInRangeOption(options.beta, 0.9, 'beta', 0, 1);
+  const norm = checkOneOf('norm', options.norm ?? 'linf', ['linf', 'l2', 'l1'] as const);
+  const eps = checkEps('eps', options.eps);
+  const nTargets = checkPositiveInt('nTargets', options.nTargets ?? 9);
+  const steps = checkPositiveInt('steps', options.steps ?? 100);
+  const restarts = checkPositiveInt('restarts', options.restarts ?? 1);
+  const alphaMax = checkInRange('alphaMax', options.alphaMax ?? 0.1, 0, 1);
+  const eta = checkInRange('eta', options.eta ?? 1.05, 1, 10);
+  const beta = checkInRange('beta', options.beta ?? 0.9, 0, 1);
   const seed = options.seed ?? 0;
-  const fab: FabSettings = { norm, eps, nIter, alphaMax, eta, beta };
-  const settings: Record<string, unknown> = { norm, eps, nTargets, nIter, nRestarts, alphaMax, eta, beta, seed };
-
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x, y, model);
-    const classes = numClassesOf(model, x);
-    const targets = targetCount(nTargets, classes);
-    const rng = createRng(seed);
-    // rounds: targets of rank 2 ... targets + 1, nRestarts restarts each
-    return await attackRobustRounds(model, x, y, norm, eps, targets * nRestarts, async (round, xs, ys) => {
-      const target = rankedClassTargets(model, xs, targetRank(round, nRestarts));
-      try {
-        const restart = round % nRestarts;
-        const start = restart > 0 ? { rng, radius: new Array<number>(xs.shape[0]).fill(eps) } : undefined;
-        const { adv, best } = await fabRun(model, xs, ys, target, fab, start);
-        return {
-          xAdv: tf.tensor4d(adv, xs.shape),
-          fooled: best.map((v) => v <= eps),
-          queries: (2 * nIter + 1) * xs.shape[0],
-        };
-      } finally {
-        target.dispose();
-      }
-    });
-  }
-
-  return { name: 'fab-t', norm, eps, settings, run };
+  const fab: FabSettings = { norm, eps, steps, alphaMax, eta, beta };
+  return defineAttack({
+    name: 'fab-t',
+    threat: { norm, eps },
+    family: 'gradient',
+    effort: { steps, restarts, targets: nTargets },
+    settings: { norm, eps, nTargetClasses: nTargets, nIter: steps, nRestarts: restarts, alphaMax, eta, beta, seed },
+    run: async ({ model, x, y, numClasses }) => {
+      const targets = targetCount(nTargets, numClasses);
+      const rng = createRng(seed);
+      // rounds: targets of rank 2 ... targets + 1, `restarts` restarts each
+      return attackRobustRounds(model, x, y, targets * restarts, async (round, xs, ys) => {
+        const target = rankedClassTargets(model, xs, targetRank(round, restarts));
+        try {
+          const restart = round % restarts;
+          const start = restart > 0 ? { rng, radius: new Array<number>(xs.shape[0]).fill(eps) } : undefined;
+          const { adv, best } = await fabRun(model, xs, ys, target, fab, start);
+          return {
+            xAdv: tf.tensor4d(adv, xs.shape),
+            success: best.map((v) => v <= eps),
+            queries: (2 * steps + 1) * xs.shape[0],
+          };
+        } finally {
+          target.dispose();
+        }
+      });
+    },
+  });
 }

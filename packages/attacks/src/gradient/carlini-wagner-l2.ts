@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
-import { finalizeResult } from '../core/finalize-result.ts';
-import { looksLikeProbabilities, type Model } from '../core/model.ts';
+import type { Attack } from '../core/attack.ts';
+import { type AttackInput, type AttackOutput, defineAttack } from '../core/define-attack.ts';
+import { AttackError, checkEps, checkPositive, checkPositiveInt } from '../core/errors.ts';
+import { looksLikeProbabilities } from '../core/model.ts';
 import { createRng } from '../core/rng.ts';
 import { selectSamples } from '../core/select-samples.ts';
 import { resolveTargets, type TargetMode } from '../core/targets.ts';
-import { validateAttackInputs, validateEps, validatePositiveInt } from '../core/validate-inputs.ts';
 
 /** Options of {@link carliniWagnerL2}; defaults are the reference ones (carlini/nn_robust_attacks `l2_attack.py`). */
 export interface CarliniWagnerL2Options {
@@ -15,11 +15,11 @@ export interface CarliniWagnerL2Options {
   initialConst?: number;
   /** Binary-search steps over c (default 9). */
   binarySearchSteps?: number;
-  /** Adam iterations per search step (default 10000; lower it for speed, e.g. 1000). */
-  maxIterations?: number;
+  /** Adam iterations per search step (default 10000, the reference `MAX_ITERATIONS`; lower it for speed, e.g. 1000). */
+  steps?: number;
   /** Adam learning rate (default 1e-2). */
   learningRate?: number;
-  /** Stop a search step when the loss stalls, checked every maxIterations/10 iterations (default true). */
+  /** Stop a search step when the loss stalls, checked every steps/10 iterations (default true). */
   abortEarly?: boolean;
   /** Targeted attack (default false, untargeted; the reference default is targeted). */
   targeted?: boolean;
@@ -64,20 +64,15 @@ function cwSuccess(logits: tf.Tensor2D, labels: tf.Tensor1D, kappa: number, targ
  * steps. Samples it cannot fool are returned unchanged. Throws if the model outputs look like probabilities.
  */
 export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
-  const kappa = options.confidence ?? 0;
-  validateEps(kappa, 'confidence');
-  const c0 = options.initialConst ?? 1e-3;
-  if (!(c0 > 0) || !Number.isFinite(c0)) throw new Error(`initialConst must be a finite number > 0, got ${c0}`);
-  const searchSteps = options.binarySearchSteps ?? 9;
-  validatePositiveInt(searchSteps, 'binarySearchSteps');
-  const maxIterations = options.maxIterations ?? 10000;
-  validatePositiveInt(maxIterations, 'maxIterations');
-  const lr = options.learningRate ?? 1e-2;
-  if (!(lr > 0)) throw new Error(`learningRate must be > 0, got ${lr}`);
+  const kappa = checkEps('confidence', options.confidence ?? 0);
+  const c0 = checkPositive('initialConst', options.initialConst ?? 1e-3);
+  const searchSteps = checkPositiveInt('binarySearchSteps', options.binarySearchSteps ?? 9);
+  const maxIterations = checkPositiveInt('steps', options.steps ?? 10000);
+  const lr = checkPositive('learningRate', options.learningRate ?? 1e-2);
   const abortEarly = options.abortEarly ?? true;
   const targeted = options.targeted ?? false;
   const targetMode = options.targetMode ?? 'least-likely';
-  if (options.eps !== undefined) validateEps(options.eps);
+  const eps = options.eps === undefined ? undefined : checkEps('eps', options.eps);
   const seed = options.seed ?? 0;
   const settings: Record<string, unknown> = {
     confidence: kappa,
@@ -88,18 +83,22 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
     abortEarly,
     targeted,
     ...(targeted ? { targetMode } : {}),
-    ...(options.eps !== undefined ? { eps: options.eps } : {}),
+    ...(eps !== undefined ? { eps } : {}),
     seed,
   };
 
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, givenTargets?: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x, y, model);
+  async function run({ model, x, y: yInt, targets: givenTargets }: AttackInput): Promise<AttackOutput> {
     const clean = tf.tidy(() => model(x));
     const probs = await looksLikeProbabilities(clean);
     clean.dispose();
-    if (probs) throw new Error('carliniWagnerL2: model outputs look like probabilities; pass a model returning logits');
+    if (probs) {
+      throw new AttackError(
+        'unsupported-model',
+        'model',
+        'carliniWagnerL2: model outputs look like probabilities; pass a model returning logits',
+      );
+    }
     const n = x.shape[0];
-    const yInt = tf.cast(y, 'int32') as tf.Tensor1D;
     const targets = targeted
       ? await resolveTargets(model, x, yInt, targetMode, createRng(seed), givenTargets)
       : undefined;
@@ -187,19 +186,23 @@ export function carliniWagnerL2(options: CarliniWagnerL2Options = {}): Attack {
         }
         tf.dispose([c, w, m, v, stepSuccess]);
       }
-      // With eps set, points beyond the budget are projected onto the l2 ball and re-judged there.
-      return await finalizeResult(model, x, oBestX, yInt, 'l2', {
-        queries,
-        ...(options.eps !== undefined ? { eps: options.eps } : {}),
-        ...(targets ? { targets } : {}),
-      });
+      // With eps set, defineAttack projects points beyond the budget onto the l2 ball and re-judges them there.
+      return { xAdv: oBestX, queries, ...(targets ? { targets } : {}) };
     } catch (err) {
-      oBestX.dispose();
+      tf.dispose([oBestX, ...(targets ? [targets] : [])]);
       throw err;
     } finally {
-      tf.dispose([w0, oBestL2, yInt, ...(targets ? [targets] : [])]);
+      tf.dispose([w0, oBestL2]);
     }
   }
 
-  return { name: 'cw-l2', norm: 'l2', ...(options.eps !== undefined ? { eps: options.eps } : {}), settings, run };
+  return defineAttack({
+    name: 'cw-l2',
+    threat: { norm: 'l2', ...(eps !== undefined ? { eps } : {}) },
+    family: 'gradient',
+    effort: { steps: maxIterations, restarts: searchSteps },
+    settings,
+    targeted,
+    run,
+  });
 }

@@ -1,7 +1,9 @@
 import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
+import { checkEps } from '../core/errors.ts';
 import type { LossFn, LossName } from '../core/losses.ts';
 import type { TargetMode } from '../core/targets.ts';
-import { pgd } from './pgd.ts';
+import { pgdParts } from './pgd.ts';
 
 /** Options of {@link fgsm}. */
 export interface FgsmOptions {
@@ -24,13 +26,14 @@ export interface FgsmOptions {
 /**
  * Fast gradient sign method (Goodfellow et al. 2015): `x' = clip(x + eps * sign(grad), 0, 1)`. With `randomStart`
  * it is the "FGSM with uniform init" of evaluation code (one step of size eps); the result is always re-projected
- * into the eps-ball and the box, so ||x' - x||_inf <= eps.
+ * into the eps-ball and the box, so ||x' - x||_inf <= eps. It is PGD with one step of size eps.
  */
 export function fgsm(options: FgsmOptions): Attack {
-  const inner = pgd({
-    eps: options.eps,
+  const eps = checkEps('eps', options.eps);
+  const p = pgdParts({
+    eps,
     norm: 'linf',
-    stepSize: options.eps,
+    stepSize: eps,
     steps: 1,
     restarts: 1,
     randomStart: options.randomStart ?? false,
@@ -42,6 +45,14 @@ export function fgsm(options: FgsmOptions): Attack {
     seed: options.seed ?? 0,
     name: 'fgsm',
   });
-  const { stepSize: _s, steps: _n, restarts: _r, keep: _k, earlyStop: _e, ...settings } = inner.settings;
-  return { ...inner, settings };
+  const { stepSize: _s, steps: _n, restarts: _r, keep: _k, earlyStop: _e, ...settings } = p.settings;
+  return defineAttack({
+    name: p.name,
+    threat: { norm: 'linf', eps },
+    family: 'gradient',
+    effort: { steps: 1, restarts: 1 },
+    settings,
+    targeted: p.targeted,
+    run: p.body,
+  });
 }

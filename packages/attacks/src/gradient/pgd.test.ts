@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { perSampleCrossEntropy } from '../core/losses.ts';
 import { linearLogits, makeImages, makeLinearModel } from '../testing/test-helpers.ts';
 import { fgsm } from './fgsm.ts';
 import { pgd } from './pgd.ts';
+import { pgdAscent } from './pgd-ascent.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -99,15 +101,52 @@ describe('pgd behaviour', () => {
   });
 
   it('a TRADES-style start x + 0.001 N(0, I) stays within 0.001-ish of x before any step', async () => {
-    const r = await pgd({ eps: 0.03, steps: 0, randomStart: { normalStd: 0.001 }, keep: 'last', seed: 1 }).run(
-      lin.model,
-      x,
-      y,
-    );
-    const d = tf.sub(r.xAdv, x);
+    const start = pgdAscent(lin.model, x, {
+      norm: 'linf',
+      eps: 0.03,
+      stepSize: 0.01,
+      steps: 0,
+      lossFn: perSampleCrossEntropy,
+      start: { normalStd: 0.001 },
+      seed: 1,
+    });
+    const d = tf.sub(start, x);
     expect(tf.max(tf.abs(d)).dataSync()[0]).toBeLessThan(0.006);
     expect(tf.max(tf.abs(d)).dataSync()[0]).toBeGreaterThan(0);
     expect(() => pgd({ eps: 0.1, randomStart: { normalStd: -1 } })).toThrow(/normalStd/);
+  });
+
+  it('the step loop reads nothing from the device: reads do not grow with steps', async () => {
+    const count = async (steps: number) => {
+      const spy = vi.spyOn(tf.Tensor.prototype, 'data');
+      const r = await pgd({ eps: 0.03, steps, seed: 1 }).run(lin.model, x, y);
+      const calls = spy.mock.calls.length;
+      spy.mockRestore();
+      r.xAdv.dispose();
+      return calls;
+    };
+    const few = await count(2);
+    expect(few).toBeGreaterThan(0);
+    expect(await count(12)).toBe(few);
+  });
+
+  it('refuses a 0-step PGD (it would report clean accuracy as robust accuracy)', () => {
+    expect(() => pgd({ eps: 0.03, steps: 0 })).toThrow('steps must be an integer >= 1, got 0');
+  });
+
+  it('pgdAscent (the core training uses) equals the attack with one restart and the last iterate', async () => {
+    const attack = await pgd({ eps: 0.05, steps: 4, seed: 3 }).run(lin.model, x, y);
+    const core = pgdAscent(lin.model, x, {
+      norm: 'linf',
+      eps: 0.05,
+      stepSize: 0.05 / 4,
+      steps: 4,
+      lossFn: perSampleCrossEntropy,
+      y,
+      seed: 3,
+    });
+    expect(tf.max(tf.abs(tf.sub(attack.xAdv, core))).dataSync()[0]).toBeLessThan(1e-6);
+    tf.dispose([attack.xAdv, core]);
   });
 
   it('targeted dlr uses the targeted DLR loss and reaches the target', async () => {

@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
-import { finalizeResult } from '../core/finalize-result.ts';
-import { lossAndGradient } from '../core/gradient.ts';
+import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
+import { checkEps, checkOneOf, checkPositiveInt, invalidOption } from '../core/errors.ts';
 import { type LossFn, type LossName, resolveLoss } from '../core/losses.ts';
-import type { Model } from '../core/model.ts';
-import { perSampleNorm, perSampleShape, project } from '../core/projections.ts';
-import { createRng, type Rng } from '../core/rng.ts';
+import { createRng } from '../core/rng.ts';
 import { selectSamples } from '../core/select-samples.ts';
 import { resolveTargets, type TargetMode } from '../core/targets.ts';
-import { validateAttackInputs, validateEps, validatePositiveInt } from '../core/validate-inputs.ts';
+import { type PgdStart, pgdStart, pgdStep } from './pgd-ascent.ts';
 
 /** Progress information passed to {@link PgdOptions.onStep}. */
 export interface PgdStepInfo {
@@ -30,7 +28,7 @@ export interface PgdOptions {
   norm?: 'linf' | 'l2';
   /** Step size. Default eps/4 for l-inf (2/255 at 8/255, torchattacks) and eps/5 for l2 (0.2 at 1.0). */
   stepSize?: number;
-  /** Iterations per restart (default 10, torchattacks). */
+  /** Iterations per restart (default 10, torchattacks); at least 1 (a 0-step PGD would report clean accuracy). */
   steps?: number;
   /**
    * Random start: `true` (default) draws U(-eps, eps) for l-inf and eps*r*n/||n|| with n~N(0, I), r~U(0,1) for l2;
@@ -75,9 +73,11 @@ interface Best {
 }
 
 function successMask(logits: tf.Tensor2D, labels: tf.Tensor1D, targeted: boolean): tf.Tensor1D {
-  const pred = tf.cast(tf.argMax(logits, 1), 'int32');
-  const hit = targeted ? tf.equal(pred, labels) : tf.notEqual(pred, labels);
-  return tf.cast(hit, 'float32') as tf.Tensor1D;
+  return tf.tidy(() => {
+    const pred = tf.cast(tf.argMax(logits, 1), 'int32');
+    const hit = targeted ? tf.equal(pred, labels) : tf.notEqual(pred, labels);
+    return tf.cast(hit, 'float32') as tf.Tensor1D;
+  });
 }
 
 /** Replaces `best` entries where (success, loss) is lexicographically better. Disposes the replaced tensors. */
@@ -98,57 +98,42 @@ function updateBest(best: Best, x: tf.Tensor4D, loss: tf.Tensor1D, success: tf.T
   return next;
 }
 
-function randomStart(
-  x: tf.Tensor4D,
-  eps: number,
-  norm: 'linf' | 'l2',
-  rng: Rng,
-  start: true | { normalStd: number },
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    if (start !== true) return project(tf.add(x, rng.normalTensor(x.shape, 0, start.normalStd)), x, eps, norm);
-    if (norm === 'linf') return tf.clipByValue(tf.add(x, rng.uniformTensor(x.shape, -eps, eps)), 0, 1) as tf.Tensor4D;
-    const n = rng.normalTensor<tf.Tensor4D>(x.shape);
-    const r = rng.uniformTensor<tf.Tensor1D>([x.shape[0]]);
-    const scale = perSampleShape(tf.div(tf.mul(r, eps), tf.add(perSampleNorm(n, 'l2'), 1e-12)) as tf.Tensor1D, 4);
-    return tf.clipByValue(tf.add(x, tf.mul(n, scale)), 0, 1) as tf.Tensor4D;
-  });
+/** The parts of a PGD definition that `fgsm` shares. */
+export interface PgdParts {
+  name: string;
+  norm: 'linf' | 'l2';
+  eps: number;
+  steps: number;
+  restarts: number;
+  targeted: boolean;
+  settings: Record<string, unknown>;
+  body: Parameters<typeof defineAttack>[0]['run'];
 }
 
-function ascentStep(xAdv: tf.Tensor4D, grad: tf.Tensor4D, stepSize: number, norm: 'linf' | 'l2'): tf.Tensor4D {
-  if (norm === 'linf') return tf.add(xAdv, tf.mul(tf.sign(grad), stepSize));
-  const g = perSampleShape(perSampleNorm(grad, 'l2'), 4);
-  return tf.add(xAdv, tf.mul(tf.div(grad, tf.add(g, 1e-10)), stepSize));
-}
-
-/**
- * Projected gradient descent (Madry et al. 2018) in l-inf or l2, with random start, restarts keeping each sample's
- * worst case, any loss ('ce', CW margin with kappa = 50 for "CW-linf", 'dlr', or a custom one), targeted mode and
- * per-sample early stop. Results always lie inside the eps-ball and the [0, 1] box.
- */
-export function pgd(options: PgdOptions): Attack {
-  const norm = options.norm ?? 'linf';
-  if (norm !== 'linf' && norm !== 'l2') throw new Error(`pgd: norm must be 'linf' or 'l2', got ${String(norm)}`);
-  validateEps(options.eps, 'eps');
-  const eps = options.eps;
-  const steps = options.steps ?? 10;
-  validatePositiveInt(steps, 'steps', true);
-  const restarts = options.restarts ?? 1;
-  validatePositiveInt(restarts, 'restarts');
-  const stepSize = options.stepSize ?? (norm === 'linf' ? eps / 4 : eps / 5);
-  validateEps(stepSize, 'stepSize');
-  const kappa = options.kappa ?? 50;
+/** Checks PGD options and builds its body (shared with {@link fgsm}, which is PGD with one step of size eps). */
+export function pgdParts(options: PgdOptions): PgdParts {
+  const norm = checkOneOf('norm', options.norm ?? 'linf', ['linf', 'l2'] as const);
+  const eps = checkEps('eps', options.eps);
+  const steps = checkPositiveInt('steps', options.steps ?? 10);
+  const restarts = checkPositiveInt('restarts', options.restarts ?? 1);
+  const stepSize = checkEps('stepSize', options.stepSize ?? (norm === 'linf' ? eps / 4 : eps / 5));
+  const kappa = checkEps('kappa', options.kappa ?? 50);
   const lossOption = options.loss ?? 'ce';
   const targeted = options.targeted ?? false;
   // The untargeted DLR ignores targets: a targeted attack with 'dlr' uses the targeted DLR of APGD-T.
-  const lossFn = resolveLoss(targeted && lossOption === 'dlr' ? 'dlr-targeted' : lossOption, kappa);
-  const targetMode = options.targetMode ?? 'least-likely';
+  const lossFn: LossFn = resolveLoss(targeted && lossOption === 'dlr' ? 'dlr-targeted' : lossOption, kappa);
+  const targetMode = checkOneOf('targetMode', options.targetMode ?? 'least-likely', [
+    'least-likely',
+    'second-most-likely',
+    'random',
+  ] as const);
   const earlyStop = options.earlyStop ?? false;
-  const keep = options.keep ?? 'last';
-  const useRandomStart = options.randomStart ?? true;
-  if (typeof useRandomStart === 'object' && !(useRandomStart.normalStd >= 0)) {
-    throw new Error(`randomStart.normalStd must be a number >= 0, got ${useRandomStart.normalStd}`);
+  const keep = checkOneOf('keep', options.keep ?? 'last', ['last', 'best'] as const);
+  const randomStart = options.randomStart ?? true;
+  if (typeof randomStart === 'object' && !(randomStart.normalStd >= 0)) {
+    invalidOption('randomStart.normalStd', 'a number >= 0', randomStart.normalStd);
   }
+  const start: PgdStart = randomStart === false ? 'none' : randomStart === true ? 'uniform' : randomStart;
   const seed = options.seed ?? 0;
   const name = options.name ?? `pgd-${norm}`;
   const settings: Record<string, unknown> = {
@@ -157,7 +142,7 @@ export function pgd(options: PgdOptions): Attack {
     stepSize,
     steps,
     restarts,
-    randomStart: useRandomStart,
+    randomStart,
     loss: typeof lossOption === 'function' ? 'custom' : lossOption,
     ...(lossOption === 'cw' ? { kappa } : {}),
     targeted,
@@ -166,15 +151,15 @@ export function pgd(options: PgdOptions): Attack {
     keep,
     seed,
   };
+  const onStep = options.onStep;
 
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, givenTargets?: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x, y, model);
+  const body: PgdParts['body'] = async ({ model, x, y, targets: given }) => {
     const rng = createRng(seed);
-    const yInt = tf.cast(y, 'int32') as tf.Tensor1D;
-    const targets = targeted ? await resolveTargets(model, x, yInt, targetMode, rng.child(), givenTargets) : undefined;
-    const labels = targets ?? yInt;
-    const projectStep = (v: tf.Tensor4D): tf.Tensor4D => project(v, x, eps, norm);
+    const targets = targeted ? await resolveTargets(model, x, y, targetMode, rng.child(), given) : undefined;
+    const labels = targets ?? y;
     const n = x.shape[0];
+    const stepOptions = { norm, eps, stepSize, lossFn, y, ...(targets ? { targets } : {}) };
+    const single = restarts === 1 && keep === 'last';
     let best: Best = {
       x: tf.clone(x),
       loss: tf.fill([n], Number.NEGATIVE_INFINITY) as tf.Tensor1D,
@@ -182,55 +167,68 @@ export function pgd(options: PgdOptions): Attack {
     };
     try {
       for (let restart = 0; restart < restarts; restart++) {
-        let xAdv = useRandomStart !== false && eps > 0 ? randomStart(x, eps, norm, rng, useRandomStart) : tf.clone(x);
+        let xAdv = pgdStart(x, eps, norm, start, rng);
         for (let step = 0; step < steps; step++) {
-          const out = tf.tidy(() => {
-            const { loss, grad, logits } = lossAndGradient(model, xAdv, yInt, lossFn, targets);
-            const success = successMask(logits, labels, targeted);
-            let next = projectStep(ascentStep(xAdv, grad, stepSize, norm));
-            if (earlyStop) {
-              next = selectSamples(success, xAdv, next);
-            }
-            return { next, loss, success };
-          });
-          if (options.onStep) {
-            const [lossValues, succ] = await Promise.all([out.loss.data<'float32'>(), out.success.data<'float32'>()]);
-            options.onStep({
+          const out = pgdStep(model, x, xAdv, stepOptions);
+          const needSuccess = earlyStop || keep === 'best' || onStep !== undefined;
+          const success = needSuccess ? successMask(out.logits, labels, targeted) : undefined;
+          let next = out.next;
+          if (earlyStop && success) {
+            next = tf.tidy(() => selectSamples(success, xAdv, out.next));
+            out.next.dispose();
+          }
+          if (onStep && success) {
+            const [lossValues, succ] = await Promise.all([out.loss.data<'float32'>(), success.data<'float32'>()]);
+            onStep({
               restart,
               step,
               meanLoss: lossValues.reduce((s, v) => s + v, 0) / n,
               successes: succ.reduce((s, v) => s + v, 0),
             });
           }
-          if (keep === 'best') best = updateBest(best, xAdv, out.loss, out.success);
-          tf.dispose([xAdv, out.loss, out.success]);
-          xAdv = out.next;
+          if (keep === 'best' && success) best = updateBest(best, xAdv, out.loss, success);
+          tf.dispose([xAdv, out.loss, out.logits, ...(success ? [success] : [])]);
+          xAdv = next;
         }
-        if (restarts === 1 && keep === 'last') {
-          // Nothing to compare with: the last iterate is the result (finalizeResult re-checks it).
+        if (single) {
+          // Nothing to compare with: the last iterate is the result (defineAttack re-checks it).
           tf.dispose([best.x, best.loss, best.success]);
           best = { x: xAdv, loss: tf.zeros([n]) as tf.Tensor1D, success: tf.zeros([n]) as tf.Tensor1D };
           continue;
         }
         const final = tf.tidy(() => {
           const logits = model(xAdv);
-          return { loss: lossFn(logits, yInt, targets), success: successMask(logits, labels, targeted) };
+          return { loss: lossFn(logits, y, targets), success: successMask(logits, labels, targeted) };
         });
         best = updateBest(best, xAdv, final.loss, final.success);
         tf.dispose([xAdv, final.loss, final.success]);
       }
-      const xBest = best.x;
       tf.dispose([best.loss, best.success]);
-      const queries = restarts === 1 && keep === 'last' ? steps + 1 : restarts * (steps + 1) + 1;
-      const finalizeOptions = { eps, queries, ...(targets ? { targets } : {}) };
-      return await finalizeResult(model, x, xBest, yInt, norm, finalizeOptions);
+      const queries = single ? steps + 1 : restarts * (steps + 1) + 1;
+      return { xAdv: best.x, queries, ...(targets ? { targets } : {}) };
     } catch (err) {
-      tf.dispose([best.x, best.loss, best.success]);
+      tf.dispose([best.x, best.loss, best.success, ...(targets && targets !== given ? [targets] : [])]);
       throw err;
-    } finally {
-      tf.dispose([yInt, ...(targets ? [targets] : [])]);
     }
-  }
+  };
+  return { name, norm, eps, steps, restarts, targeted, settings, body };
+}
 
-  return { name, norm, eps, settings, run };
+/**
+ * Projected gradient descent (Madry et al. 2018) in l-inf or l2, with random start, restarts keeping each sample's
+ * worst case, any loss ('ce', CW margin with kappa = 50 for "CW-linf", 'dlr', or a custom one), targeted mode and
+ * per-sample early stop. Results always lie inside the eps-ball and the [0, 1] box. The step loop reads nothing from
+ * the device (unless `onStep` is given).
+ */
+export function pgd(options: PgdOptions): Attack {
+  const p = pgdParts(options);
+  return defineAttack({
+    name: p.name,
+    threat: { norm: p.norm, eps: p.eps },
+    family: 'gradient',
+    effort: { steps: p.steps, restarts: p.restarts },
+    settings: p.settings,
+    targeted: p.targeted,
+    run: p.body,
+  });
 }

@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
-import { finalizeResult } from '../core/finalize-result.ts';
+import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
+import { AttackError, checkEps, checkPositiveInt } from '../core/errors.ts';
 import type { Model } from '../core/model.ts';
 import { perSampleNorm, perSampleShape } from '../core/projections.ts';
 import { readScalars } from '../core/read.ts';
-import { validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
 
 /** Options of {@link deepfool}; defaults as in the reference (LTS4/DeepFool, torchattacks). */
 export interface DeepFoolOptions {
   /** Overshoot factor applied to the accumulated perturbation (default 0.02). */
   overshoot?: number;
-  /** Maximum iterations (default 50). */
-  maxIter?: number;
+  /** Maximum iterations (default 50, the reference `max_iter`). */
+  steps?: number;
   /** Number of top clean classes considered, label included (default 10). */
   numClasses?: number;
   /** Optional l2 budget for reporting: results beyond it are projected onto the ball and re-judged there. */
@@ -37,19 +37,25 @@ function pick(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
 /**
  * The batched DeepFool loop (Moosavi-Dezfooli et al. 2016): at `x + (1 + overshoot) r_tot` linearise
  * `z_k - z_l` for the top classes k, step to the closest linearised boundary
- * (`r_i = (|f| / ||w|| + 1e-4) w / ||w||`), until every sample's label changes or `maxIter`.
+ * (`r_i = (|f| / ||w|| + 1e-4) w / ||w||`), until every sample's label changes or `steps`.
  * Points are clipped to [0, 1] before each evaluation. The caller owns the returned tensors.
  */
 export async function deepfoolLoop(
   model: Model,
   x: tf.Tensor4D,
-  options: { overshoot: number; maxIter: number; numClasses: number },
+  options: { overshoot: number; steps: number; numClasses: number },
 ): Promise<DeepFoolState> {
-  const { overshoot, maxIter } = options;
+  const { overshoot, steps } = options;
   const clean = tf.tidy(() => model(x));
   const classes = clean.shape[1];
   const k = Math.min(options.numClasses, classes);
-  if (k < 2) throw new Error(`deepfool: needs numClasses >= 2 and a model with >= 2 classes, got ${k}`);
+  if (k < 2) {
+    throw new AttackError(
+      'unsupported-model',
+      'numClasses',
+      `deepfool: needs numClasses >= 2 and a model with >= 2 classes, got ${k}`,
+    );
+  }
   const top = tf.tidy(() => tf.cast(tf.topk(clean, k).indices, 'int32') as tf.Tensor2D);
   const labels = tf.tidy(() => tf.reshape(tf.slice(top, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D);
   const others = Array.from({ length: k - 1 }, (_, j) =>
@@ -61,7 +67,7 @@ export async function deepfoolLoop(
   let finalLabels = tf.clone(labels);
   let queries = 1;
   try {
-    for (let it = 0; it < maxIter; it++) {
+    for (let it = 0; it < steps; it++) {
       const [activeCount] = await readScalars([tf.tidy(() => tf.sum(tf.cast(tf.equal(finalLabels, labels), 'int32')))]);
       if (activeCount === 0) break;
       const next = tf.tidy(() => {
@@ -114,27 +120,21 @@ export async function deepfoolLoop(
  * model's clean prediction, as in the reference. Batched: all samples iterate together, finished ones stop moving.
  */
 export function deepfool(options: DeepFoolOptions = {}): Attack {
-  const overshoot = options.overshoot ?? 0.02;
-  if (!(overshoot >= 0) || !Number.isFinite(overshoot)) throw new Error(`overshoot must be >= 0, got ${overshoot}`);
-  const maxIter = options.maxIter ?? 50;
-  validatePositiveInt(maxIter, 'maxIter');
-  const numClasses = options.numClasses ?? 10;
-  validatePositiveInt(numClasses, 'numClasses');
-  const settings: Record<string, unknown> = {
-    overshoot,
-    maxIter,
-    numClasses,
-    ...(options.eps !== undefined ? { eps: options.eps } : {}),
-  };
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x, y, model);
-    const state = await deepfoolLoop(model, x, { overshoot, maxIter, numClasses });
-    const xAdv = tf.tidy(() => tf.add(x, tf.mul(state.rTot, 1 + overshoot)) as tf.Tensor4D);
-    tf.dispose([state.rTot, state.labels, state.finalLabels]);
-    return await finalizeResult(model, x, xAdv, y, 'l2', {
-      queries: state.queries,
-      ...(options.eps !== undefined ? { eps: options.eps } : {}),
-    });
-  }
-  return { name: 'deepfool', norm: 'l2', ...(options.eps !== undefined ? { eps: options.eps } : {}), settings, run };
+  const overshoot = checkEps('overshoot', options.overshoot ?? 0.02);
+  const steps = checkPositiveInt('steps', options.steps ?? 50);
+  const numClasses = checkPositiveInt('numClasses', options.numClasses ?? 10);
+  const eps = options.eps === undefined ? undefined : checkEps('eps', options.eps);
+  return defineAttack({
+    name: 'deepfool',
+    threat: { norm: 'l2', ...(eps !== undefined ? { eps } : {}) },
+    family: 'gradient',
+    effort: { steps, restarts: 1 },
+    settings: { overshoot, maxIter: steps, numClasses, ...(eps !== undefined ? { eps } : {}) },
+    run: async ({ model, x }) => {
+      const state = await deepfoolLoop(model, x, { overshoot, steps, numClasses });
+      const xAdv = tf.tidy(() => tf.add(x, tf.mul(state.rTot, 1 + overshoot)) as tf.Tensor4D);
+      tf.dispose([state.rTot, state.labels, state.finalLabels]);
+      return { xAdv, queries: state.queries };
+    },
+  });
 }

@@ -57,7 +57,7 @@ describe('minimal-l2 attacks on a linear model', () => {
   });
 
   it('C&W l2 converges to the minimal distance', async () => {
-    const attack = carliniWagnerL2({ maxIterations: 300, binarySearchSteps: 9, learningRate: 0.01, initialConst: 1 });
+    const attack = carliniWagnerL2({ steps: 300, binarySearchSteps: 9, learningRate: 0.01, initialConst: 1 });
     const r = await attack.run(lin.model, x, y);
     expect(r.success).toEqual([true, true, true]);
     r.norms.forEach((n, i) => {
@@ -69,11 +69,11 @@ describe('minimal-l2 attacks on a linear model', () => {
 
   it('C&W refuses probability outputs', async () => {
     const probs = (xi: tf.Tensor4D) => tf.softmax(lin.model(xi));
-    await expect(carliniWagnerL2({ maxIterations: 2 }).run(probs, x, y)).rejects.toThrow(/probabilities/);
+    await expect(carliniWagnerL2({ steps: 2 }).run(probs, x, y)).rejects.toThrow(/probabilities/);
   });
 
   it('C&W with eps keeps results inside the budget', async () => {
-    const r = await carliniWagnerL2({ maxIterations: 50, binarySearchSteps: 3, eps: 0.01 }).run(lin.model, x, y);
+    const r = await carliniWagnerL2({ steps: 50, binarySearchSteps: 3, eps: 0.01 }).run(lin.model, x, y);
     for (const n of r.norms) expect(n).toBeLessThanOrEqual(0.01 + 1e-6);
   });
 });

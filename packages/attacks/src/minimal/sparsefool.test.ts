@@ -38,7 +38,7 @@ describe('sparsefool', () => {
     const lin = makeLinearModel(8 * 8 * 3, 4, 13);
     const x = makeImages([3, 8, 8, 3], 2, 0.1, 0.9);
     const y = tf.tensor1d(Array.from(tf.argMax(lin.model(x), 1).dataSync()), 'int32');
-    const attack = sparsefool({ maxIter: 10 });
+    const attack = sparsefool({ steps: 10 });
     const r = await attack.run(lin.model, x, y);
     expect(r.success).toEqual([true, true, true]);
     for (const n of r.norms) {
@@ -72,7 +72,7 @@ describe('DeepFool and SparseFool on a small CNN', () => {
     const y = tf.tensor1d(Array.from(tf.argMax(model(x), 1).dataSync()), 'int32');
     const df = await deepfool().run(model, x, y);
     expect(df.success.filter(Boolean).length).toBeGreaterThanOrEqual(3);
-    const sf = await sparsefool({ maxIter: 10 }).run(model, x, y);
+    const sf = await sparsefool({ steps: 10 }).run(model, x, y);
     expect(sf.success.filter(Boolean).length).toBeGreaterThanOrEqual(3);
     sf.norms.forEach((n, i) => {
       if (sf.success[i]) expect(n).toBeLessThanOrEqual(9); // a quarter of the 36 elements at most

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
-import { finalizeResult } from '../core/finalize-result.ts';
-import type { Model } from '../core/model.ts';
+import type { Attack } from '../core/attack.ts';
+import { type AttackInput, type AttackOutput, defineAttack } from '../core/define-attack.ts';
+import { checkEps, checkOneOf, checkPositiveInt, invalidOption } from '../core/errors.ts';
 import { perSampleNorm, perSampleShape } from '../core/projections.ts';
 import { readValues } from '../core/read.ts';
 import { selectSamples } from '../core/select-samples.ts';
-import { validateAttackInputs, validatePositiveInt } from '../core/validate-inputs.ts';
 import { deepfoolLoop } from './deepfool.ts';
 import { sparseLinearSolve } from './linear-solver.ts';
 
@@ -13,14 +12,14 @@ import { sparseLinearSolve } from './linear-solver.ts';
 export interface SparseFoolOptions {
   /** lambda: how far beyond the DeepFool boundary point the linearisation is taken (default 3). */
   lambda?: number;
-  /** Outer iterations cap (default 20, the reference function default; its README uses 50). */
-  maxIter?: number;
+  /** Outer iterations cap (default 20, the reference function's `max_iter`; its README uses 50). */
+  steps?: number;
   /** Final overshoot epsilon: x_adv = x0 + (1 + overshoot)(x_i - x0) (default 0.02). */
   overshoot?: number;
   /** Top classes considered by the inner DeepFool (default 10). */
   numClasses?: number;
   /** Iteration cap of the inner DeepFool (default 50). */
-  deepfoolMaxIter?: number;
+  deepfoolSteps?: number;
   /** Norm reported in `norms`: 'l0' (changed elements, default) or 'l1'. */
   reportNorm?: 'l0' | 'l1';
 }
@@ -28,25 +27,27 @@ export interface SparseFoolOptions {
 /**
  * SparseFool (Modas, Moosavi-Dezfooli and Frossard, CVPR 2019): sparse (few-pixel) adversarial examples via
  * DeepFool's boundary point `x_B = x_i + lambda r_tot`, the boundary normal at the flipped point, and the l1 linear
- * solver, repeated until the label of `x0 + (1 + overshoot)(x_i - x0)` changes or `maxIter` outer steps.
+ * solver, repeated until the label of `x0 + (1 + overshoot)(x_i - x0)` changes or `steps` outer steps.
  * Batched over the still-active samples (the linear solver runs per sample in JS). Label = clean prediction.
  */
 export function sparsefool(options: SparseFoolOptions = {}): Attack {
   const lambda = options.lambda ?? 3;
-  if (!(lambda >= 1) || !Number.isFinite(lambda)) throw new Error(`lambda must be a finite number >= 1, got ${lambda}`);
-  const maxIter = options.maxIter ?? 20;
-  validatePositiveInt(maxIter, 'maxIter');
-  const overshoot = options.overshoot ?? 0.02;
-  if (!(overshoot >= 0)) throw new Error(`overshoot must be >= 0, got ${overshoot}`);
-  const numClasses = options.numClasses ?? 10;
-  validatePositiveInt(numClasses, 'numClasses');
-  const deepfoolMaxIter = options.deepfoolMaxIter ?? 50;
-  validatePositiveInt(deepfoolMaxIter, 'deepfoolMaxIter');
-  const reportNorm = options.reportNorm ?? 'l0';
-  const settings: Record<string, unknown> = { lambda, maxIter, overshoot, numClasses, deepfoolMaxIter, reportNorm };
+  if (!(lambda >= 1) || !Number.isFinite(lambda)) invalidOption('lambda', 'a finite number >= 1', lambda);
+  const maxIter = checkPositiveInt('steps', options.steps ?? 20);
+  const overshoot = checkEps('overshoot', options.overshoot ?? 0.02);
+  const numClasses = checkPositiveInt('numClasses', options.numClasses ?? 10);
+  const deepfoolSteps = checkPositiveInt('deepfoolSteps', options.deepfoolSteps ?? 50);
+  const reportNorm = checkOneOf('reportNorm', options.reportNorm ?? 'l0', ['l0', 'l1'] as const);
+  const settings: Record<string, unknown> = {
+    lambda,
+    maxIter,
+    overshoot,
+    numClasses,
+    deepfoolMaxIter: deepfoolSteps,
+    reportNorm,
+  };
 
-  async function run(model: Model, x0: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x0, y, model);
+  async function run({ model, x: x0 }: AttackInput): Promise<AttackOutput> {
     const n = x0.shape[0];
     const per = x0.size / n;
     const predLabel = tf.tidy(() => tf.cast(tf.argMax(model(x0), 1), 'int32') as tf.Tensor1D);
@@ -62,7 +63,7 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
         const idx = tf.tensor1d(activeIdx, 'int32');
         const xSub = tf.gather(xi, idx) as tf.Tensor4D;
         idx.dispose();
-        const state = await deepfoolLoop(model, xSub, { overshoot: 0.02, maxIter: deepfoolMaxIter, numClasses });
+        const state = await deepfoolLoop(model, xSub, { overshoot: 0.02, steps: deepfoolSteps, numClasses });
         queries += state.queries;
         const { normal, boundary } = tf.tidy(() => {
           const flipped = tf.clipByValue(tf.add(xSub, tf.mul(state.rTot, 1.02)), 0, 1);
@@ -110,14 +111,18 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
         active = active.map((a, s) => a && lab[s] === pred[s]);
       }
       xi.dispose();
-      const result = await finalizeResult(model, x0, fool, y, 'none', { queries });
-      const normT = tf.tidy(() => perSampleNorm(tf.sub(result.xAdv, x0), reportNorm));
-      result.norms = await readValues(normT);
-      return result;
+      return { xAdv: fool, queries };
     } catch (err) {
       tf.dispose([xi, fool]);
       throw err;
     }
   }
-  return { name: 'sparsefool', norm: reportNorm, settings, run };
+  return defineAttack({
+    name: 'sparsefool',
+    threat: { norm: reportNorm },
+    family: 'gradient',
+    effort: { steps: maxIter, restarts: 1 },
+    settings,
+    run,
+  });
 }

@@ -19,7 +19,7 @@ describe('square attack', () => {
       ['linf', 0.03],
       ['l2', 0.3],
     ] as const) {
-      const res = await square({ eps, norm, nQueries: 150, seed: 1 }).run(cnn.model, x, y);
+      const res = await square({ eps, norm, queries: 150, seed: 1 }).run(cnn.model, x, y);
       const norms = Array.from(perSampleNorm(tf.sub(res.xAdv, x), norm).dataSync());
       expect(Math.max(...norms)).toBeLessThanOrEqual(eps + 1e-5);
       expect(tf.min(res.xAdv).dataSync()[0]).toBeGreaterThanOrEqual(0);
@@ -53,15 +53,15 @@ describe('square attack', () => {
       rowsSeen += input.shape[0];
       return cnn.model(input);
     };
-    const a = await square({ eps: 0.1, nQueries: 40, seed: 9 }).run(counting, x, y);
+    const a = await square({ eps: 0.1, queries: 40, seed: 9 }).run(counting, x, y);
     // At most 3 rows per iteration; with early stop strictly fewer rows than 3 per call once someone is fooled.
     expect(a.success.some(Boolean)).toBe(true);
     expect(rowsSeen).toBeLessThan(3 * calls);
-    const b = await square({ eps: 0.1, nQueries: 40, seed: 9 }).run(cnn.model, x, y);
+    const b = await square({ eps: 0.1, queries: 40, seed: 9 }).run(cnn.model, x, y);
     expect(Array.from(a.xAdv.dataSync())).toEqual(Array.from(b.xAdv.dataSync()));
     const before = tf.memory().numTensors;
     for (let r = 0; r < 2; r++)
-      (await square({ eps: 0.01, nQueries: 30, norm: 'l2' }).run(cnn.model, x, y)).xAdv.dispose();
+      (await square({ eps: 0.01, queries: 30, norm: 'l2' }).run(cnn.model, x, y)).xAdv.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a.xAdv, b.xAdv]);
     cnn.dispose();
@@ -69,6 +69,6 @@ describe('square attack', () => {
 
   it('rejects bad options', () => {
     expect(() => square({ eps: 0.1, pInit: 0 })).toThrow(/pInit/);
-    expect(() => square({ eps: 0.1, nQueries: 0 })).toThrow(/nQueries/);
+    expect(() => square({ eps: 0.1, queries: 0 })).toThrow(/queries must be an integer >= 1/);
   });
 });

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Attack, AttackResult } from '../core/attack.ts';
+import type { Attack } from '../core/attack.ts';
+import { defineAttack } from '../core/define-attack.ts';
+import { checkEps, checkOneOf, checkPositiveInt, invalidOption } from '../core/errors.ts';
 import type { Model } from '../core/model.ts';
-import { positiveIntOption } from '../core/option-values.ts';
 import { createRng, type Rng } from '../core/rng.ts';
 import { attackRobustRounds } from '../core/robust-rounds.ts';
-import { validateAttackInputs, validateEps } from '../core/validate-inputs.ts';
 import type { Geometry } from './square-geometry.ts';
 import { initL2, proposeL2 } from './square-l2.ts';
 import { initLinf, proposeLinf, type SquareSchedule } from './square-linf.ts';
@@ -15,13 +15,13 @@ export interface SquareOptions {
   eps: number;
   /** 'linf' (default) or 'l2'. */
   norm?: 'linf' | 'l2';
-  /** Query budget per restart (default 5000). */
-  nQueries?: number;
+  /** Query budget per restart (default 5000, the reference `n_queries`). */
+  queries?: number;
   /** Initial fraction of changed pixels (default 0.8). */
   pInit?: number;
-  /** Restarts on still-robust points (default 1). */
-  nRestarts?: number;
-  /** Rescale the p schedule to `nQueries` (the reference's `resc_schedule`; default false as in AutoAttack). */
+  /** Restarts on still-robust points (default 1, the reference `n_restarts`). */
+  restarts?: number;
+  /** Rescale the p schedule to `queries` (the reference's `resc_schedule`; default false as in AutoAttack). */
   rescaleSchedule?: boolean;
   /** Seed (default 0). Same seed, same result. */
   seed?: number;
@@ -57,10 +57,10 @@ async function squareRun(
   y: tf.Tensor1D,
   norm: 'linf' | 'l2',
   eps: number,
-  nQueries: number,
+  maxQueries: number,
   opts: SquareSchedule,
   rng: Rng,
-): Promise<{ best: Float32Array; fooled: boolean[]; queries: number[] }> {
+): Promise<{ best: Float32Array; success: boolean[]; queries: number[] }> {
   const [n, h, w, c] = x.shape;
   const g: Geometry = { n, h, w, c, size: h * w * c };
   const xd = Float32Array.from(await x.data());
@@ -68,7 +68,7 @@ async function squareRun(
   const best = norm === 'linf' ? initLinf(xd, g, eps, rng) : initL2(xd, g, eps, rng);
   const marginMin = await margins(model, best, g, n, labels);
   const queries = new Array<number>(n).fill(1);
-  for (let it = 0; it < nQueries; it++) {
+  for (let it = 0; it < maxQueries; it++) {
     const rows = marginMin.flatMap((m, s) => (m > 0 ? [s] : []));
     if (rows.length === 0) break;
     const proposal =
@@ -91,7 +91,7 @@ async function squareRun(
       }
     });
   }
-  return { best, fooled: marginMin.map((m) => m <= 0), queries };
+  return { best, success: marginMin.map((m) => m <= 0), queries };
 }
 
 /**
@@ -101,42 +101,31 @@ async function squareRun(
  * non-square images supported. Samples never fooled are returned clean.
  */
 export function square(options: SquareOptions): Attack {
-  const norm = options.norm ?? 'linf';
-  if (norm !== 'linf' && norm !== 'l2') throw new Error(`square: norm must be 'linf' or 'l2', got ${String(norm)}`);
-  validateEps(options.eps, 'eps');
-  const eps = options.eps;
-  const nQueries = positiveIntOption(options.nQueries, 5000, 'nQueries');
+  const norm = checkOneOf('norm', options.norm ?? 'linf', ['linf', 'l2'] as const);
+  const eps = checkEps('eps', options.eps);
+  const queries = checkPositiveInt('queries', options.queries ?? 5000);
   const pInit = options.pInit ?? 0.8;
-  if (!Number.isFinite(pInit) || pInit <= 0 || pInit > 1)
-    throw new Error(`pInit must be a number in (0, 1], got ${pInit}`);
-  const nRestarts = positiveIntOption(options.nRestarts, 1, 'nRestarts');
+  if (!Number.isFinite(pInit) || pInit <= 0 || pInit > 1) invalidOption('pInit', 'a number in (0, 1]', pInit);
+  const restarts = checkPositiveInt('restarts', options.restarts ?? 1);
   const rescaleSchedule = options.rescaleSchedule ?? false;
   const seed = options.seed ?? 0;
-  const settings: Record<string, unknown> = {
-    norm,
-    eps,
-    nQueries,
-    pInit,
-    nRestarts,
-    rescaleSchedule,
-    seed,
-    loss: 'margin',
-    gradientFree: true,
-  };
-  const opts = { pInit, rescale: rescaleSchedule ? nQueries : undefined };
-
-  async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D): Promise<AttackResult> {
-    await validateAttackInputs(x, y, model);
-    const rng = createRng(seed);
-    return await attackRobustRounds(model, x, y, norm, eps, nRestarts, async (_restart, xs, ys) => {
-      const out = await squareRun(model, xs, ys, norm, eps, nQueries, opts, rng);
-      return {
-        xAdv: tf.tensor4d(out.best, xs.shape),
-        fooled: out.fooled,
-        queries: out.queries.reduce((a, b) => a + b, 0),
-      };
-    });
-  }
-
-  return { name: 'square', norm, eps, settings, run };
+  const opts = { pInit, rescale: rescaleSchedule ? queries : undefined };
+  return defineAttack({
+    name: 'square',
+    threat: { norm, eps },
+    family: 'gradient-free',
+    effort: { steps: queries, restarts },
+    settings: { norm, eps, nQueries: queries, pInit, nRestarts: restarts, rescaleSchedule, seed, loss: 'margin' },
+    run: async ({ model, x, y }) => {
+      const rng = createRng(seed);
+      return attackRobustRounds(model, x, y, restarts, async (_restart, xs, ys) => {
+        const out = await squareRun(model, xs, ys, norm, eps, queries, opts, rng);
+        return {
+          xAdv: tf.tensor4d(out.best, xs.shape),
+          success: out.success,
+          queries: out.queries.reduce((a, b) => a + b, 0),
+        };
+      });
+    },
+  });
 }

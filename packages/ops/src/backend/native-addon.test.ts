@@ -38,7 +38,7 @@ describe('native conv addon', () => {
     const w = new Float32Array(54);
     const y = new Float32Array(48);
     expect(() => a.conv2dForward(geom(), x.subarray(0, 31), w, y, null, 0, 0)).toThrow(
-      /'x' has 31 elements, the geometry needs 32/,
+      /'x' has 31 elements, expected 32 \(what the geometry says\)/,
     );
     expect(() => a.conv2dForward(geom(), x, w, new Float32Array(10), null, 0, 0)).toThrow(/'y' has 10 elements/);
     expect(() => a.conv2dForward(geom(), x, w, y, new Float32Array(2), 0, 0)).toThrow(/'bias' has 2 elements/);
@@ -48,26 +48,34 @@ describe('native conv addon', () => {
     expect(() => a.conv2dBackpropFilter(new Int32Array(5), x, y, w)).toThrow(/'geometry' must be an Int32Array of 13/);
     const bad = geom();
     bad[9] = 0; // stride 0
-    expect(() => a.conv2dForward(bad, x, w, y, null, 0, 0)).toThrow(/invalid conv geometry/);
-    expect(() => a.setThreads(0)).toThrow(/setThreads\(n\) needs an integer n in \[1, 256\]/);
+    expect(() => a.conv2dForward(bad, x, w, y, null, 0, 0)).toThrow(
+      /argument 'geometry' is invalid: SH = 0 \(sizes and strides must be >= 1\)/,
+    );
+    expect(() => a.setThreads(0)).toThrow(/setThreads\(n\): argument 'n' must be an integer in \[1, 256\], got 0/);
   });
 
   it('refuses bad arguments of the tensor and RISTA kernels, naming them', async () => {
     const a = await addon();
     const f = (n: number) => new Float32Array(n);
-    expect(() => a.binary(3 as never, f(4), f(4), f(4))).toThrow(/binary op must be 0 \(add\), 1 \(sub\) or 2 \(mul\)/);
-    expect(() => a.binary(0, f(3), f(4), f(4))).toThrow(/one operand of out's size and the other dividing it/);
+    expect(() => a.binary(3 as never, f(4), f(4), f(4))).toThrow(/argument 'op' must be an integer in \[0, 2\], got 3/);
+    expect(() => a.binary(0, f(3), f(4), f(4))).toThrow(/one must have out's 4 and the other a number dividing it/);
     expect(() => a.tile(f(6), Int32Array.from([2, 3]), Int32Array.from([2]), f(12))).toThrow(
-      /shape and reps of one rank/,
+      /argument 'reps' has 1 values, shape has rank 2/,
     );
     expect(() => a.tile(new Float64Array(6) as never, Int32Array.from([6]), Int32Array.from([2]), f(12))).toThrow(
       /'x' must be a Float32Array or Int32Array/,
     );
-    expect(() => a.elasticResidual(f(8), f(7), 0.5, 1e-3, f(8))).toThrow(/'u' has 7 elements, expected 8/);
-    expect(() => a.shrinkStep(f(3), f(4), 1, 0.1, true, f(4))).toThrow(/'z' has 3 elements, expected 4/);
-    expect(() => a.reduceLeading(f(8), 0, 8, 1, f(8))).toThrow(/outer >= 1 and inner >= 1/);
+    expect(() => a.elasticResidual(f(8), f(7), 0.5, 1e-3, f(8))).toThrow(
+      /'u' has 7 elements, expected 8 \(as many as 'x'\)/,
+    );
+    expect(() => a.shrinkStep(f(3), f(4), 1, 0.1, true, f(4))).toThrow(
+      /'z' has 3 elements, expected 4 \(as many as 'v'\)/,
+    );
+    expect(() => a.reduceLeading(f(8), 0, 8, 1, f(8))).toThrow(
+      /argument 'outer' must be an integer in \[1, 9007199254740991\], got 0/,
+    );
     expect(() => (a.conv2dForward as unknown as (...x: unknown[]) => void)(geom())).toThrow(
-      /conv2dForward\(geometry, x, filter, y/,
+      /conv2dForward\(geometry, x, filter, y, bias\?, activation\?, alpha\?\) takes 4 to 7 arguments, got 1/,
     );
   });
 

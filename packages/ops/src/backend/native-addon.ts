@@ -1,5 +1,6 @@
 // Loads the optional native addon (conv, tile and reduction kernels) built by scripts/build-native.mjs. Node only: reached through
 // process.getBuiltinModule / dynamic import so this module still loads in a browser.
+import { type NativeAbi, nativeAbiMismatch } from '../kernels/native/native-abi.ts';
 
 /** The Node-API addon's functions (see native/addon.cc). Geometry: `[B,H,W,Cin,OH,OW,Cout,KH,KW,SH,SW,PT,PL]`. */
 export interface NativeConvAddon {
@@ -66,8 +67,12 @@ export interface NativeConvAddon {
   unary(op: 0 | 1, x: Float32Array, lo: number, hi: number, out: Float32Array): void;
   /** `out = a op b` (op 0 add, 1 sub, 2 mul); each operand has `out.length` elements or repeats with a period dividing it. */
   binary(op: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array): void;
-  /** Resizes the addon's worker pool; returns the thread count now in use. */
+  /** Resizes the worker pool of this thread's addon instance (1 to 256); returns the thread count now in use. */
   setThreads(n: number): number;
+  /** The codes and limits the addon was compiled with (native/edl-abi.h; mirrored by `native-abi.ts`). */
+  abi(): NativeAbi;
+  /** Test hook: the next `n` scratch allocations succeed, later ones fail (out-of-memory errors); `-1` turns it off. */
+  debugFailAllocations(n: number): void;
   /** The instruction set chosen at load (`avx512`, `avx2-fma`, `baseline-simd128`) and the worker threads. */
   info(): { isa: string; vectorWidth: number; threads: number };
 }
@@ -108,6 +113,8 @@ export async function loadNativeAddon(): Promise<NativeAddonResult> {
   try {
     const addon = createRequire(import.meta.url)(path) as NativeConvAddon;
     addon.info();
+    const mismatch = nativeAbiMismatch(addon);
+    if (mismatch) throw new Error(mismatch);
     cached = { addon, path };
   } catch (err) {
     cached = {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmConvKernels } from '../kernels/wasm/register-wasm-conv-kernels.ts';
+import { registerWebgpuKernels } from '../kernels/webgpu/register-webgpu-kernels.ts';
 import {
   type AdapterReport,
   type BackendChoice,
@@ -74,9 +75,8 @@ async function setupWebgpu(platform: BackendPlatform, byName: boolean): Promise<
   }
   await platform.installWebgpu(gpu);
   await activate('webgpu');
-  // The WebGPU kernels of @edl/ops are registered here once they exist (a registerWebgpuKernels() in
-  // ../kernels/webgpu/, which returns the kernel names); until then the stock tfjs-backend-webgpu kernels run.
-  const kernels: string[] = [];
+  // Our WGSL conv backward pair and fused RISTA kernels over tfjs-backend-webgpu's (checked against the cpu backend).
+  const kernels = registerWebgpuKernels();
   const note = adapter.isFallback ? ', a software fallback adapter: correct but slow' : '';
   return { backend: 'webgpu', threads: 1, kernels, adapter, reason: `WebGPU adapter ${label}${note}` };
 }

@@ -72,6 +72,12 @@ const browserPlatform: BackendPlatform = {
           : `; check that the .wasm files are served at ${JSON.stringify(o.wasmPaths)}`;
       throw new Error(`${(err as Error).message}${fix}`);
     }
+    const actual = getThreadsCount();
+    if (!note && o.threads > 1 && actual < o.threads) {
+      warnOnce(
+        `wasm asked for ${o.threads} threads but runs ${actual}: tfjs-backend-wasm caps its threads at half the logical cores (navigator.hardwareConcurrency / 2)`,
+      );
+    }
     return { wasm: { getThreadsCount, setThreadsCount }, note };
   },
 

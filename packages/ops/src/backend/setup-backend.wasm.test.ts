@@ -8,6 +8,9 @@ import { wasmConv2DBackpropInput } from '../kernels/wasm/wasm-conv-backprop-inpu
 import { defaultThreads, setupBackend } from './setup-backend.node.ts';
 
 // Own process (vitest pool 'forks'): 'auto' initialises the wasm backend process-wide.
+// Dawn (npm webgpu, a devDependency) is replaced by one that finds no adapter, so a GPU on the machine or a
+// VK_ICD_FILENAMES in the environment cannot change what 'auto' picks here.
+vi.mock('webgpu', () => ({ create: () => ({ requestAdapter: async () => null }), globals: {} }));
 
 describe("setupBackend('auto') in Node without tfjs-node or webgpu", () => {
   it('picks wasm with min(cpus, 8) threads (2 on a 2-vCPU machine) and the native conv kernels', async () => {
@@ -20,7 +23,7 @@ describe("setupBackend('auto') in Node without tfjs-node or webgpu", () => {
     expect(wasm.getThreadsCount()).toBe(Math.min(defaultThreads(), Math.max(2, os.cpus().length)));
     expect(setup.threads).toBe(wasm.getThreadsCount());
     if (os.cpus().length >= 2) expect(setup.threads).toBeGreaterThanOrEqual(2);
-    expect(setup.reason).toMatch(/skipped tfjs-node: .*@tensorflow\/tfjs-node.*; webgpu: .*webgpu/);
+    expect(setup.reason).toMatch(/skipped tfjs-node: .*@tensorflow\/tfjs-node.*; webgpu: .*no WebGPU adapter found/);
     const all = new Set(['Cast', 'Identity', ...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS]);
     expect(setup.kernels.sort()).toEqual([...all].sort());
     expect(setup.native?.threads).toBe(setup.threads);

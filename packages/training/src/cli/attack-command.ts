@@ -1,6 +1,7 @@
 import { type Attack, fgsm, pgd } from '@edl/attacks';
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
+import { checkCount, checkEpsilon } from './attack-budget.ts';
 import { loadData } from './load-data.ts';
 import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
 import { int, num, SHARD_HELP } from './parse-flags.ts';
@@ -76,7 +77,8 @@ export function attackCommand(): Command {
         threads?: number;
         backend: string;
       }) => {
-        if (!(o.eps > 0)) throw new UserError(`--eps: expected a number > 0, got ${o.eps}`);
+        checkEpsilon(o.eps, o.attack === 'pgd-l2' ? 'l2' : 'linf');
+        checkCount(o.count);
         if (o.batchSize < 1) throw new UserError(`--batch-size: expected a positive integer, got ${o.batchSize}`);
         const attack = await namedAttack(o.attack, o);
         const c = resolveTrainConfig(

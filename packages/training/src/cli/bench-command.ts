@@ -44,7 +44,7 @@ export async function benchPgdAtEpoch(options: {
   const data = await loadData(c);
   const model = buildModel(c, data.train);
   const sgd = new Sgd({ momentum: c.momentum, nesterov: c.nesterov, weightDecay: c.weightDecay });
-  const method = pgdAT({ epsilon: c.eps, stepSize: (2.5 * c.eps) / attackSteps, steps: attackSteps });
+  const method = pgdAT({ eps: c.eps, stepSize: (2.5 * c.eps) / attackSteps, steps: attackSteps });
   const order = seededPermutation(data.train.count, 1);
   let attack = 0;
   let update = 0;

@@ -1,5 +1,6 @@
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
+import { checkCount, checkEpsilon } from './attack-budget.ts';
 import { loadData } from './load-data.ts';
 import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
 import { int, num, SHARD_HELP } from './parse-flags.ts';
@@ -55,10 +56,10 @@ export function evalCommand(): Command {
         batchSize: number;
         threads?: number;
       }) => {
-        if (!(o.eps > 0 && o.eps <= 1)) throw new UserError(`--eps: expected a number in (0, 1], got ${o.eps}`);
+        checkEpsilon(o.eps, 'linf');
         if (!(o.aaBudget > 0 && o.aaBudget <= 1))
           throw new UserError(`--aa-budget: expected a number in (0, 1], got ${o.aaBudget}`);
-        if (o.count < 1) throw new UserError(`--count: expected a positive integer, got ${o.count}`);
+        checkCount(o.count);
         if (o.batchSize < 1) throw new UserError(`--batch-size: expected a positive integer, got ${o.batchSize}`);
         const c = resolveTrainConfig(
           {},

@@ -68,8 +68,8 @@ describe('edl eval --shard / edl attack --shard / edl merge', () => {
     expect(b.robust).toEqual(a.robust);
     expect(b.run).toEqual(a.run);
     expect(b.run.modelFingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(b.attacks.map((x) => [x.name, x.attacked, x.fooled, x.accuracy])).toEqual(
-      a.attacks.map((x) => [x.name, x.attacked, x.fooled, x.accuracy]),
+    expect(b.attacks.map((x) => [x.name, x.attacked, x.successes, x.accuracy])).toEqual(
+      a.attacks.map((x) => [x.name, x.attacked, x.successes, x.accuracy]),
     );
     expect(b.flags).toEqual(a.flags);
     expect(a.flags.length).toBeGreaterThan(0); // recomputed over all samples, not per shard

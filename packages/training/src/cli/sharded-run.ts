@@ -3,7 +3,7 @@ import { fromLayersModel } from '@edl/attacks';
 import { writeJsonAtomic } from '@edl/attacks/node';
 import type { ImageSet } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
-import { evaluateShard } from '../shard/evaluate-shard.ts';
+import { attackIdentity, evaluateShard } from '../shard/evaluate-shard.ts';
 import { mergeShardReports } from '../shard/merge-shard-reports.ts';
 import { modelFingerprint } from '../shard/model-fingerprint.ts';
 import type { MergedReport, ShardReport } from '../shard/shard-report.ts';
@@ -65,12 +65,7 @@ export async function runShardedEvaluation(
       seed: o.seed,
       batchSize: o.batchSize,
       checkSamples: 64,
-      attacks: o.attacks.map((a) => ({
-        name: a.name,
-        norm: a.norm,
-        ...(a.eps !== undefined ? { eps: a.eps } : {}),
-        settings: a.settings,
-      })),
+      attacks: o.attacks.map(attackIdentity),
       backend: tf.getBackend(),
     },
   });

@@ -25,7 +25,7 @@ function data(count: number, seed: number): LabelledImages {
   return { images, labels, count, height: 8, width: 8, channels: 1, numClasses: 3 };
 }
 
-const threat = { epsilon: 0.1, stepSize: 0.05, steps: 1 };
+const threat = { eps: 0.1, stepSize: 0.05, steps: 1 };
 const options = (outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions => ({
   model: resnet({
     depth: 10,

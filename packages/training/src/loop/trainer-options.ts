@@ -68,7 +68,7 @@ export interface TrainOptions {
   handleSigint?: boolean;
   /** Stop (after writing a checkpoint to the store) when this returns true before a step; for tests and schedulers. */
   shouldStop?: (position: { epoch: number; step: number }) => boolean;
-  /** Re-applies weight constraints after each step (default: every LayerVariable's own constraint). */
+  /** Projects the weights onto their constraints after each step (default: @edl/layers' `applyConstraints`). */
   applyConstraints?: (model: tf.LayersModel) => void;
   /**
    * Betas per dictionary layer for the metrics (default: none); may be async (on webgpu read the betas with

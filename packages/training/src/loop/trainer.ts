@@ -1,3 +1,4 @@
+import { applyConstraints } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { mixupInPlace } from '../methods/mixup.ts';
 import { weightPenalty } from '../methods/regularizer.ts';
@@ -12,7 +13,6 @@ import { deriveSeed, seededPermutation } from './seeds.ts';
 import { Sgd } from './sgd.ts';
 import type { TrainOptions } from './trainer-options.ts';
 import { validateTrainOptions } from './validate-train-options.ts';
-import { applyWeightConstraints } from './weight-constraints.ts';
 
 /** What {@link train} returns. */
 export interface TrainResult {
@@ -47,7 +47,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   checkLabelledImages('train', options.train);
   checkLabelledImages('test', options.test);
   const store = options.store;
-  const constrain = options.applyConstraints ?? applyWeightConstraints;
+  const constrain = options.applyConstraints ?? applyConstraints;
   const sgd = new Sgd(options.sgd);
   let model = options.model;
   let state: TrainerState = {

@@ -13,7 +13,7 @@ import { standardTraining } from './standard-training.ts';
 import { trades } from './trades.ts';
 import type { StepContext, TrainingMethod } from './training-method.ts';
 
-const threat = { epsilon: 0.1, stepSize: 0.04, steps: 3 };
+const threat = { eps: 0.1, stepSize: 0.04, steps: 3 };
 
 /** Runs `steps` steps of a method on a fixed batch; returns the losses each step reported. */
 function run(method: (model: tf.LayersModel) => TrainingMethod, steps: number): number[] {
@@ -101,7 +101,7 @@ describe('training methods', () => {
   });
 
   it('bad threat models are rejected with the method named', () => {
-    expect(() => pgdAT({ epsilon: 0, stepSize: 0.1, steps: 3 })).toThrow(/pgdAT: epsilon/);
+    expect(() => pgdAT({ eps: 0, stepSize: 0.1, steps: 3 })).toThrow(/pgdAT: eps/);
     expect(() => trades({ ...threat, beta: -1 })).toThrow(/trades: beta/);
     expect(() => mart({ ...threat, steps: 0, beta: 6 })).toThrow(/mart: steps/);
   });

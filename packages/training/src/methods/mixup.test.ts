@@ -12,7 +12,7 @@ import { pgdAT } from './pgd-at.ts';
 import { standardTraining } from './standard-training.ts';
 import type { StepContext, TrainingMethod } from './training-method.ts';
 
-const threat = { epsilon: 0.1, stepSize: 0.04, steps: 2 };
+const threat = { eps: 0.1, stepSize: 0.04, steps: 2 };
 
 /** Independent reference: λ·CE(z, y_a) + (1 − λ)·CE(z, y_b), batch mean, in float64. */
 function mixedCeReference(logits: number[][], ya: number[], yb: number[], lambda: number): number {
@@ -118,7 +118,7 @@ describe('mixup', () => {
     const want = tf.tidy(() => crossEntropy(logitsOf(fresh, advSoft, true), soft).dataSync()[0]!);
     expect(loss).toBeCloseTo(want, 5);
     // x′ stays in the ε-ball around the mixed input, and a hard-label attack would give a different loss
-    expect(tf.max(tf.abs(tf.sub(advSoft, x))).dataSync()[0]).toBeLessThanOrEqual(threat.epsilon + 1e-6);
+    expect(tf.max(tf.abs(tf.sub(advSoft, x))).dataSync()[0]).toBeLessThanOrEqual(threat.eps + 1e-6);
     const hard = oneHotLabels(y, 3);
     const advHard = innerMaximize(
       (xa) => logitsOf(fresh, xa, false),

@@ -9,7 +9,7 @@ import { checkThreatModel, stepTargets, type ThreatModel, type TrainingMethod } 
  * generated in eval mode; the model is trained on x' only (mean CE in training mode). With mixup
  * (`ctx.softLabels`; Rice et al. 2020's mixup baseline) x is the mixed batch, PGD maximises the CE against the soft
  * labels within the ε-ball around it, and the update uses the same soft-label (mixed) CE on x'.
- * @example pgdAT({ epsilon: 8 / 255, stepSize: 2 / 255, steps: 7 })
+ * @example pgdAT({ eps: 8 / 255, stepSize: 2 / 255, steps: 7 })
  */
 export function pgdAT(threat: ThreatModel): TrainingMethod {
   checkThreatModel('pgdAT', threat);

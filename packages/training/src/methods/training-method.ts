@@ -1,3 +1,4 @@
+import type { ThreatModel as AttackThreatModel } from '@edl/attacks';
 import * as tf from '@tensorflow/tfjs';
 import { oneHotLabels } from './losses.ts';
 
@@ -61,10 +62,15 @@ export function stepTargets(ctx: StepContext<StepLoss>, y: tf.Tensor1D): tf.Tens
   return ctx.softLabels ? tf.clone(ctx.softLabels) : oneHotLabels(y, ctx.numClasses);
 }
 
-/** The L∞ threat model used to generate training examples. */
-export interface ThreatModel {
-  /** L∞ radius ε. */
-  epsilon: number;
+/**
+ * The L∞ threat model used to generate training examples: the `eps` of `@edl/attacks`' {@link AttackThreatModel}
+ * (norm 'linf', the only one training supports) plus the PGD step size and number of steps.
+ */
+export interface ThreatModel extends Omit<AttackThreatModel, 'norm' | 'eps'> {
+  /** Norm of the ball; only 'linf' (the default). */
+  norm?: 'linf';
+  /** L∞ radius ε for images in [0, 1]. */
+  eps: number;
   /** Step size α. */
   stepSize: number;
   /** Attack steps. */
@@ -73,8 +79,11 @@ export interface ThreatModel {
 
 /** Validates a {@link ThreatModel}, naming the method in the error. */
 export function checkThreatModel(method: string, t: ThreatModel): void {
-  if (!(Number.isFinite(t.epsilon) && t.epsilon > 0 && t.epsilon <= 1)) {
-    throw new Error(`${method}: epsilon must be in (0, 1] for images in [0, 1], got ${t.epsilon}`);
+  if (t.norm !== undefined && t.norm !== 'linf') {
+    throw new Error(`${method}: norm must be 'linf' (the only norm training supports), got ${String(t.norm)}`);
+  }
+  if (!(Number.isFinite(t.eps) && t.eps > 0 && t.eps <= 1)) {
+    throw new Error(`${method}: eps must be in (0, 1] for images in [0, 1], got ${t.eps}`);
   }
   if (!(Number.isFinite(t.stepSize) && t.stepSize > 0)) {
     throw new Error(`${method}: stepSize must be > 0, got ${t.stepSize}`);

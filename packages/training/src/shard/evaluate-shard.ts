@@ -1,15 +1,4 @@
-import {
-  type Attack,
-  type AttackSummary,
-  evaluateRobustness,
-  gradientFlags,
-  type Model,
-  measureGradients,
-  measureRandomness,
-  predictLabelsBatched,
-  probabilityFlags,
-  randomnessFlags,
-} from '@edl/attacks';
+import { type Attack, type AttackSummary, evaluateRobustness, type Model, type TrustFlag } from '@edl/attacks';
 import * as tf from '@tensorflow/tfjs';
 import { firstIndices, gatherBatch, type LabelledImages } from '../loop/labelled-images.ts';
 import { shardOwners } from './shard-owners.ts';
@@ -25,26 +14,42 @@ export interface EvaluateShardOptions {
   attacks: readonly Attack[];
 }
 
+/** The run-identity entry of an attack. */
+export function attackIdentity(a: Attack): RunIdentity['attacks'][number] {
+  return {
+    name: a.name,
+    threat: { ...a.threat },
+    family: a.family,
+    effort: { ...a.effort },
+    settings: { ...a.settings },
+  };
+}
+
 const emptySummary = (a: Attack): AttackSummary => ({
   name: a.name,
-  norm: a.norm,
-  settings: a.settings,
-  ...(a.eps !== undefined ? { eps: a.eps } : {}),
+  threat: a.threat,
+  family: a.family,
+  effort: a.effort,
+  settings: { ...a.settings },
   accuracy: 0,
   attacked: 0,
-  fooled: 0,
+  successes: 0,
   seconds: 0,
   maxNorm: 0,
   pixelRange: [0, 0],
   inconsistent: 0,
 });
 
+/** Flags an attack reported about itself (they carry its name as `source`), not the evaluator's checks. */
+const attackReported = (f: TrustFlag) => f.source !== undefined;
+
 /**
- * Evaluates one shard of a robustness run on the first `run.numSamples` images of `set`: predicts all of them
- * (one forward pass, to find the attack batches of the unsharded run, see {@link shardOwners}), runs the trust checks
- * on the first `run.checkSamples` of them (every shard does, so each report stands alone), and runs
- * `evaluateRobustness` on this shard's clean-correct samples, which are whole attack batches of the unsharded run in
- * the same order, so every per-sample outcome equals the unsharded one (exactly, on a deterministic backend).
+ * Evaluates one shard of a robustness run on the first `run.numSamples` images of `set`. First `evaluateRobustness`
+ * without attacks on all of them: the clean predictions (batched as in the unsharded run) give the attack batches of
+ * the unsharded run (see {@link shardOwners}), and its trust checks on the run's first `run.checkSamples` images are
+ * the unsharded run's (every shard repeats them, so each report stands alone). Then `evaluateRobustness` with the
+ * attacks on this shard's clean-correct samples, which are whole attack batches of the unsharded run in the same
+ * order, so every per-sample outcome equals the unsharded one (exactly, on a deterministic backend).
  */
 export async function evaluateShard(model: Model, set: LabelledImages, o: EvaluateShardOptions): Promise<ShardReport> {
   const t0 = performance.now();
@@ -59,27 +64,15 @@ export async function evaluateShard(model: Model, set: LabelledImages, o: Evalua
   const { x, y } = gatherBatch(set, indices);
   try {
     const labels = Array.from(await y.data());
-    const clean = (await predictLabelsBatched(model, x, run.batchSize)).map((p, i) => p === labels[i]);
+    const pre = await evaluateRobustness(model, { x, y }, [], {
+      batchSize: run.batchSize,
+      checkSamples: Math.min(run.checkSamples, n),
+    });
+    const clean = pre.robust;
     const owner = shardOwners(clean, run.batchSize, shard.count);
-
-    const checkSamples = Math.min(run.checkSamples, n);
-    const xc = tf.slice(x, [0, 0, 0, 0], [checkSamples, -1, -1, -1]);
-    const yc = tf.slice(y, [0], [checkSamples]);
-    let checks: ShardReport['checks'];
-    let checkFlags: ShardReport['checkFlags'];
-    try {
-      const gradients = await measureGradients(model, xc, yc);
-      const randomness = await measureRandomness(model, xc);
-      checkFlags = [
-        ...(await probabilityFlags(model, xc)),
-        ...gradientFlags(gradients),
-        ...randomnessFlags(randomness),
-      ];
-      checks = { gradients, randomness, checkSamples };
-    } finally {
-      tf.dispose([xc, yc]);
-    }
-
+    const checks = pre.checks;
+    const checkFlags = pre.flags;
+    let attackFlags: TrustFlag[] = [];
     const mine = owner.flatMap((s, p) => (s === shard.index ? [p] : []));
     const attackedPos = mine.filter((p) => clean[p]);
     const robustAt = new Map<number, boolean>();
@@ -87,10 +80,7 @@ export async function evaluateShard(model: Model, set: LabelledImages, o: Evalua
     let numClasses: number;
     if (attackedPos.length === 0) {
       attacks = o.attacks.map(emptySummary);
-      const one = tf.slice(x, [0, 0, 0, 0], [1, -1, -1, -1]);
-      const logits = model(one);
-      numClasses = logits.shape[1] ?? 0;
-      tf.dispose([one, logits]);
+      numClasses = pre.numClasses;
     } else {
       const idx = tf.tensor1d(attackedPos, 'int32');
       const xs = tf.gather(x, idx) as tf.Tensor4D;
@@ -111,6 +101,7 @@ export async function evaluateShard(model: Model, set: LabelledImages, o: Evalua
           robustAt.set(p, r.robust[j] === true);
         });
         attacks = r.attacks;
+        attackFlags = r.flags.filter(attackReported);
         numClasses = r.numClasses;
       } finally {
         tf.dispose([xs, ys]);
@@ -134,6 +125,7 @@ export async function evaluateShard(model: Model, set: LabelledImages, o: Evalua
       attacks,
       checks,
       checkFlags,
+      attackFlags,
     };
   } finally {
     tf.dispose([x, y]);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
 import { prototypeModel } from '../testing/prototype-model.ts';
 import { toyData } from '../testing/toy-problem.ts';
-import { evaluateShard } from './evaluate-shard.ts';
+import { attackIdentity, evaluateShard } from './evaluate-shard.ts';
 import { mergeShardReports, type NamedShardReport } from './merge-shard-reports.ts';
 import type { MergedReport, RunIdentity, ShardReport } from './shard-report.ts';
 
@@ -23,7 +23,7 @@ const runFor = (seed: number): RunIdentity => ({
   seed,
   batchSize: BATCH,
   checkSamples: 8,
-  attacks: attacksFor(seed).map((a) => ({ name: a.name, norm: a.norm, eps: a.eps as number, settings: a.settings })),
+  attacks: attacksFor(seed).map(attackIdentity),
   backend: 'cpu',
 });
 
@@ -65,8 +65,8 @@ describe('sharded evaluation and edl merge', () => {
     expect(single.worstCaseAccuracy).toBe(direct.worstCaseAccuracy);
     expect(single.checks).toEqual(direct.checks);
     expect(single.flags).toEqual(direct.flags);
-    expect(single.attacks.map((a) => [a.attacked, a.fooled, a.accuracy, a.maxNorm, a.pixelRange])).toEqual(
-      direct.attacks.map((a) => [a.attacked, a.fooled, a.accuracy, a.maxNorm, a.pixelRange]),
+    expect(single.attacks.map((a) => [a.attacked, a.successes, a.accuracy, a.maxNorm, a.pixelRange])).toEqual(
+      direct.attacks.map((a) => [a.attacked, a.successes, a.accuracy, a.maxNorm, a.pixelRange]),
     );
     expect(single.samples.map((s) => s.index)).toEqual(Array.from({ length: N }, (_, i) => i));
     const robust = single.robust.filter(Boolean).length;

@@ -1,4 +1,4 @@
-import { type AttackSummary, attackComparisonFlags } from '@edl/attacks';
+import { type AttackSummary, attackComparisonFlags, type TrustFlag } from '@edl/attacks';
 import type { MergedReport, RunIdentity, SampleOutcome, ShardReport } from './shard-report.ts';
 
 /** A shard report and the file it came from (named in errors). */
@@ -35,17 +35,18 @@ export function assertShardReport(value: unknown, file: string): asserts value i
 function mergeSummaries(parts: AttackSummary[], n: number): AttackSummary {
   const first = parts[0] as AttackSummary;
   const attacked = parts.reduce((s, p) => s + p.attacked, 0);
-  const fooled = parts.reduce((s, p) => s + p.fooled, 0);
+  const successes = parts.reduce((s, p) => s + p.successes, 0);
   const withSamples = parts.filter((p) => p.attacked > 0);
   const withQueries = withSamples.filter((p) => p.queries !== undefined);
   const merged: AttackSummary = {
     name: first.name,
-    norm: first.norm,
-    ...(first.eps !== undefined ? { eps: first.eps } : {}),
+    threat: first.threat,
+    family: first.family,
+    effort: first.effort,
     settings: first.settings,
-    accuracy: (attacked - fooled) / n,
+    accuracy: (attacked - successes) / n,
     attacked,
-    fooled,
+    successes,
     seconds: parts.reduce((s, p) => s + p.seconds, 0),
     maxNorm: parts.reduce((m, p) => Math.max(m, p.maxNorm), 0),
     pixelRange:
@@ -64,7 +65,8 @@ function mergeSummaries(parts: AttackSummary[], n: number): AttackSummary {
  * Checks that `shards` are the complete, disjoint shards of one run (same model fingerprint, settings, seed and
  * shard count; every shard index once; every sample index once) and merges them into the report an unsharded run
  * writes: per-sample outcomes, per-attack and worst-case accuracy, the trust checks of shard 0 (computed on the
- * run's first samples, identical in every shard) and the attack-comparison flags recomputed over all samples.
+ * run's first samples, identical in every shard), the flags the attacks reported (union over shards, deduplicated
+ * like `evaluateRobustness` does across attacks) and the attack-comparison flags recomputed over all samples.
  * Counts are summed, so a re-run shard that replaced its file is never counted twice; two files for one shard are
  * refused. Returns the report and warnings (e.g. checks that differ between shards).
  */
@@ -152,6 +154,13 @@ export function mergeShardReports(shards: readonly NamedShardReport[]): { report
     ),
   );
   const cleanAccuracy = samples.filter((s) => s.clean).length / n;
+  const attackFlags: TrustFlag[] = [];
+  for (const s of ordered) {
+    for (const f of s.report.attackFlags) {
+      if (!attackFlags.some((g) => g.id === f.id && g.message === f.message && g.source === f.source))
+        attackFlags.push(f);
+    }
+  }
   const report: MergedReport = {
     kind: 'edl-robustness-report',
     version: 1,
@@ -165,7 +174,7 @@ export function mergeShardReports(shards: readonly NamedShardReport[]): { report
     worstCaseAccuracy: samples.filter((s) => s.robust).length / n,
     attacks,
     checks: r0.report.checks,
-    flags: [...r0.report.checkFlags, ...attackComparisonFlags(cleanAccuracy, attacks)],
+    flags: [...r0.report.checkFlags, ...attackFlags, ...attackComparisonFlags(cleanAccuracy, attacks)],
     robust: samples.map((s) => s.robust),
     seconds: ordered.reduce((t, s) => t + s.report.seconds, 0),
     run,

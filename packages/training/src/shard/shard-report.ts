@@ -1,4 +1,13 @@
-import type { AttackSummary, GradientCheck, RandomnessCheck, RobustnessReport, TrustFlag } from '@edl/attacks';
+import type {
+  AttackEffort,
+  AttackFamily,
+  AttackSummary,
+  GradientCheck,
+  RandomnessCheck,
+  RobustnessReport,
+  ThreatModel,
+  TrustFlag,
+} from '@edl/attacks';
 
 /** What must be identical across the shards of one run (compared key by key by the merge). */
 export interface RunIdentity {
@@ -16,8 +25,14 @@ export interface RunIdentity {
   batchSize: number;
   /** Samples of the trust checks (the first ones of the whole run). */
   checkSamples: number;
-  /** Name, norm, budget and settings of every attack, in order. */
-  attacks: { name: string; norm: string; eps?: number; settings: Record<string, unknown> }[];
+  /** Name, threat model, family, effort and settings of every attack, in order. */
+  attacks: {
+    name: string;
+    threat: ThreatModel;
+    family: AttackFamily;
+    effort: AttackEffort;
+    settings: Record<string, unknown>;
+  }[];
   /** tfjs backend that computed the numbers. */
   backend: string;
 }
@@ -54,6 +69,8 @@ export interface ShardReport {
   checks: { gradients: GradientCheck; randomness: RandomnessCheck; checkSamples: number };
   /** Flags of those checks (probability outputs, gradients, randomness). */
   checkFlags: TrustFlag[];
+  /** Flags the attacks reported about themselves on this shard (e.g. a reduced AutoAttack budget). */
+  attackFlags: TrustFlag[];
 }
 
 /**

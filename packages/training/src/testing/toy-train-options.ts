@@ -5,7 +5,7 @@ import { directoryStore } from '../store/directory-store.ts';
 import { toyData, toyModel } from './toy-problem.ts';
 
 /** Test fixture (not exported from the package): the small l-inf threat model the toy trainings use. */
-export const toyThreat = { epsilon: 0.1, stepSize: 0.04, steps: 2 };
+export const toyThreat = { eps: 0.1, stepSize: 0.04, steps: 2 };
 
 /**
  * Test fixture (not exported from the package): the toy problem's {@link TrainOptions}, shared by `trainer.test.ts`

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeConvAddon } from '../../backend/native-addon.ts';
 import type { KernelArgs, WasmKernel } from '../wasm/wasm-kernel-utils.ts';
+import { NativeActivation } from './native-abi.ts';
 
-/** Activations the native fused conv applies itself; others go to the kernel it replaced. */
-const NATIVE_ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };
+/** Activations the native fused conv applies itself (codes of native/edl-abi.h); others go to the kernel it replaced. */
+const NATIVE_ACTIVATIONS: Readonly<Record<string, number>> = NativeActivation;
 
 interface ConvAttrs {
   strides: number | [number, number];
@@ -82,10 +83,21 @@ export function makeNativeConvKernels(
   const fusedConv2d = (args: KernelArgs): tf.TensorInfo => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
-    const act = NATIVE_ACTIVATIONS[attrs.activation ?? 'linear'];
+    const act = Object.hasOwn(NATIVE_ACTIVATIONS, attrs.activation ?? 'linear')
+      ? NATIVE_ACTIVATIONS[attrs.activation ?? 'linear']
+      : undefined;
+    const alpha = attrs.leakyreluAlpha ?? 0.2;
     const info = convInfo(attrs, x!.shape, filter!.shape);
     const biasOk = !bias || (tf.util.sizeFromShape(bias.shape) === info?.outChannels && bias.dtype === 'float32');
-    if (!info || act === undefined || preluActivationWeights || !biasOk || !allFloat32(x!, filter!)) {
+    // the addon takes a finite alpha only; anything else runs where the cpu backend's semantics are kept
+    if (
+      !info ||
+      act === undefined ||
+      !Number.isFinite(alpha) ||
+      preluActivationWeights ||
+      !biasOk ||
+      !allFloat32(x!, filter!)
+    ) {
       return fallback.FusedConv2D(args);
     }
     const out = args.backend.makeOutput(info.outShape, 'float32');
@@ -98,7 +110,7 @@ export function makeNativeConvKernels(
       heap(b, out),
       bias ? heap(b, bias) : null,
       act,
-      attrs.leakyreluAlpha ?? 0.2,
+      alpha,
     );
     return out;
   };

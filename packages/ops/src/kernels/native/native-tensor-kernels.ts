@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeConvAddon } from '../../backend/native-addon.ts';
 import type { KernelArgs, WasmKernel } from '../wasm/wasm-kernel-utils.ts';
+import { NATIVE_TILE_MAX_RANK, NativeBinaryOp, NativeUnaryOp } from './native-abi.ts';
 
 /** Names of the memory-bound kernels the addon replaces on wasm. */
 export type NativeTensorKernel =
@@ -49,7 +50,11 @@ export function makeNativeTensorKernels(
   const tile = (args: KernelArgs): tf.TensorInfo => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { reps } = args.attrs as unknown as { reps: number[] };
-    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || reps.length !== x.shape.length || x.shape.length > 16) {
+    if (
+      (x.dtype !== 'float32' && x.dtype !== 'int32') ||
+      reps.length !== x.shape.length ||
+      x.shape.length > NATIVE_TILE_MAX_RANK
+    ) {
       return fallback.Tile(args);
     }
     const outShape = x.shape.map((d, i) => d * reps[i]!);
@@ -79,7 +84,7 @@ export function makeNativeTensorKernels(
     };
 
   const binary =
-    (name: 'Add' | 'Sub' | 'Multiply', op: 0 | 1 | 2) =>
+    (name: 'Add' | 'Sub' | 'Multiply', op: (typeof NativeBinaryOp)[keyof typeof NativeBinaryOp]) =>
     (args: KernelArgs): tf.TensorInfo => {
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback[name](args);
@@ -113,6 +118,7 @@ export function makeNativeTensorKernels(
     if (
       x!.dtype !== 'float32' ||
       n === 0 ||
+      !(eps >= 0 && Number.isFinite(eps)) || // the addon takes a finite eps >= 0
       x!.shape.length < 1 ||
       !params.every((t) => t.dtype === 'float32' && perChannel(t))
     ) {
@@ -125,15 +131,17 @@ export function makeNativeTensorKernels(
   };
 
   const unary =
-    (name: 'Sign' | 'ClipByValue', op: 0 | 1) =>
+    (name: 'Sign' | 'ClipByValue', op: (typeof NativeUnaryOp)[keyof typeof NativeUnaryOp]) =>
     (args: KernelArgs): tf.TensorInfo => {
       const { x } = args.inputs as { x: tf.TensorInfo };
       const n = tf.util.sizeFromShape(x.shape);
-      if (x.dtype !== 'float32' || n === 0) return fallback[name](args);
       const { clipValueMin = 0, clipValueMax = 0 } = (args.attrs ?? {}) as {
         clipValueMin?: number;
         clipValueMax?: number;
       };
+      // the addon clips to bounds that are numbers with lo <= hi only
+      const boundsOk = op !== NativeUnaryOp.clip || clipValueMin <= clipValueMax;
+      if (x.dtype !== 'float32' || n === 0 || !boundsOk) return fallback[name](args);
       const out = args.backend.makeOutput(x.shape, 'float32');
       const heap = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
       addon.unary(op, heap(x), clipValueMin, clipValueMax, heap(out));
@@ -141,14 +149,14 @@ export function makeNativeTensorKernels(
     };
 
   return {
-    Sign: unary('Sign', 0),
-    ClipByValue: unary('ClipByValue', 1),
+    Sign: unary('Sign', NativeUnaryOp.sign),
+    ClipByValue: unary('ClipByValue', NativeUnaryOp.clip),
     FusedBatchNorm: batchNorm,
     Tile: tile,
     Sum: reduce('Sum'),
     Mean: reduce('Mean'),
-    Add: binary('Add', 0),
-    Sub: binary('Sub', 1),
-    Multiply: binary('Multiply', 2),
+    Add: binary('Add', NativeBinaryOp.add),
+    Sub: binary('Sub', NativeBinaryOp.sub),
+    Multiply: binary('Multiply', NativeBinaryOp.mul),
   };
 }

@@ -11,4 +11,6 @@ export interface TrustFlag {
   message: string;
   /** What to do about it (BPDA, EOT, more steps...). */
   fix: string;
+  /** The attack that raised it, when an attack's own checks did (e.g. AutoAttack's). */
+  source?: string;
 }
