@@ -23,6 +23,7 @@ export {
 export { DICT_WEIGHT_NAMES, type DictWeightName } from './dict-weights.ts';
 export { getBetas, type LayerBeta } from './get-betas.ts';
 export { isDictLayer, isDictLayerConfig } from './is-dict-layer.ts';
+export { LayerError } from './layer-error.ts';
 export { type RistaOptions, type RistaTrace, rista } from './rista.ts';
 export { type ObjectiveReduction, ristaObjective } from './rista-objective.ts';
 export { setBeta } from './set-beta.ts';
