@@ -151,7 +151,7 @@ function pair(name: string, value: unknown): [number, number] {
   if (Array.isArray(value) && value.length === 2) {
     return [checkPositiveInt(name, value[0]), checkPositiveInt(name, value[1])];
   }
-  return invalidOption(name, 'an integer >= 1 or [h, w]', JSON.stringify(value) ?? value);
+  return invalidOption(name, 'an integer >= 1 or [h, w]', value);
 }
 
 /**

@@ -37,7 +37,7 @@ export interface Checkers {
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value);
 }
 
 function rangeText({ min, max, exclusiveMin = false }: NumberRange): string {
