@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { DatasetError } from './dataset-error.ts';
 
 /** Options of {@link downloadFile}. */
 export interface DownloadFileOptions {
@@ -48,7 +49,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadF
     append = true; // the partial file is already complete; the checksum decides
     received = have;
   } else if (!res.ok) {
-    throw new Error(`downloadFile: ${url} answered HTTP ${res.status} ${res.statusText}`);
+    throw new DatasetError('invalid-file', 'url', `downloadFile: ${url} answered HTTP ${res.status} ${res.statusText}`);
   }
   if (res.status !== 416 && res.body) {
     const len = Number(res.headers.get('content-length') ?? Number.NaN);
@@ -71,7 +72,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadF
     const got = await hashFile(part, algo);
     if (got !== want) {
       rmSync(part, { force: true });
-      throw new Error(
+      throw new DatasetError(
+        'invalid-file',
+        'url',
         `downloadFile: ${algo} mismatch for ${url}: expected ${want}, got ${got}; the download was deleted`,
       );
     }

@@ -16,6 +16,7 @@ export {
   parseCifarBinary,
 } from './cifar-binary.ts';
 export { concatImageSets } from './concat-image-sets.ts';
+export { DatasetError, type DatasetErrorCode } from './dataset-error.ts';
 export { type FileTree, memoryFileTree } from './file-tree.ts';
 export { createImageSet, type ImageSet, type ImageSetInit, labelHistogram } from './image-set.ts';
 export {

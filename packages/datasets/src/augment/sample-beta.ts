@@ -1,3 +1,4 @@
+import { DatasetError } from '../dataset-error.ts';
 import type { Rng } from '../rng.ts';
 
 function normal(rng: Rng): number {
@@ -38,7 +39,8 @@ function sampleGamma(shape: number, rng: Rng): number {
  * @returns a value in [0, 1].
  */
 export function sampleBeta(a: number, b: number, rng: Rng): number {
-  if (!(a > 0) || !(b > 0)) throw new Error(`sampleBeta: a and b must be > 0, got ${a}, ${b}`);
+  if (!(a > 0) || !(b > 0))
+    throw new DatasetError('invalid-option', 'a', `sampleBeta: a and b must be > 0, got ${a}, ${b}`);
   const x = sampleGamma(a, rng);
   const y = sampleGamma(b, rng);
   return x + y === 0 ? 0.5 : x / (x + y);
