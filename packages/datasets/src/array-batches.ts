@@ -75,7 +75,7 @@ export function* iterateArrayBatches(set: ImageSet, options: BatchOptions): Gene
       const src = set.images.subarray(idx * per, (idx + 1) * per);
       if (augment.crop) randomCrop(src, scratch, shape, augment.crop.padding, rng);
       else scratch.set(src);
-      if (augment.flip && rng.next() < 0.5) horizontalFlip(scratch, shape);
+      if (augment.flip && rng.uniform() < 0.5) horizontalFlip(scratch, shape);
       const o = b * per;
       for (let k = 0; k < per; k++) x[o + k] = scratch[k]! / 255;
       if (augment.cutout) randomCutout(x.subarray(o, o + per), shape, augment.cutout.size, rng);

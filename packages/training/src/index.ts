@@ -1,10 +1,11 @@
+export { TrainingError } from './errors/training-error.ts';
 export { type AugmentationOptions, batchAugmentation } from './loop/augmentation.ts';
 export { checkLabelledImages, firstIndices, gatherBatch, type LabelledImages } from './loop/labelled-images.ts';
 export { constantLr, cosineLr, type LrSchedule, multiStepLr, type ScheduleProgress } from './loop/lr-schedule.ts';
 export { type MonitorAccuracy, monitorAccuracy } from './loop/monitor-accuracy.ts';
 export type { ProgressBar, ProgressFactory } from './loop/progress-reporter.ts';
 export { type BatchNormRecalibration, recalibrateBatchNorm } from './loop/recalibrate-batch-norm.ts';
-export { deriveSeed, mulberry32, seededPermutation } from './loop/seeds.ts';
+export { deriveSeed, seededPermutation } from './loop/seeds.ts';
 export { Sgd, type SgdOptions, type SgdState } from './loop/sgd.ts';
 export { logitsOf, type TrainResult, train } from './loop/trainer.ts';
 export type { ElasticSwitch, TrainOptions } from './loop/trainer-options.ts';

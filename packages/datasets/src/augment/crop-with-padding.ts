@@ -78,5 +78,5 @@ export function randomCrop<T extends ImageArray>(
   padding: number,
   rng: Rng,
 ): T {
-  return cropWithPadding(src, dst, shape, padding, rng.int(2 * padding + 1), rng.int(2 * padding + 1));
+  return cropWithPadding(src, dst, shape, padding, rng.int(0, 2 * padding + 1), rng.int(0, 2 * padding + 1));
 }

@@ -36,5 +36,5 @@ export function cutout(img: ImageArray, shape: ImageShape, size: number, centerY
  * @returns the number of pixels zeroed.
  */
 export function randomCutout(img: ImageArray, shape: ImageShape, size: number, rng: Rng): number {
-  return cutout(img, shape, size, rng.int(shape.height), rng.int(shape.width));
+  return cutout(img, shape, size, rng.int(0, shape.height), rng.int(0, shape.width));
 }

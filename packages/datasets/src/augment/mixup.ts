@@ -40,7 +40,7 @@ export function mixupBatch(
   const permutation = new Int32Array(n);
   for (let i = 0; i < n; i++) permutation[i] = i;
   for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
+    const j = rng.int(0, i + 1);
     const t = permutation[i]!;
     permutation[i] = permutation[j]!;
     permutation[j] = t;
