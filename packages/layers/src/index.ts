@@ -1,5 +1,4 @@
 export { applyConstraints } from './apply-constraints.ts';
-export { UNIT_NORM_TOLERANCE } from './atom-unit-norm.ts';
 export type { LayerSource } from './collect-layers.ts';
 export { constraintsCallback } from './constraints-callback.ts';
 export { DictConv2D } from './dict-conv2d.ts';
@@ -12,7 +11,6 @@ export {
   type KernelInitializer,
   type KernelInitializerName,
   type ResolvedDictConv2DOptions,
-  resolveDictConv2DOptions,
 } from './dict-conv2d-config.ts';
 export { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './dict-conv2d-factories.ts';
 export {

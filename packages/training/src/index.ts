@@ -1,6 +1,6 @@
 export { TrainingError } from './errors/training-error.ts';
 export { type AugmentationOptions, batchAugmentation } from './loop/augmentation.ts';
-export { checkLabelledImages, firstIndices, gatherBatch, type LabelledImages } from './loop/labelled-images.ts';
+export { firstIndices, gatherBatch, type LabelledImages } from './loop/labelled-images.ts';
 export { constantLr, cosineLr, type LrSchedule, multiStepLr, type ScheduleProgress } from './loop/lr-schedule.ts';
 export { type MonitorAccuracy, monitorAccuracy } from './loop/monitor-accuracy.ts';
 export type { ProgressBar, ProgressFactory } from './loop/progress-reporter.ts';
@@ -15,7 +15,7 @@ export { type HatOptions, hat } from './methods/hat.ts';
 export { type InnerAttackOptions, innerMaximize } from './methods/inner-maximization.ts';
 export { crossEntropy, crossEntropyPerSample, klDivergencePerSample, oneHotLabels } from './methods/losses.ts';
 export { type MartOptions, mart, martLoss } from './methods/mart.ts';
-export { checkMixupOptions, type MixupOptions, mixupInPlace } from './methods/mixup.ts';
+export { type MixupOptions, mixupInPlace } from './methods/mixup.ts';
 export { pgdAT } from './methods/pgd-at.ts';
 export { type RegularizerOptions, weightPenalty } from './methods/regularizer.ts';
 export { standardTraining } from './methods/standard-training.ts';
