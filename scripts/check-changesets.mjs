@@ -9,7 +9,7 @@ const root = new URL('..', import.meta.url).pathname;
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 const tryGit = (...args) => {
   try {
-    return git(...args);
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return undefined;
   }
@@ -67,9 +67,7 @@ const packages = publicPackages();
 const missing = [];
 for (const [dir, name] of packages) {
   const prefix = `packages/${dir}/src/`;
-  const files = changed.filter(
-    (f) => f.startsWith(prefix) && !TEST_FILE.test(f) && !f.startsWith(`${prefix}testing/`),
-  );
+  const files = changed.filter((f) => f.startsWith(prefix) && !TEST_FILE.test(f) && !f.startsWith(`${prefix}testing/`));
   if (files.length > 0 && !covered.has(name)) missing.push({ name, files });
 }
 
