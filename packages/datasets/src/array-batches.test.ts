@@ -87,7 +87,7 @@ describe('iterateArrayBatches', () => {
     expect(() => collect({ batchSize: 2, normalize: { mean: [0], std: [1] } })).toThrow(/need 3 values/);
   });
   it('rejects bad options', () => {
-    expect(() => collect({ batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
+    expect(() => collect({ batchSize: 0 })).toThrow(/batchSize must be an integer >= 1/);
     expect(() => collect({ batchSize: 2, augment: { crop: { padding: -1 } } })).toThrow(/crop.padding/);
   });
 });

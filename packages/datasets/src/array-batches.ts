@@ -3,6 +3,8 @@ import { randomCutout } from './augment/cutout.ts';
 import { horizontalFlip } from './augment/horizontal-flip.ts';
 import { mixupBatch } from './augment/mixup.ts';
 import type { BatchOptions } from './batch-options.ts';
+import { checkNonNegativeInt, checkPositive, checkPositiveInt } from './checkers.ts';
+import { DatasetError } from './dataset-error.ts';
 import type { ImageSet } from './image-set.ts';
 import { createRng, shuffleInPlace } from './rng.ts';
 
@@ -21,25 +23,22 @@ export interface ArrayBatch {
 }
 
 function checkOptions(set: ImageSet, o: BatchOptions): void {
-  if (!Number.isInteger(o.batchSize) || o.batchSize <= 0) {
-    throw new Error(`iterateArrayBatches: options.batchSize must be a positive integer, got ${o.batchSize}`);
-  }
+  checkPositiveInt('batchSize', o.batchSize);
   const a = o.augment;
-  if (a?.crop && (!Number.isInteger(a.crop.padding) || a.crop.padding < 0)) {
-    throw new Error(`iterateArrayBatches: augment.crop.padding must be an integer >= 0, got ${a.crop.padding}`);
-  }
-  if (a?.cutout && (!Number.isInteger(a.cutout.size) || a.cutout.size <= 0)) {
-    throw new Error(`iterateArrayBatches: augment.cutout.size must be a positive integer, got ${a.cutout.size}`);
-  }
-  if (a?.mixup && !(a.mixup.alpha > 0)) throw new Error(`iterateArrayBatches: augment.mixup.alpha must be > 0`);
+  if (a?.crop) checkNonNegativeInt('augment.crop.padding', a.crop.padding);
+  if (a?.cutout) checkPositiveInt('augment.cutout.size', a.cutout.size);
+  if (a?.mixup) checkPositive('augment.mixup.alpha', a.mixup.alpha);
   const nz = o.normalize;
   if (nz) {
     if (nz.mean.length !== set.channels || nz.std.length !== set.channels) {
-      throw new Error(
+      throw new DatasetError(
+        'invalid-option',
+        'normalize',
         `iterateArrayBatches: normalize.mean and normalize.std need ${set.channels} values (one per channel)`,
       );
     }
-    if (nz.std.some((s) => !(s > 0))) throw new Error('iterateArrayBatches: normalize.std values must be > 0');
+    if (nz.std.some((s) => !(s > 0)))
+      throw new DatasetError('invalid-option', 'normalize', 'iterateArrayBatches: normalize.std values must be > 0');
   }
 }
 
@@ -76,7 +75,7 @@ export function* iterateArrayBatches(set: ImageSet, options: BatchOptions): Gene
       const src = set.images.subarray(idx * per, (idx + 1) * per);
       if (augment.crop) randomCrop(src, scratch, shape, augment.crop.padding, rng);
       else scratch.set(src);
-      if (augment.flip && rng.next() < 0.5) horizontalFlip(scratch, shape);
+      if (augment.flip && rng.uniform() < 0.5) horizontalFlip(scratch, shape);
       const o = b * per;
       for (let k = 0; k < per; k++) x[o + k] = scratch[k]! / 255;
       if (augment.cutout) randomCutout(x.subarray(o, o + per), shape, augment.cutout.size, rng);

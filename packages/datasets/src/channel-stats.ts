@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 import type { ImageSet } from './image-set.ts';
 
 /** Per-channel mean and standard deviation of pixel values scaled to [0, 1]. */
@@ -24,7 +25,7 @@ export function computeChannelStats(set: ImageSet): ChannelStats {
     sq[k % c]! += v * v;
   }
   const n = images.length / c;
-  if (n === 0) throw new Error('computeChannelStats: the image set is empty');
+  if (n === 0) throw new DatasetError('invalid-input', 'set', 'computeChannelStats: the image set is empty');
   const mean = [...sum].map((s) => s / n);
   const std = [...sq].map((s, i) => Math.sqrt(Math.max(0, s / n - mean[i]! ** 2)));
   return { mean, std };

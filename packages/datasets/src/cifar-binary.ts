@@ -1,3 +1,5 @@
+import { checkOneOf } from './checkers.ts';
+import { DatasetError } from './dataset-error.ts';
 import { createImageSet, type ImageSet } from './image-set.ts';
 import { type OnError, resolveOnError } from './on-error.ts';
 
@@ -62,14 +64,10 @@ export function chwToHwc(src: Uint8Array, dst: Uint8Array, offset: number): void
  */
 export function parseCifarBinary(bytes: Uint8Array, options: ParseCifarBinaryOptions): ImageSet {
   const { format } = options;
-  if (format !== 'cifar10' && format !== 'cifar100') {
-    throw new Error(`parseCifarBinary: options.format must be 'cifar10' or 'cifar100', got ${String(format)}`);
-  }
-  const onError = resolveOnError('parseCifarBinary', options.onError);
+  checkOneOf('format', format, ['cifar10', 'cifar100']);
+  const onError = resolveOnError(options.onError);
   const labelKind = options.labels ?? 'fine';
-  if (labelKind !== 'fine' && labelKind !== 'coarse') {
-    throw new Error(`parseCifarBinary: options.labels must be 'fine' or 'coarse', got ${String(labelKind)}`);
-  }
+  checkOneOf('labels', labelKind, ['fine', 'coarse']);
   const source = options.source ?? '<bytes>';
   const header = format === 'cifar10' ? 1 : 2;
   const labelOffset = format === 'cifar10' ? 0 : labelKind === 'coarse' ? 0 : 1;
@@ -82,7 +80,9 @@ export function parseCifarBinary(bytes: Uint8Array, options: ParseCifarBinaryOpt
     );
   }
   if (bytes.length % recordSize !== 0 && onError === 'throw') {
-    throw new Error(
+    throw new DatasetError(
+      'invalid-file',
+      'bytes',
       `parseCifarBinary: ${source} is truncated: ${bytes.length} bytes is not a multiple of the ${recordSize}-byte ${format} record; record ${whole} has only ${bytes.length % recordSize} bytes`,
     );
   }
@@ -94,7 +94,9 @@ export function parseCifarBinary(bytes: Uint8Array, options: ParseCifarBinaryOpt
     const label = bytes[start + labelOffset]!;
     if (label >= numClasses) {
       if (onError === 'skip') continue;
-      throw new Error(
+      throw new DatasetError(
+        'invalid-file',
+        'bytes',
         `parseCifarBinary: ${source} record ${r} (byte ${start}) has ${format === 'cifar10' ? '' : `${labelKind} `}label ${label}, expected 0..${numClasses - 1}`,
       );
     }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CIFAR10_CLASSES, type ParseCifarBinaryOptions, parseCifarBinary } from './cifar-binary.ts';
 import { concatImageSets } from './concat-image-sets.ts';
+import { DatasetError } from './dataset-error.ts';
 import type { ImageSet } from './image-set.ts';
 import type { OnError } from './on-error.ts';
 
@@ -16,10 +17,11 @@ export function loadCifarBinaryFiles(
   paths: readonly string[],
   options: Omit<ParseCifarBinaryOptions, 'source'>,
 ): ImageSet {
-  if (paths.length === 0) throw new Error('loadCifarBinaryFiles: paths must name at least one file');
+  if (paths.length === 0)
+    throw new DatasetError('invalid-option', 'paths', 'loadCifarBinaryFiles: paths must name at least one file');
   return concatImageSets(
     paths.map((p) => {
-      if (!existsSync(p)) throw new Error(`loadCifarBinaryFiles: file not found: ${p}`);
+      if (!existsSync(p)) throw new DatasetError('invalid-file', 'paths', `loadCifarBinaryFiles: file not found: ${p}`);
       return parseCifarBinary(readFileSync(p), { ...options, source: p });
     }),
   );
@@ -37,7 +39,9 @@ function findDir(fn: string, dir: string, sub: string, files: readonly string[])
   for (const d of [join(dir, sub), dir]) {
     if (files.every((f) => existsSync(join(d, f)))) return d;
   }
-  throw new Error(
+  throw new DatasetError(
+    'invalid-file',
+    'dir',
     `${fn}: could not find ${files.join(', ')} in ${dir} or ${join(dir, sub)}. Download the official binary archive ` +
       `(see downloadDataset / DATASET_SOURCES) and extract it there, or call downloadDataset() to do it for you.`,
   );
@@ -50,7 +54,11 @@ function readNames(path: string, expected: number): readonly string[] | undefine
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (names.length !== expected)
-    throw new Error(`CIFAR class names: ${path} lists ${names.length} names, expected ${expected}`);
+    throw new DatasetError(
+      'invalid-file',
+      'dir',
+      `CIFAR class names: ${path} lists ${names.length} names, expected ${expected}`,
+    );
   return names;
 }
 
@@ -64,7 +72,8 @@ function readNames(path: string, expected: number): readonly string[] | undefine
  */
 export function loadCifar10(dir: string, options: CifarDirOptions = {}): ImageSet {
   const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test') throw new Error(`loadCifar10: options.split must be 'train' or 'test'`);
+  if (split !== 'train' && split !== 'test')
+    throw new DatasetError('invalid-option', 'split', `loadCifar10: options.split must be 'train' or 'test'`);
   const files = split === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
   const d = findDir('loadCifar10', dir, 'cifar-10-batches-bin', files);
   const classNames = readNames(join(d, 'batches.meta.txt'), 10) ?? CIFAR10_CLASSES;
@@ -84,7 +93,8 @@ export function loadCifar10(dir: string, options: CifarDirOptions = {}): ImageSe
  */
 export function loadCifar100(dir: string, options: CifarDirOptions & { labels?: 'fine' | 'coarse' } = {}): ImageSet {
   const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test') throw new Error(`loadCifar100: options.split must be 'train' or 'test'`);
+  if (split !== 'train' && split !== 'test')
+    throw new DatasetError('invalid-option', 'split', `loadCifar100: options.split must be 'train' or 'test'`);
   const labels = options.labels ?? 'fine';
   const file = `${split}.bin`;
   const d = findDir('loadCifar100', dir, 'cifar-100-binary', [file]);

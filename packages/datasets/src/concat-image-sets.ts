@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 import { createImageSet, type ImageSet } from './image-set.ts';
 
 /**
@@ -8,17 +9,24 @@ import { createImageSet, type ImageSet } from './image-set.ts';
  */
 export function concatImageSets(sets: readonly ImageSet[]): ImageSet {
   const first = sets[0];
-  if (!first) throw new Error('concatImageSets: sets must hold at least one image set');
+  if (!first)
+    throw new DatasetError('invalid-option', 'sets', 'concatImageSets: sets must hold at least one image set');
   if (sets.length === 1) return first;
   let count = 0;
   for (const [i, s] of sets.entries()) {
     if (s.height !== first.height || s.width !== first.width || s.channels !== first.channels) {
-      throw new Error(
+      throw new DatasetError(
+        'invalid-input',
+        'sets',
         `concatImageSets: sets[${i}] is ${s.height}x${s.width}x${s.channels}, expected ${first.height}x${first.width}x${first.channels}`,
       );
     }
     if (s.numClasses !== first.numClasses) {
-      throw new Error(`concatImageSets: sets[${i}] has ${s.numClasses} classes, expected ${first.numClasses}`);
+      throw new DatasetError(
+        'invalid-input',
+        'sets',
+        `concatImageSets: sets[${i}] has ${s.numClasses} classes, expected ${first.numClasses}`,
+      );
     }
     count += s.count;
   }

@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 import { decodeImage } from './decode-image.ts';
 import type { FileTree } from './file-tree.ts';
 import type { ImageFolderEntry } from './image-folder.ts';
@@ -34,10 +35,14 @@ export function decodeEntries(
   numClasses: number,
   options: DecodeEntriesOptions = {},
 ): ImageSet {
-  const onError = resolveOnError('decodeEntries', options.onError);
+  const onError = resolveOnError(options.onError);
   const channels = options.channels ?? 3;
   if (channels !== 1 && channels !== 3)
-    throw new Error(`decodeEntries: options.channels must be 1 or 3, got ${channels}`);
+    throw new DatasetError(
+      'invalid-option',
+      'channels',
+      `decodeEntries: options.channels must be 1 or 3, got ${channels}`,
+    );
   let height = options.height;
   let width = options.width;
   let images = new Uint8Array(0);
@@ -52,7 +57,9 @@ export function decodeEntries(
         width = rgb.width;
       }
       if (rgb.height !== height || rgb.width !== width) {
-        throw new Error(
+        throw new DatasetError(
+          'invalid-input',
+          'tree',
           `decodeEntries: ${tree.description}/${path} is ${rgb.height}x${rgb.width}, expected ${height}x${width} (no resizing is done)`,
         );
       }
@@ -65,7 +72,8 @@ export function decodeEntries(
     toChannels(rgb.data, channels, images, n * per);
     labels[n++] = label;
   }
-  if (height === undefined || width === undefined) throw new Error(`decodeEntries: no image could be decoded`);
+  if (height === undefined || width === undefined)
+    throw new DatasetError('invalid-input', 'tree', `decodeEntries: no image could be decoded`);
   const per = height * width * channels;
   const init = {
     images: images.length === n * per ? images : images.slice(0, n * per),

@@ -1,5 +1,6 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { DatasetError } from './dataset-error.ts';
 
 /** A decoded image: RGB, 3 bytes per pixel, row-major. */
 export interface DecodedImage {
@@ -63,7 +64,11 @@ export function decodeImage(bytes: Uint8Array, name: string, options: DecodeImag
     try {
       png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (e) {
-      throw new Error(`decodeImage: ${name} is not a valid PNG: ${(e as Error).message}`);
+      throw new DatasetError(
+        'invalid-file',
+        'bytes',
+        `decodeImage: ${name} is not a valid PNG: ${(e as Error).message}`,
+      );
     }
     const n = png.width * png.height;
     const data = new Uint8Array(n * 3);
@@ -86,10 +91,16 @@ export function decodeImage(bytes: Uint8Array, name: string, options: DecodeImag
       if (img.data.length !== img.width * img.height * 3) throw new Error('unexpected decoded size');
       return { width: img.width, height: img.height, data: img.data };
     } catch (e) {
-      throw new Error(`decodeImage: ${name} is not a valid JPEG: ${(e as Error).message}`);
+      throw new DatasetError(
+        'invalid-file',
+        'bytes',
+        `decodeImage: ${name} is not a valid JPEG: ${(e as Error).message}`,
+      );
     }
   }
-  throw new Error(
+  throw new DatasetError(
+    'invalid-file',
+    'bytes',
     `decodeImage: ${name} is neither a PNG nor a JPEG (first bytes ${[...bytes.subarray(0, 4)].join(',')})`,
   );
 }

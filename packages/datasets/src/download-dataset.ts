@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DatasetError } from './dataset-error.ts';
 import { DATASET_SOURCES, type DatasetName, type DatasetSource } from './dataset-sources.ts';
 import { downloadFile } from './download-file.ts';
 import { extractArchive } from './extract-archive.ts';
@@ -26,7 +27,11 @@ function resolveSource(source: DatasetName | DatasetSource): DatasetSource {
   if (typeof source !== 'string') return source;
   const s = (DATASET_SOURCES as Record<string, DatasetSource>)[source];
   if (!s)
-    throw new Error(`dataset: unknown name '${source}', expected one of ${Object.keys(DATASET_SOURCES).join(', ')}`);
+    throw new DatasetError(
+      'invalid-option',
+      'name',
+      `dataset: unknown name '${source}', expected one of ${Object.keys(DATASET_SOURCES).join(', ')}`,
+    );
   return s;
 }
 
@@ -47,7 +52,11 @@ export function locateDataset(source: DatasetName | DatasetSource, options: Data
   const dir = join(options.cacheDir ?? defaultCacheDir(), src.name);
   const data = join(dir, src.folder);
   if (!existsSync(data)) {
-    throw new Error(`locateDataset: ${src.name} is not in ${dir}. ${whereToPut(src, dir)}, or call downloadDataset().`);
+    throw new DatasetError(
+      'invalid-file',
+      'dir',
+      `locateDataset: ${src.name} is not in ${dir}. ${whereToPut(src, dir)}, or call downloadDataset().`,
+    );
   }
   return data;
 }
@@ -73,7 +82,12 @@ export async function downloadDataset(
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const dir = join(cacheDir, src.name);
   if (existsSync(join(dir, src.folder))) return join(dir, src.folder);
-  if (existsSync(dir)) throw new Error(`downloadDataset: ${dir} exists but lacks ${src.folder}; remove it and retry`);
+  if (existsSync(dir))
+    throw new DatasetError(
+      'invalid-state',
+      'dir',
+      `downloadDataset: ${dir} exists but lacks ${src.folder}; remove it and retry`,
+    );
   mkdirSync(cacheDir, { recursive: true });
   const archive = join(cacheDir, `${src.name}.${src.archive}`);
   if (!existsSync(archive)) {
@@ -86,7 +100,9 @@ export async function downloadDataset(
         ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       });
     } catch (e) {
-      throw new Error(
+      throw new DatasetError(
+        'unsupported',
+        'name',
         `downloadDataset: could not download ${src.name}: ${(e as Error).message}. ${whereToPut(src, dir)}.`,
       );
     }
@@ -105,7 +121,11 @@ export async function downloadDataset(
   rmSync(archive, { force: true });
   if (!existsSync(join(dir, src.folder))) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`downloadDataset: ${src.url} does not contain the folder ${src.folder}; nothing was kept`);
+    throw new DatasetError(
+      'invalid-file',
+      'name',
+      `downloadDataset: ${src.url} does not contain the folder ${src.folder}; nothing was kept`,
+    );
   }
   return join(dir, src.folder);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { DatasetError } from './dataset-error.ts';
 
 /** Options of {@link downloadFile}. */
 export interface DownloadFileOptions {
@@ -97,7 +98,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadF
     const got = await hashFile(part, algo);
     if (got !== want) {
       rmSync(part, { force: true });
-      throw new Error(
+      throw new DatasetError(
+        'invalid-file',
+        'url',
         `downloadFile: ${algo} mismatch for ${url}: expected ${want}, got ${got}; the download was deleted`,
       );
     }

@@ -2,12 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
+import { DatasetError } from './dataset-error.ts';
 import { forEachTarEntry } from './tar-archive.ts';
 
 function safeTarget(root: string, name: string, archive: string): string {
   const target = resolve(root, name);
   if (!target.startsWith(resolve(root) + sep)) {
-    throw new Error(`extractArchive: ${archive} entry ${name} would be written outside the destination`);
+    throw new DatasetError(
+      'invalid-file',
+      'archive',
+      `extractArchive: ${archive} entry ${name} would be written outside the destination`,
+    );
   }
   return target;
 }
@@ -23,7 +28,8 @@ function safeTarget(root: string, name: string, archive: string): string {
  * @returns `destDir`.
  */
 export async function extractArchive(archive: string, destDir: string, kind: 'tar.gz' | 'zip'): Promise<string> {
-  if (existsSync(destDir)) throw new Error(`extractArchive: ${destDir} already exists`);
+  if (existsSync(destDir))
+    throw new DatasetError('invalid-option', 'destDir', `extractArchive: ${destDir} already exists`);
   const tmp = `${destDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp, { recursive: true });
   const write = (name: string, data: Uint8Array): void => {
@@ -43,7 +49,11 @@ export async function extractArchive(archive: string, destDir: string, kind: 'ta
     } else if (kind === 'tar.gz') {
       await forEachTarEntry(archive, write);
     } else {
-      throw new Error(`extractArchive: kind must be 'tar.gz' or 'zip', got ${String(kind)}`);
+      throw new DatasetError(
+        'invalid-option',
+        'kind',
+        `extractArchive: kind must be 'tar.gz' or 'zip', got ${String(kind)}`,
+      );
     }
     renameSync(tmp, destDir);
   } catch (e) {

@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 /**
  * A read-only tree of files addressed by `/`-separated relative paths: a folder on disk
  * (`openDirectory` of `@edl/datasets/node`), an archive held in memory (`openTarArchive`, `openZipArchive`) or
@@ -33,7 +34,7 @@ export function memoryFileTree(files: ReadonlyMap<string, Uint8Array>, descripti
     has: (path) => files.has(path),
     read(path) {
       const b = files.get(path);
-      if (!b) throw new Error(`${description}: file not found: ${path}`);
+      if (!b) throw new DatasetError('invalid-file', 'path', `${description}: file not found: ${path}`);
       return b;
     },
   };

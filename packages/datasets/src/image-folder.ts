@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 import { type DecodeEntriesOptions, decodeEntries } from './decode-entries.ts';
 import type { FileTree } from './file-tree.ts';
 import type { ImageSet } from './image-set.ts';
@@ -55,16 +56,29 @@ export function listImageFolder(tree: FileTree, options: ImageFolderOptions = {}
     else byClass.set(cls, [path]);
   }
   if (byClass.size === 0) {
-    throw new Error(`listImageFolder: no class folders with images under ${tree.description}/${prefix}`);
+    throw new DatasetError(
+      'invalid-file',
+      'tree',
+      `listImageFolder: no class folders with images under ${tree.description}/${prefix}`,
+    );
   }
   const classNames = options.classNames ?? [...byClass.keys()].sort();
   for (const c of byClass.keys()) {
     if (!classNames.includes(c)) {
-      throw new Error(`listImageFolder: folder ${base}${c} of ${tree.description} is not in options.classNames`);
+      throw new DatasetError(
+        'invalid-option',
+        'classNames',
+        `listImageFolder: folder ${base}${c} of ${tree.description} is not in options.classNames`,
+      );
     }
   }
   const limit = options.limitPerClass ?? Number.POSITIVE_INFINITY;
-  if (!(limit >= 0)) throw new Error(`listImageFolder: options.limitPerClass must be >= 0, got ${limit}`);
+  if (!(limit >= 0))
+    throw new DatasetError(
+      'invalid-option',
+      'limitPerClass',
+      `listImageFolder: options.limitPerClass must be >= 0, got ${limit}`,
+    );
   const entries: ImageFolderEntry[] = [];
   classNames.forEach((c, label) => {
     const files = (byClass.get(c) ?? []).sort();

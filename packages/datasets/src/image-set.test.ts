@@ -18,7 +18,7 @@ describe('createImageSet', () => {
       /labels\[1\] = 3 is outside \[0, 3\)/,
     );
     expect(() => createImageSet({ ...base, height: 0, images: new Uint8Array(0), labels: new Int32Array(0) })).toThrow(
-      /height must be a positive integer/,
+      /height must be an integer >= 1/,
     );
   });
   it('concatenates in order and checks shapes', () => {

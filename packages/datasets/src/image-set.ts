@@ -1,3 +1,5 @@
+import { checkPositiveInt } from './checkers.ts';
+import { DatasetError } from './dataset-error.ts';
 /**
  * A labelled set of images stored as uint8, NHWC, in one contiguous buffer.
  *
@@ -36,10 +38,6 @@ export interface ImageSetInit {
   classNames?: readonly string[];
 }
 
-function checkPositiveInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`createImageSet: ${name} must be a positive integer, got ${v}`);
-}
-
 /**
  * Builds an {@link ImageSet}, checking that the buffer length matches the shape and that every label is in range.
  *
@@ -57,16 +55,27 @@ export function createImageSet(init: ImageSetInit): ImageSet {
   checkPositiveInt('numClasses', numClasses);
   const perImage = height * width * channels;
   if (images.length !== labels.length * perImage) {
-    throw new Error(
+    throw new DatasetError(
+      'invalid-input',
+      'images',
       `createImageSet: images has ${images.length} bytes, expected ${labels.length} images x ${perImage} = ${labels.length * perImage}`,
     );
   }
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
-    if (l < 0 || l >= numClasses) throw new Error(`createImageSet: labels[${i}] = ${l} is outside [0, ${numClasses})`);
+    if (l < 0 || l >= numClasses)
+      throw new DatasetError(
+        'invalid-input',
+        'labels',
+        `createImageSet: labels[${i}] = ${l} is outside [0, ${numClasses})`,
+      );
   }
   if (classNames !== undefined && classNames.length !== numClasses) {
-    throw new Error(`createImageSet: classNames has ${classNames.length} names, expected numClasses = ${numClasses}`);
+    throw new DatasetError(
+      'invalid-option',
+      'classNames',
+      `createImageSet: classNames has ${classNames.length} names, expected numClasses = ${numClasses}`,
+    );
   }
   const set: ImageSet = { images, labels, count: labels.length, height, width, channels, numClasses };
   return classNames === undefined ? set : { ...set, classNames };

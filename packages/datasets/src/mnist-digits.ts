@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 import { createImageSet, type ImageSet } from './image-set.ts';
 import { createRng, shuffleInPlace } from './rng.ts';
 
@@ -22,16 +23,22 @@ const PIXELS = SIDE * SIDE;
  */
 export function mnistDigitBytes(values: ArrayLike<number>, source: string): Uint8Array {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new Error(`mnistFromDigits: ${source} should hold {data: number[]}`);
+    throw new DatasetError('invalid-file', 'source', `mnistFromDigits: ${source} should hold {data: number[]}`);
   }
   if (values.length % PIXELS !== 0) {
-    throw new Error(`mnistFromDigits: ${source} should hold a multiple of ${PIXELS} values, got ${values.length}`);
+    throw new DatasetError(
+      'invalid-file',
+      'source',
+      `mnistFromDigits: ${source} should hold a multiple of ${PIXELS} values, got ${values.length}`,
+    );
   }
   const bytes = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
-      throw new Error(
+      throw new DatasetError(
+        'invalid-file',
+        'source',
         `mnistFromDigits: ${source} value ${i} (image ${Math.floor(i / PIXELS)}) is ${v}, expected [0, 1]`,
       );
     }
@@ -56,15 +63,27 @@ export function mnistDigitBytes(values: ArrayLike<number>, source: string): Uint
  */
 export function mnistFromDigits(digits: readonly Uint8Array[], split: MnistSplit): ImageSet {
   if (split !== 'train' && split !== 'test' && split !== 'all') {
-    throw new Error(`loadMnist: options.split must be 'train', 'test' or 'all', got ${String(split)}`);
+    throw new DatasetError(
+      'invalid-option',
+      'split',
+      `loadMnist: options.split must be 'train', 'test' or 'all', got ${String(split)}`,
+    );
   }
   if (!Array.isArray(digits) || digits.length !== 10 || !digits.every((d) => d instanceof Uint8Array)) {
-    throw new Error('mnistFromDigits: digits must be ten Uint8Arrays (digit 0 to 9)');
+    throw new DatasetError(
+      'invalid-option',
+      'digits',
+      'mnistFromDigits: digits must be ten Uint8Arrays (digit 0 to 9)',
+    );
   }
   const picks: Array<[digit: number, index: number]> = [];
   for (let d = 0; d < 10; d++) {
     if (digits[d]!.length % PIXELS !== 0) {
-      throw new Error(`mnistFromDigits: digits[${d}] has ${digits[d]!.length} bytes, not a multiple of ${PIXELS}`);
+      throw new DatasetError(
+        'invalid-option',
+        'digits',
+        `mnistFromDigits: digits[${d}] has ${digits[d]!.length} bytes, not a multiple of ${PIXELS}`,
+      );
     }
     const n = digits[d]!.length / PIXELS;
     const nTrain = Math.round(n * MNIST_TRAIN_FRACTION);

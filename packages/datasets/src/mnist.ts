@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { DatasetError } from './dataset-error.ts';
 import type { ImageSet } from './image-set.ts';
 import { type MnistSplit, mnistDigitBytes, mnistFromDigits } from './mnist-digits.ts';
 
@@ -41,7 +42,11 @@ function readDigits(): Uint8Array[] {
 export function loadMnist(options: MnistOptions = {}): ImageSet {
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test' && split !== 'all') {
-    throw new Error(`loadMnist: options.split must be 'train', 'test' or 'all', got ${String(split)}`);
+    throw new DatasetError(
+      'invalid-option',
+      'split',
+      `loadMnist: options.split must be 'train', 'test' or 'all', got ${String(split)}`,
+    );
   }
   let set = cache.get(split);
   if (!set) {

@@ -1,3 +1,4 @@
+import { checkOneOf } from './checkers.ts';
 /**
  * What a loader does with a bad record or file: `'throw'` (default) stops with an Error naming the file and the
  * record; `'skip'` leaves it out and goes on (nothing is skipped unless asked).
@@ -5,9 +6,7 @@
 export type OnError = 'throw' | 'skip';
 
 /** Checks an `onError` option value and returns it, defaulting to `'throw'`. */
-export function resolveOnError(fn: string, value: OnError | undefined): OnError {
+export function resolveOnError(value: OnError | undefined): OnError {
   const v = value ?? 'throw';
-  if (v !== 'throw' && v !== 'skip')
-    throw new Error(`${fn}: options.onError must be 'throw' or 'skip', got ${String(v)}`);
-  return v;
+  return checkOneOf('onError', v, ['throw', 'skip'] as const);
 }

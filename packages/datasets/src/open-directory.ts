@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatasetError } from './dataset-error.ts';
 import type { FileTree } from './file-tree.ts';
 import { pathInsideRoot } from './tree-path.ts';
 
@@ -11,7 +12,8 @@ import { pathInsideRoot } from './tree-path.ts';
  * @returns the tree.
  */
 export function openDirectory(root: string): FileTree {
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`openDirectory: folder not found: ${root}`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new DatasetError('invalid-file', 'root', `openDirectory: folder not found: ${root}`);
   const walk = (rel: string, out: string[]): void => {
     for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
       const p = rel === '' ? e.name : `${rel}/${e.name}`;
@@ -36,7 +38,7 @@ export function openDirectory(root: string): FileTree {
     },
     read(path) {
       const full = join(root, pathInsideRoot(path, where));
-      if (!existsSync(full)) throw new Error(`${root}: file not found: ${path}`);
+      if (!existsSync(full)) throw new DatasetError('invalid-file', 'path', `${root}: file not found: ${path}`);
       return readFileSync(full);
     },
   };

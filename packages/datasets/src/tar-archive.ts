@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
+import { DatasetError } from './dataset-error.ts';
 import { type FileTree, memoryFileTree } from './file-tree.ts';
 
 /**
@@ -15,7 +16,7 @@ export async function forEachTarEntry(
   path: string,
   onFile: (name: string, data: Buffer) => void | Promise<void>,
 ): Promise<void> {
-  if (!existsSync(path)) throw new Error(`forEachTarEntry: archive not found: ${path}`);
+  if (!existsSync(path)) throw new DatasetError('invalid-file', 'path', `forEachTarEntry: archive not found: ${path}`);
   const head = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     createReadStream(path, { start: 0, end: 1 })
@@ -27,7 +28,9 @@ export async function forEachTarEntry(
   const ex = extract();
   const file = createReadStream(path);
   const source: Readable = gz ? file.pipe(createGunzip()) : file;
-  source.on('error', (e) => ex.destroy(new Error(`forEachTarEntry: ${path}: ${e.message}`)));
+  source.on('error', (e) =>
+    ex.destroy(new DatasetError('invalid-file', 'path', `forEachTarEntry: ${path}: ${e.message}`)),
+  );
   source.pipe(ex);
   try {
     for await (const entry of ex) {
@@ -41,7 +44,7 @@ export async function forEachTarEntry(
       await onFile(name, Buffer.concat(chunks));
     }
   } catch (e) {
-    throw new Error(`forEachTarEntry: could not read ${path}: ${(e as Error).message}`);
+    throw new DatasetError('invalid-file', 'path', `forEachTarEntry: could not read ${path}: ${(e as Error).message}`);
   } finally {
     file.destroy();
   }

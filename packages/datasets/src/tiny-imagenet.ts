@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 import { decodeEntries } from './decode-entries.ts';
 import type { FileTree } from './file-tree.ts';
 import type { ImageFolderEntry } from './image-folder.ts';
@@ -26,7 +27,9 @@ export interface TinyImageNetOptions {
 
 function findBase(tree: FileTree): string {
   for (const base of ['', 'tiny-imagenet-200/']) if (tree.has(`${base}wnids.txt`)) return base;
-  throw new Error(
+  throw new DatasetError(
+    'invalid-file',
+    'dir',
     `loadTinyImageNet: no wnids.txt in ${tree.description} or its tiny-imagenet-200/ folder. Put the official ` +
       `tiny-imagenet-200.zip contents there (or call downloadDataset('tiny-imagenet-200')).`,
   );
@@ -51,9 +54,10 @@ function lines(bytes: Uint8Array): string[] {
  */
 export function loadTinyImageNet(source: string | FileTree, options: TinyImageNetOptions = {}): ImageSet {
   const tree = typeof source === 'string' ? openDirectory(source) : source;
-  const onError = resolveOnError('loadTinyImageNet', options.onError);
+  const onError = resolveOnError(options.onError);
   const split = options.split ?? 'val';
-  if (split !== 'train' && split !== 'val') throw new Error(`loadTinyImageNet: options.split must be 'train' or 'val'`);
+  if (split !== 'train' && split !== 'val')
+    throw new DatasetError('invalid-option', 'split', `loadTinyImageNet: options.split must be 'train' or 'val'`);
   const base = findBase(tree);
   const exclude = new Set(options.excludeWnids ?? TINY_IMAGENET_EXTRA_WNIDS);
   const allWnids = lines(tree.read(`${base}wnids.txt`)).map((l) => l.trim());
@@ -62,17 +66,24 @@ export function loadTinyImageNet(source: string | FileTree, options: TinyImageNe
   const entries: ImageFolderEntry[] = [];
   if (split === 'val') {
     const annPath = `${base}val/val_annotations.txt`;
-    if (!tree.has(annPath)) throw new Error(`loadTinyImageNet: missing ${tree.description}/${annPath}`);
+    if (!tree.has(annPath))
+      throw new DatasetError('invalid-file', 'dir', `loadTinyImageNet: missing ${tree.description}/${annPath}`);
     for (const [i, line] of lines(tree.read(annPath)).entries()) {
       const [file, wnid] = line.split('\t');
       if (file === undefined || wnid === undefined) {
-        throw new Error(`loadTinyImageNet: ${annPath} line ${i + 1} is not 'file<TAB>wnid…': ${line}`);
+        throw new DatasetError(
+          'invalid-file',
+          'dir',
+          `loadTinyImageNet: ${annPath} line ${i + 1} is not 'file<TAB>wnid…': ${line}`,
+        );
       }
       if (exclude.has(wnid)) continue;
       const label = index.get(wnid);
       if (label === undefined) {
         if (onError === 'skip') continue;
-        throw new Error(
+        throw new DatasetError(
+          'invalid-file',
+          'dir',
           `loadTinyImageNet: ${annPath} line ${i + 1} (${file}) names ${wnid}, which is not in wnids.txt`,
         );
       }
@@ -84,7 +95,11 @@ export function loadTinyImageNet(source: string | FileTree, options: TinyImageNe
     wnids.forEach((w, label) => {
       const files = tree.list(`${base}train/${w}/images`).filter((p) => /\.jpe?g$/i.test(p));
       if (files.length === 0)
-        throw new Error(`loadTinyImageNet: no images in ${tree.description}/${base}train/${w}/images`);
+        throw new DatasetError(
+          'invalid-file',
+          'dir',
+          `loadTinyImageNet: no images in ${tree.description}/${base}train/${w}/images`,
+        );
       for (const path of files.slice(0, limit)) entries.push({ path, label });
     });
   }

@@ -1,3 +1,4 @@
+import { DatasetError } from './dataset-error.ts';
 /**
  * Resolves a relative, `/`-separated path that a data file names (an annotation line, a listing) against the dataset
  * root: `.` and empty segments are dropped, `..` climbs one folder. Throws, naming `where`, when the path is absolute
@@ -10,7 +11,9 @@
  */
 export function pathInsideRoot(path: string, where: string): string {
   const refuse = (why: string) =>
-    new Error(
+    new DatasetError(
+      'invalid-file',
+      'path',
       `${where}: path ${JSON.stringify(path)} ${why}; every path a data file names must stay inside the dataset root`,
     );
   if (typeof path !== 'string' || path === '') throw refuse('is empty');

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
+import { DatasetError } from './dataset-error.ts';
 import { type FileTree, memoryFileTree } from './file-tree.ts';
 
 /**
@@ -14,12 +15,12 @@ import { type FileTree, memoryFileTree } from './file-tree.ts';
  * const val = loadTinyImageNet(tree);
  */
 export function openZipArchive(path: string, filter?: (name: string) => boolean): FileTree {
-  if (!existsSync(path)) throw new Error(`openZipArchive: archive not found: ${path}`);
+  if (!existsSync(path)) throw new DatasetError('invalid-file', 'path', `openZipArchive: archive not found: ${path}`);
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(readFileSync(path), { filter: (f) => !f.name.endsWith('/') && (!filter || filter(f.name)) });
   } catch (e) {
-    throw new Error(`openZipArchive: could not read ${path}: ${(e as Error).message}`);
+    throw new DatasetError('invalid-file', 'path', `openZipArchive: could not read ${path}: ${(e as Error).message}`);
   }
   return memoryFileTree(new Map(Object.entries(files)), path);
 }

@@ -35,32 +35,32 @@ describe('resolveDictConv2DOptions', () => {
 
   it('fixedBetaOf: vanilla fixes 1, robust 0, elastic none (the only kind that learns beta)', () => {
     expect([fixedBetaOf('vanilla'), fixedBetaOf('robust'), fixedBetaOf('elastic')]).toEqual([1, 0, undefined]);
-    expect(() => fixedBetaOf('sparse' as never)).toThrow(/kind: expected 'vanilla', 'robust' or 'elastic'/);
+    expect(() => fixedBetaOf('sparse' as never)).toThrow(/kind must be one of "vanilla", "robust", "elastic"/);
   });
 
   it('rejects bad options with an error naming the option', () => {
     const bad: [Record<string, unknown>, RegExp][] = [
-      [{ lambda: -0.1 }, /lambda: expected a finite number >= 0/],
-      [{ kind: 'sparse' }, /kind: expected 'vanilla', 'robust' or 'elastic', got "sparse"/],
-      [{ steps: 0 }, /steps: expected an integer >= 1/],
+      [{ lambda: -0.1 }, /lambda must be a finite number >= 0/],
+      [{ kind: 'sparse' }, /kind must be one of "vanilla", "robust", "elastic", got "sparse"/],
+      [{ steps: 0 }, /steps must be an integer >= 1/],
       [{ steps: 2.5 }, /steps/],
-      [{ beta: 1.2 }, /beta: expected a finite number >= 0 and <= 1/],
+      [{ beta: 1.2 }, /beta must be a finite number >= 0 and <= 1/],
       [{ beta: -0.2 }, /beta/],
-      [{ eps: 0 }, /eps: expected a finite number > 0/],
+      [{ eps: 0 }, /eps must be a finite number > 0/],
       [{ eps: -1 }, /eps/],
-      [{ filters: 0 }, /filters: expected an integer >= 1/],
+      [{ filters: 0 }, /filters must be an integer >= 1/],
       [{ filters: undefined }, /filters/],
       [{ kernelSize: [3, 0] }, /kernelSize/],
       [{ strides: 0 }, /strides/],
       [{ padding: 'reflect' }, /padding/],
-      [{ stepSize: 0 }, /stepSize: expected a finite number > 0/],
+      [{ stepSize: 0 }, /stepSize must be a finite number > 0/],
       [{ stepSize: 'fast' }, /stepSize/],
       [{ stepSizeRefresh: 0 }, /stepSizeRefresh/],
       [{ kind: 'vanilla', beta: 0.5 }, /beta: kind 'vanilla' fixes beta = 1, got 0.5/],
       [{ kind: 'robust', beta: 1 }, /beta: kind 'robust' fixes beta = 0/],
       [{ kind: 'vanilla', trainBeta: true }, /trainBeta: kind 'vanilla' has a fixed beta/],
-      [{ nonNegative: 'yes' }, /nonNegative: expected true or false/],
-      [{ recompute: 1 }, /recompute: expected true or false/],
+      [{ nonNegative: 'yes' }, /nonNegative must be true or false/],
+      [{ recompute: 1 }, /recompute must be true or false/],
     ];
     for (const [patch, message] of bad) {
       expect(() => new DictConv2D({ filters: 4, ...patch } as unknown as DictConv2DOptions)).toThrow(message);

@@ -1,6 +1,7 @@
 import { type ConvPadding, resolvePadding } from '@edl/ops';
 import type * as tf from '@tensorflow/tfjs';
-import { checkBoolean, checkInteger, checkNumber } from './validate.ts';
+import { checkBoolean, checkNumber, checkOneOf, checkPositiveInt, invalidOption } from './checkers.ts';
+import { LayerError } from './layer-error.ts';
 
 /** The three dictionary-learning layers: Vanilla DL (beta = 1), Robust DL (beta = 0), Elastic DL (learnt beta). */
 export type DictKind = 'vanilla' | 'robust' | 'elastic';
@@ -122,10 +123,7 @@ const FORCED_BETA: Record<DictKind, number | undefined> = { vanilla: 1, robust: 
  * fixedBetaOf('robust'); // 0
  */
 export function fixedBetaOf(kind: DictKind): number | undefined {
-  if (!DICT_KINDS.includes(kind)) {
-    throw new Error(`kind: expected 'vanilla', 'robust' or 'elastic', got ${JSON.stringify(kind)}`);
-  }
-  return FORCED_BETA[kind];
+  return FORCED_BETA[checkOneOf('kind', kind, DICT_KINDS)];
 }
 
 /**
@@ -136,20 +134,24 @@ export function checkBetaForKind(kind: DictKind, beta: unknown): number {
   const forced = fixedBetaOf(kind);
   const value = checkNumber('beta', beta, { min: 0, max: 1 });
   if (forced !== undefined && value !== forced) {
-    throw new Error(`beta: kind '${kind}' fixes beta = ${forced}, got ${value} (use kind 'elastic' for another beta)`);
+    throw new LayerError(
+      'invalid-option',
+      'beta',
+      `beta: kind '${kind}' fixes beta = ${forced}, got ${value} (use kind 'elastic' for another beta)`,
+    );
   }
   return value;
 }
 
 function pair(name: string, value: unknown): [number, number] {
   if (typeof value === 'number') {
-    checkInteger(name, value, 1);
+    checkPositiveInt(name, value);
     return [value, value];
   }
   if (Array.isArray(value) && value.length === 2) {
-    return [checkInteger(name, value[0], 1), checkInteger(name, value[1], 1)];
+    return [checkPositiveInt(name, value[0]), checkPositiveInt(name, value[1])];
   }
-  throw new Error(`${name}: expected a positive integer or [h, w], got ${JSON.stringify(value)}`);
+  return invalidOption(name, 'an integer >= 1 or [h, w]', value);
 }
 
 /**
@@ -159,27 +161,32 @@ function pair(name: string, value: unknown): [number, number] {
  * resolveDictConv2DOptions({ filters: 16, kind: 'robust' }).beta; // 0
  */
 export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDictConv2DOptions {
-  if (config === null || typeof config !== 'object') throw new Error('config: expected an options object');
+  if (config === null || typeof config !== 'object')
+    throw new LayerError('invalid-option', 'config', 'config: expected an options object');
   const kind = config.kind ?? 'elastic';
   const forced = fixedBetaOf(kind);
-  const filters = checkInteger('filters', config.filters, 1);
+  const filters = checkPositiveInt('filters', config.filters);
   const kernelSize = pair('kernelSize', config.kernelSize ?? 3);
   const strides = pair('strides', config.strides ?? 1);
   const padding = config.padding ?? 'symmetric';
   resolvePadding(padding, kernelSize); // validates
-  const steps = checkInteger('steps', config.steps ?? 3, 1);
+  const steps = checkPositiveInt('steps', config.steps ?? 3);
   const lambda = checkNumber('lambda', config.lambda ?? 0.1, { min: 0 });
   const trainLambda = checkBoolean('trainLambda', config.trainLambda ?? false);
   const eps = checkNumber('eps', config.eps ?? 1e-3, { min: 0, exclusiveMin: true });
   const nonNegative = checkBoolean('nonNegative', config.nonNegative ?? true);
   const stepSize = config.stepSize ?? 'auto';
   if (stepSize !== 'auto') checkNumber('stepSize', stepSize, { min: 0, exclusiveMin: true });
-  const stepSizeRefresh = checkInteger('stepSizeRefresh', config.stepSizeRefresh ?? 1, 1);
+  const stepSizeRefresh = checkPositiveInt('stepSizeRefresh', config.stepSizeRefresh ?? 1);
   const normalizeAtoms = checkBoolean('normalizeAtoms', config.normalizeAtoms ?? true);
   const beta = checkBetaForKind(kind, config.beta ?? forced ?? 0.5);
   const trainBeta = checkBoolean('trainBeta', config.trainBeta ?? kind === 'elastic');
   if (trainBeta && kind !== 'elastic') {
-    throw new Error(`trainBeta: kind '${kind}' has a fixed beta, so trainBeta must be false (use kind 'elastic')`);
+    throw new LayerError(
+      'invalid-option',
+      'trainBeta',
+      `trainBeta: kind '${kind}' has a fixed beta, so trainBeta must be false (use kind 'elastic')`,
+    );
   }
   const detachWeights = checkBoolean('detachWeights', config.detachWeights ?? false);
   const recompute = checkBoolean('recompute', config.recompute ?? false);

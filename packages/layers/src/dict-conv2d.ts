@@ -12,6 +12,7 @@ import {
   resolveKernelInitializer,
   serializeKernelInitializer,
 } from './kernel-initializer.ts';
+import { LayerError } from './layer-error.ts';
 import { nhwcShape } from './nhwc-shape.ts';
 import { projectVariable } from './project-variable.ts';
 import { rista } from './rista.ts';
@@ -109,7 +110,9 @@ export class DictConv2D extends tf.layers.Layer {
     const shape = nhwcShape(inputShape, this.owner);
     const [, h, w, c] = shape;
     if (h == null || w == null || c == null) {
-      throw new Error(
+      throw new LayerError(
+        'invalid-input',
+        'inputShape',
         `${this.owner}: height, width and channels of the input must be known at build, got [${shape.join(', ')}]`,
       );
     }
@@ -154,10 +157,14 @@ export class DictConv2D extends tf.layers.Layer {
       stepSize: this.stepSizeWeight,
     };
     if (!(name in byName)) {
-      throw new Error(`${this.owner}: no weight named ${JSON.stringify(name)} (kernel, beta, lambda or stepSize)`);
+      throw new LayerError(
+        'invalid-option',
+        'name',
+        `${this.owner}: no weight named ${JSON.stringify(name)} (kernel, beta, lambda or stepSize)`,
+      );
     }
     const variable = byName[name];
-    if (!variable) throw new Error(`${this.owner}: build the layer first`);
+    if (!variable) throw new LayerError('invalid-state', 'name', `${this.owner}: build the layer first`);
     return variable;
   }
 
@@ -175,7 +182,11 @@ export class DictConv2D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D | undefined;
     if (x?.rank !== 4) {
-      throw new Error(`${this.owner}: expected a rank-4 NHWC input, got shape [${x?.shape.join(', ')}]`);
+      throw new LayerError(
+        'invalid-input',
+        'x',
+        `${this.owner}: expected a rank-4 NHWC input, got shape [${x?.shape.join(', ')}]`,
+      );
     }
     if (kwargs?.training === true) this.beforeTrainingCall(x.shape);
     return tf.tidy(() => {
@@ -217,9 +228,14 @@ export class DictConv2D extends tf.layers.Layer {
    */
   refreshStepSize(inputShape: readonly number[]): void {
     if (this.options.stepSize !== 'auto') {
-      throw new Error(`${this.owner}: refreshStepSize needs stepSize 'auto', got ${this.options.stepSize}`);
+      throw new LayerError(
+        'invalid-state',
+        'stepSize',
+        `${this.owner}: refreshStepSize needs stepSize 'auto', got ${this.options.stepSize}`,
+      );
     }
-    if (!this.kernel || !this.stepSizeWeight) throw new Error(`${this.owner}: build the layer first`);
+    if (!this.kernel || !this.stepSizeWeight)
+      throw new LayerError('invalid-state', 'stepSize', `${this.owner}: build the layer first`);
     const geometry = { strides: this.options.strides, padding: this.pad };
     const current = this.stepSizeWeight.read() as tf.Scalar;
     const t = this.tracker.stepSize(this.kernel.read() as tf.Tensor4D, inputShape, geometry, current);

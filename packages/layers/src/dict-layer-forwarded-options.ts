@@ -1,4 +1,5 @@
 import { type DictConv2DOptions, type DictKind, fixedBetaOf } from './dict-conv2d-config.ts';
+import { LayerError } from './layer-error.ts';
 
 /**
  * The {@link DictConv2DOptions} a network forwards to each of its dictionary layers (the same for every layer):
@@ -32,7 +33,8 @@ export type DictLayerForwardedOptions = Pick<DictConv2DOptions, (typeof DICT_LAY
  * dictConv2d({ ...pickDictLayerOptions(networkOptions, 'robust'), filters: 64, kind: 'robust' });
  */
 export function pickDictLayerOptions(options: DictLayerForwardedOptions, kind?: DictKind): DictLayerForwardedOptions {
-  if (options === null || typeof options !== 'object') throw new Error('options: expected an options object');
+  if (options === null || typeof options !== 'object')
+    throw new LayerError('invalid-option', 'options', 'options: expected an options object');
   const fixedBeta = kind !== undefined && fixedBetaOf(kind) !== undefined;
   const picked: Record<string, unknown> = {};
   for (const key of DICT_LAYER_FORWARDED_OPTIONS) {

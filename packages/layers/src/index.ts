@@ -1,5 +1,4 @@
 export { applyConstraints } from './apply-constraints.ts';
-export { UNIT_NORM_TOLERANCE } from './atom-unit-norm.ts';
 export type { LayerSource } from './collect-layers.ts';
 export { constraintsCallback } from './constraints-callback.ts';
 export { DictConv2D } from './dict-conv2d.ts';
@@ -12,7 +11,6 @@ export {
   type KernelInitializer,
   type KernelInitializerName,
   type ResolvedDictConv2DOptions,
-  resolveDictConv2DOptions,
 } from './dict-conv2d-config.ts';
 export { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './dict-conv2d-factories.ts';
 export {
@@ -23,6 +21,7 @@ export {
 export { DICT_WEIGHT_NAMES, type DictWeightName } from './dict-weights.ts';
 export { getBetas, type LayerBeta } from './get-betas.ts';
 export { isDictLayer, isDictLayerConfig } from './is-dict-layer.ts';
+export { LayerError } from './layer-error.ts';
 export { type RistaOptions, type RistaTrace, rista } from './rista.ts';
 export { type ObjectiveReduction, ristaObjective } from './rista-objective.ts';
 export { setBeta } from './set-beta.ts';

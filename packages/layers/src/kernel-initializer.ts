@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelInitializer, KernelInitializerName } from './dict-conv2d-config.ts';
+import { LayerError } from './layer-error.ts';
 
 const NAMED: Record<KernelInitializerName, () => KernelInitializer> = {
   heNormal: () => tf.initializers.heNormal({}),
@@ -15,14 +16,20 @@ export function resolveKernelInitializer(init: KernelInitializerName | KernelIni
   if (typeof init === 'string') {
     const make = NAMED[init];
     if (!make) {
-      throw new Error(
+      throw new LayerError(
+        'invalid-option',
+        'kernelInitializer',
         `kernelInitializer: expected one of ${Object.keys(NAMED).join(', ')} or an initializer, got '${init}'`,
       );
     }
     return make();
   }
   if (init && typeof (init as { apply?: unknown }).apply === 'function') return init;
-  throw new Error(`kernelInitializer: expected a name or a tfjs initializer, got ${JSON.stringify(init)}`);
+  throw new LayerError(
+    'invalid-option',
+    'kernelInitializer',
+    `kernelInitializer: expected a name or a tfjs initializer, got ${JSON.stringify(init)}`,
+  );
 }
 
 /** JSON form of a kernel initializer for `getConfig`: the name, or `{ className, config }`. Internal. */
@@ -39,7 +46,12 @@ export function deserializeKernelInitializer(value: unknown): KernelInitializerN
   if (typeof value === 'string') return value as KernelInitializerName;
   const { className, config } = value as { className?: string; config?: tf.serialization.ConfigDict };
   const entry = className ? tf.serialization.SerializationMap.getMap().classNameMap[className] : undefined;
-  if (!entry) throw new Error(`kernelInitializer: unknown initializer class ${JSON.stringify(className)}`);
+  if (!entry)
+    throw new LayerError(
+      'invalid-option',
+      'kernelInitializer',
+      `kernelInitializer: unknown initializer class ${JSON.stringify(className)}`,
+    );
   const [cls, fromConfig] = entry;
   return fromConfig(cls, config ?? {}) as unknown as KernelInitializer;
 }

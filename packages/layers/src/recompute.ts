@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { LayerError } from './layer-error.ts';
 
 /**
  * Gradient checkpointing (recomputation) of `f`: the forward pass runs `f(...inputs)` without recording its
@@ -18,7 +19,8 @@ import * as tf from '@tensorflow/tfjs';
  * @param inputs - the tensors to differentiate against (variables are fine: a `tf.Variable` is a tensor)
  */
 export function checkpoint<T extends tf.Tensor>(f: (...inputs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T {
-  if (inputs.length === 0) throw new Error('checkpoint: inputs: expected at least one tensor');
+  if (inputs.length === 0)
+    throw new LayerError('invalid-option', 'inputs', 'checkpoint: inputs: expected at least one tensor');
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const xs = args.slice(0, -1) as tf.Tensor[];

@@ -1,5 +1,6 @@
 import type { ConvOperator } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
+import { checkOneOf } from './checkers.ts';
 
 /** How {@link ristaObjective} reduces over the batch. */
 export type ObjectiveReduction = 'mean' | 'sum';
@@ -26,9 +27,7 @@ export function ristaObjective(
   options: { beta: number | tf.Scalar; lambda: number | tf.Scalar; reduction?: ObjectiveReduction },
 ): tf.Scalar {
   const reduction = options.reduction ?? 'mean';
-  if (reduction !== 'mean' && reduction !== 'sum') {
-    throw new Error(`reduction: expected 'mean' or 'sum', got ${JSON.stringify(reduction)}`);
-  }
+  checkOneOf('reduction', reduction, ['mean', 'sum']);
   return tf.tidy(() => {
     const r = tf.sub(x, op.adjoint(z));
     const l2 = tf.sum(tf.square(r), [1, 2, 3]);

@@ -245,15 +245,15 @@ describe('rista housekeeping', () => {
   it('rejects bad options with a clear error', () => {
     const x = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
     const w = tf.ones([3, 3, 2, 2]) as tf.Tensor4D;
-    expect(() => rista(x, w, { steps: 0 })).toThrow(/steps: expected an integer >= 1/);
+    expect(() => rista(x, w, { steps: 0 })).toThrow(/steps must be an integer >= 1/);
     expect(() => rista(x, w, { steps: 1.5 })).toThrow(/steps/);
-    expect(() => rista(x, w, { lambda: -0.1 })).toThrow(/lambda: expected a finite number >= 0/);
-    expect(() => rista(x, w, { eps: 0 })).toThrow(/eps: expected a finite number > 0/);
-    expect(() => rista(x, w, { beta: 1.5 })).toThrow(/beta: expected a finite number >= 0 and <= 1/);
+    expect(() => rista(x, w, { lambda: -0.1 })).toThrow(/lambda must be a finite number >= 0/);
+    expect(() => rista(x, w, { eps: 0 })).toThrow(/eps must be a finite number > 0/);
+    expect(() => rista(x, w, { beta: 1.5 })).toThrow(/beta must be a finite number >= 0 and <= 1/);
     expect(() => rista(x, w, { beta: -0.1 })).toThrow(/beta/);
-    expect(() => rista(x, w, { stepSize: 0 })).toThrow(/stepSize: expected a finite number > 0/);
+    expect(() => rista(x, w, { stepSize: 0 })).toThrow(/stepSize must be a finite number > 0/);
     expect(() => rista(x, w, { lambda: tf.ones([2]) as unknown as tf.Scalar })).toThrow(
-      /lambda: expected a number or a scalar tensor/,
+      /lambda must be a number or a scalar tensor/,
     );
     expect(() => rista(tf.zeros([4, 4, 2]) as unknown as tf.Tensor4D, w)).toThrow(/x: expected a rank-4 NHWC tensor/);
     expect(() => rista(x, tf.ones([3, 3, 3, 2]) as tf.Tensor4D)).toThrow(/input channels/);
@@ -374,6 +374,6 @@ describe('rista recompute (gradient checkpointing)', () => {
     for (let i = 0; i < 20; i++) step();
     expect(tf.memory().numTensors).toBe(before);
     expect(() => rista(x, w, { recompute: true, trace: true })).toThrow(/recompute: cannot be combined with trace/);
-    expect(() => rista(x, w, { recompute: 'yes' as unknown as boolean })).toThrow(/recompute: expected true or false/);
+    expect(() => rista(x, w, { recompute: 'yes' as unknown as boolean })).toThrow(/recompute must be true or false/);
   });
 });

@@ -10,11 +10,12 @@ import {
   softThreshold,
 } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
+import { checkBoolean, checkNumber, checkNumberOrScalar, checkPositiveInt } from './checkers.ts';
+import { LayerError } from './layer-error.ts';
 import { checkpoint } from './recompute.ts';
 import { type ObjectiveReduction, ristaObjective } from './rista-objective.ts';
 import { POWER_ITERATION_SEED } from './step-size-tracker.ts';
 import { stopGradient } from './stop-gradient.ts';
-import { checkBoolean, checkInteger, checkNumber, checkNumberOrScalar } from './validate.ts';
 
 /** Options of {@link rista}. Numbers are validated; scalar tensors are used as given (their values are not read). */
 export interface RistaOptions {
@@ -89,11 +90,13 @@ export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options?: RistaOption
 export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options?: RistaOptions): tf.Tensor4D | RistaTrace;
 export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions = {}): tf.Tensor4D | RistaTrace {
   if (x?.rank !== 4) {
-    throw new Error(
+    throw new LayerError(
+      'invalid-input',
+      'x',
       `x: expected a rank-4 NHWC tensor [batch, height, width, channels], got shape [${x?.shape?.join(', ')}]`,
     );
   }
-  const steps = checkInteger('steps', options.steps ?? 3, 1);
+  const steps = checkPositiveInt('steps', options.steps ?? 3);
   const lambda = checkNumberOrScalar('lambda', options.lambda ?? 0.1, { min: 0 });
   const eps = checkNumber('eps', options.eps ?? 1e-3, { min: 0, exclusiveMin: true });
   const beta = checkNumberOrScalar('beta', options.beta ?? 0.5, { min: 0, max: 1 });
@@ -102,7 +105,11 @@ export function rista(x: tf.Tensor4D, filter: tf.Tensor4D, options: RistaOptions
   const trace = checkBoolean('trace', options.trace ?? false);
   const recompute = checkBoolean('recompute', options.recompute ?? false);
   if (recompute && trace) {
-    throw new Error('recompute: cannot be combined with trace: true (the trace keeps every step); drop one of them');
+    throw new LayerError(
+      'invalid-option',
+      'recompute',
+      'recompute: cannot be combined with trace: true (the trace keeps every step); drop one of them',
+    );
   }
   const requested = options.stepSize ?? 'auto';
   const op = convOperator(filter, x.shape, { strides: options.strides ?? 1, padding: options.padding ?? 'symmetric' });

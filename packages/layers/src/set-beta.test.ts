@@ -30,8 +30,8 @@ describe('setBeta', () => {
 
   it('keeps the rules: beta in [0, 1], vanilla and robust fixed at 1 and 0, a built DictConv2D', () => {
     const elastic = built('elastic');
-    expect(() => setBeta(elastic, 1.5)).toThrow(/beta: expected a finite number >= 0 and <= 1, got 1.5/);
-    expect(() => setBeta(elastic, Number.NaN)).toThrow(/beta: expected a finite number/);
+    expect(() => setBeta(elastic, 1.5)).toThrow(/beta must be a finite number >= 0 and <= 1, got 1.5/);
+    expect(() => setBeta(elastic, Number.NaN)).toThrow(/beta must be a finite number/);
     expect(elastic.currentBeta()).toBe(0.5); // unchanged by the refused calls
     const vanilla = built('vanilla');
     expect(() => setBeta(vanilla, 0.5)).toThrow(/beta: kind 'vanilla' fixes beta = 1, got 0.5/);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DictConv2D } from './dict-conv2d.ts';
 import { checkBetaForKind } from './dict-conv2d-config.ts';
 import { isDictLayer } from './is-dict-layer.ts';
+import { LayerError } from './layer-error.ts';
 
 /**
  * Sets the `beta` weight of a built {@link DictConv2D}. `beta` must be a number in [0, 1]; vanilla and robust layers
@@ -15,7 +16,7 @@ export function setBeta(layer: DictConv2D, beta: number): void {
   if (!isDictLayer(layer)) {
     const other: unknown = layer;
     const what = other instanceof tf.layers.Layer ? `layer '${other.name}' (${other.getClassName()})` : typeof other;
-    throw new Error(`layer: expected a DictConv2D, got ${what}`);
+    throw new LayerError('invalid-option', 'layer', `layer: expected a DictConv2D, got ${what}`);
   }
   const value = checkBetaForKind(layer.kind, beta);
   const variable = layer.weight('beta');

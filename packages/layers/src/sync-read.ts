@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { LayerError } from './layer-error.ts';
 
 /**
  * Throws on the webgpu backend before a synchronous tensor read: WebGPU has no synchronous read (tfjs falls back to
@@ -6,6 +7,10 @@ import * as tf from '@tensorflow/tfjs';
  */
 export function assertSyncReadable(what: string, fix: string): void {
   if (tf.getBackend() === 'webgpu') {
-    throw new Error(`${what} reads a tensor synchronously, which the webgpu backend cannot do; ${fix}`);
+    throw new LayerError(
+      'unsupported',
+      'backend',
+      `${what} reads a tensor synchronously, which the webgpu backend cannot do; ${fix}`,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { ModelError } from './model-error.ts';
 import { assertLittleEndian, DTYPES, numElements, type SafeTensor, type SafetensorsDtype } from './safetensors.ts';
 
 /** Largest header the reference implementation accepts (100 MB). */
@@ -19,29 +20,51 @@ interface Entry {
 
 function parseEntry(name: string, value: unknown, dataLength: number, source: string): Entry {
   const v = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
-  if (v === null || typeof v !== 'object') throw new Error(`${source}: header entry '${name}' is not an object`);
+  if (v === null || typeof v !== 'object')
+    throw new ModelError('invalid-file', 'bytes', `${source}: header entry '${name}' is not an object`);
   if (typeof v.dtype !== 'string' || !(v.dtype in DTYPES)) {
-    throw new Error(`${source}: tensor '${name}' has unknown dtype ${JSON.stringify(v.dtype)}`);
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: tensor '${name}' has unknown dtype ${JSON.stringify(v.dtype)}`,
+    );
   }
   const dtype = v.dtype as SafetensorsDtype;
   if (!Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${source}: tensor '${name}' has an invalid shape ${JSON.stringify(v.shape)}`);
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: tensor '${name}' has an invalid shape ${JSON.stringify(v.shape)}`,
+    );
   }
   const offsets = v.data_offsets;
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0)) {
-    throw new Error(`${source}: tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`,
+    );
   }
   const [begin, end] = offsets as [number, number];
-  if (end < begin) throw new Error(`${source}: tensor '${name}' has data_offsets [${begin}, ${end}] with end < begin`);
+  if (end < begin)
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: tensor '${name}' has data_offsets [${begin}, ${end}] with end < begin`,
+    );
   if (end > dataLength) {
-    throw new Error(
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
       `${source}: tensor '${name}' has data_offsets [${begin}, ${end}] beyond the end of the data (${dataLength} bytes); the file is truncated or corrupt`,
     );
   }
   const shape = v.shape as number[];
   const expected = numElements(shape) * DTYPES[dtype].bytes;
   if (end - begin !== expected) {
-    throw new Error(
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
       `${source}: tensor '${name}' [${shape}] ${dtype} needs ${expected} bytes, data_offsets give ${end - begin}`,
     );
   }
@@ -56,26 +79,40 @@ function parseEntry(name: string, value: unknown, dataLength: number, source: st
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsFile {
   assertLittleEndian();
   if (bytes.byteLength < 8) {
-    throw new Error(`${source}: truncated: ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: truncated: ${bytes.byteLength} bytes, shorter than the 8-byte header length`,
+    );
   }
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (headerLength > BigInt(bytes.byteLength - 8)) {
-    throw new Error(
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
       `${source}: truncated: header length ${headerLength} exceeds the ${bytes.byteLength - 8} bytes after it`,
     );
   }
   if (headerLength > BigInt(MAX_HEADER_BYTES)) {
-    throw new Error(`${source}: header length ${headerLength} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`);
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: header length ${headerLength} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`,
+    );
   }
   const n = Number(headerLength);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (error) {
-    throw new Error(`${source}: header is not valid UTF-8 JSON (${(error as Error).message})`);
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: header is not valid UTF-8 JSON (${(error as Error).message})`,
+    );
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
-    throw new Error(`${source}: header is not a JSON object`);
+    throw new ModelError('invalid-file', 'bytes', `${source}: header is not a JSON object`);
   }
   const dataStart = 8 + n;
   const dataLength = bytes.byteLength - dataStart;
@@ -84,7 +121,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   for (const [name, value] of Object.entries(header)) {
     if (name === '__metadata__') {
       if (value === null || typeof value !== 'object' || !Object.values(value).every((m) => typeof m === 'string')) {
-        throw new Error(`${source}: __metadata__ must map strings to strings`);
+        throw new ModelError('invalid-file', 'bytes', `${source}: __metadata__ must map strings to strings`);
       }
       Object.assign(metadata, value);
     } else entries.push(parseEntry(name, value, dataLength, source));
@@ -93,14 +130,20 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
   let expectedBegin = 0;
   for (const e of entries) {
     if (e.begin !== expectedBegin) {
-      throw new Error(
+      throw new ModelError(
+        'invalid-file',
+        'bytes',
         `${source}: tensor '${e.name}' starts at byte ${e.begin}, expected ${expectedBegin} (overlap or gap)`,
       );
     }
     expectedBegin = e.end;
   }
   if (expectedBegin !== dataLength) {
-    throw new Error(`${source}: the tensors cover ${expectedBegin} bytes but the data section has ${dataLength}`);
+    throw new ModelError(
+      'invalid-file',
+      'bytes',
+      `${source}: the tensors cover ${expectedBegin} bytes but the data section has ${dataLength}`,
+    );
   }
   const tensors: Record<string, SafeTensor> = {};
   for (const e of entries) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { dictLayersOf } from './dict-layers.ts';
+import { ModelError } from './model-error.ts';
 
 /** Options of {@link embeddingDifference}. */
 export interface EmbeddingDifferenceOptions {
@@ -54,17 +55,24 @@ export async function embeddingDifference(
   options: EmbeddingDifferenceOptions = {},
 ): Promise<LayerDifference[]> {
   if (xClean.shape.join() !== xAdv.shape.join()) {
-    throw new Error(`xAdv: expected the shape of xClean [${xClean.shape}], got [${xAdv.shape}]`);
+    throw new ModelError(
+      'invalid-input',
+      'xAdv',
+      `xAdv: expected the shape of xClean [${xClean.shape}], got [${xAdv.shape}]`,
+    );
   }
-  if (xClean.rank < 1 || xClean.shape[0] === 0) throw new Error('xClean: expected a non-empty batch');
+  if (xClean.rank < 1 || xClean.shape[0] === 0)
+    throw new ModelError('invalid-input', 'xClean', 'xClean: expected a non-empty batch');
   let layers: tf.layers.Layer[];
   if (options.layers !== undefined) {
-    if (options.layers.length === 0) throw new Error('layers: expected at least one layer name');
+    if (options.layers.length === 0)
+      throw new ModelError('invalid-option', 'layers', 'layers: expected at least one layer name');
     layers = options.layers.map((name) => model.getLayer(name));
   } else {
     layers = dictLayersOf(model);
     if (layers.length === 0) layers = model.layers.filter((l) => l.getClassName() === 'Conv2D');
-    if (layers.length === 0) throw new Error(`model '${model.name}': has no DictConv2D or Conv2D layers`);
+    if (layers.length === 0)
+      throw new ModelError('invalid-input', 'model', `model '${model.name}': has no DictConv2D or Conv2D layers`);
   }
   const probe = tf.model({ inputs: model.inputs, outputs: layers.map((l) => l.output as tf.SymbolicTensor) });
   const norms = tf.tidy(() => {

@@ -1,3 +1,4 @@
+import { ModelError } from './model-error.ts';
 import { assertLittleEndian, DTYPES, numElements, type SafeTensor } from './safetensors.ts';
 
 /**
@@ -14,22 +15,26 @@ export function encodeSafetensors(tensors: Record<string, SafeTensor>, metadata?
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) {
     if (!Object.values(metadata).every((v) => typeof v === 'string')) {
-      throw new Error('metadata: expected a map of strings to strings');
+      throw new ModelError('invalid-option', 'metadata', 'metadata: expected a map of strings to strings');
     }
     header.__metadata__ = metadata;
   }
   let offset = 0;
   for (const name of names) {
-    if (name === '__metadata__') throw new Error("tensors: the name '__metadata__' is reserved");
+    if (name === '__metadata__')
+      throw new ModelError('invalid-option', 'tensors', "tensors: the name '__metadata__' is reserved");
     const t = tensors[name]!;
     const info = DTYPES[t.dtype];
-    if (info === undefined) throw new Error(`tensors.${name}: unknown dtype '${String(t.dtype)}'`);
+    if (info === undefined)
+      throw new ModelError('invalid-option', 'tensors', `tensors.${name}: unknown dtype '${String(t.dtype)}'`);
     if (!t.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new Error(`tensors.${name}: invalid shape ${JSON.stringify(t.shape)}`);
+      throw new ModelError('invalid-option', 'tensors', `tensors.${name}: invalid shape ${JSON.stringify(t.shape)}`);
     }
     const bytes = numElements(t.shape) * info.bytes;
     if (t.data.byteLength !== bytes) {
-      throw new Error(
+      throw new ModelError(
+        'invalid-option',
+        'tensors',
         `tensors.${name}: shape [${t.shape}] ${t.dtype} needs ${bytes} bytes, data has ${t.data.byteLength}`,
       );
     }

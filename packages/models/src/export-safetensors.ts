@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { decodeSafetensors } from './decode-safetensors.ts';
 import { encodeSafetensors } from './encode-safetensors.ts';
+import { ModelError } from './model-error.ts';
 import { fromTorchStateDict, type TorchStateDictOptions, toTorchStateDict } from './torch-state-dict.ts';
 
 /**
@@ -27,12 +28,16 @@ export async function exportSafetensors(
  */
 export function importSafetensors(model: tf.LayersModel, bytes: Uint8Array, name = 'safetensors'): void {
   if (!(bytes instanceof Uint8Array)) {
-    throw new Error(`importSafetensors: bytes: expected a Uint8Array (the file's contents), got ${typeof bytes}`);
+    throw new ModelError(
+      'invalid-option',
+      'bytes',
+      `importSafetensors: bytes: expected a Uint8Array (the file's contents), got ${typeof bytes}`,
+    );
   }
   const { tensors } = decodeSafetensors(bytes, name);
   try {
     fromTorchStateDict(model, tensors);
   } catch (error) {
-    throw new Error(`${name}: ${(error as Error).message}`);
+    throw new ModelError('invalid-file', 'bytes', `${name}: ${(error as Error).message}`);
   }
 }

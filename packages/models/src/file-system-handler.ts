@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { atomicWrite } from './atomic-write.ts';
+import { ModelError } from './model-error.ts';
 import { weightByteLength } from './weights-byte-length.ts';
 
 /** File name of the model topology and weights manifest. */
@@ -41,8 +42,8 @@ async function readOrExplain(path: string, what: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${path}: ${what} not found`);
-    throw new Error(`${path}: cannot read ${what}: ${(error as Error).message}`);
+    if (code === 'ENOENT') throw new ModelError('invalid-file', 'path', `${path}: ${what} not found`);
+    throw new ModelError('invalid-file', 'path', `${path}: cannot read ${what}: ${(error as Error).message}`);
   }
 }
 
@@ -51,13 +52,18 @@ function parseModelJson(text: string, path: string): tf.io.ModelJSON {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new ModelError('invalid-file', 'path', `${path}: not valid JSON (${(error as Error).message})`);
   }
   const j = json as Partial<tf.io.ModelJSON> | null;
   if (j === null || typeof j !== 'object' || j.modelTopology === null || typeof j.modelTopology !== 'object') {
-    throw new Error(`${path}: expected an object with a 'modelTopology' object (tfjs layers-model format)`);
+    throw new ModelError(
+      'invalid-file',
+      'path',
+      `${path}: expected an object with a 'modelTopology' object (tfjs layers-model format)`,
+    );
   }
-  if (!Array.isArray(j.weightsManifest)) throw new Error(`${path}: expected a 'weightsManifest' array`);
+  if (!Array.isArray(j.weightsManifest))
+    throw new ModelError('invalid-file', 'path', `${path}: expected a 'weightsManifest' array`);
   return j as tf.io.ModelJSON;
 }
 
@@ -70,12 +76,20 @@ async function loadWeights(
   const parts: Uint8Array[] = [];
   for (const [g, group] of manifest.entries()) {
     if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) {
-      throw new Error(`${jsonPath}: weightsManifest[${g}] needs 'paths' and 'weights' arrays`);
+      throw new ModelError(
+        'invalid-file',
+        'path',
+        `${jsonPath}: weightsManifest[${g}] needs 'paths' and 'weights' arrays`,
+      );
     }
     const files: Buffer[] = [];
     for (const p of group.paths) {
       if (typeof p !== 'string' || isAbsolute(p) || normalize(p).startsWith('..')) {
-        throw new Error(`${jsonPath}: weights path ${JSON.stringify(p)} must be a relative path inside ${dir}`);
+        throw new ModelError(
+          'invalid-file',
+          'path',
+          `${jsonPath}: weights path ${JSON.stringify(p)} must be a relative path inside ${dir}`,
+        );
       }
       files.push(await readOrExplain(join(dir, p), 'weights file'));
     }
@@ -83,10 +97,18 @@ async function loadWeights(
     const expected = group.weights.reduce((n, s) => n + weightByteLength(s, jsonPath), 0);
     const where = group.paths.map((p) => join(dir, p)).join(', ');
     if (actual < expected) {
-      throw new Error(`${where}: truncated weights file: ${actual} bytes, but ${jsonPath} describes ${expected}`);
+      throw new ModelError(
+        'invalid-file',
+        'path',
+        `${where}: truncated weights file: ${actual} bytes, but ${jsonPath} describes ${expected}`,
+      );
     }
     if (actual > expected) {
-      throw new Error(`${where}: ${actual} bytes, but ${jsonPath} describes only ${expected}: the files do not match`);
+      throw new ModelError(
+        'invalid-file',
+        'path',
+        `${where}: ${actual} bytes, but ${jsonPath} describes only ${expected}: the files do not match`,
+      );
     }
     specs.push(...group.weights);
     parts.push(...files.map((f) => new Uint8Array(f.buffer, f.byteOffset, f.byteLength)));
@@ -108,13 +130,18 @@ async function loadWeights(
  * const again = await loadModel(fileSystemHandler('./checkpoints/epoch-10'));
  */
 export function fileSystemHandler(dir: string): tf.io.IOHandler & { readonly description: string } {
-  if (typeof dir !== 'string' || dir.length === 0) throw new Error('dir: expected a non-empty directory path');
+  if (typeof dir !== 'string' || dir.length === 0)
+    throw new ModelError('invalid-option', 'dir', 'dir: expected a non-empty directory path');
   const jsonPath = join(dir, MODEL_JSON);
   return {
     description: jsonPath,
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology === undefined) {
-        throw new Error('fileSystemHandler: only JSON model topologies (layers models) can be saved');
+        throw new ModelError(
+          'invalid-input',
+          'model',
+          'fileSystemHandler: only JSON model topologies (layers models) can be saved',
+        );
       }
       await mkdir(dir, { recursive: true });
       const weights = concat(artifacts.weightData ?? new ArrayBuffer(0));

@@ -4,6 +4,7 @@ export { type EmbeddingDifferenceOptions, embeddingDifference, type LayerDiffere
 export { encodeSafetensors } from './encode-safetensors.ts';
 export { exportSafetensors, importSafetensors } from './export-safetensors.ts';
 export { layerBetas } from './layer-betas.ts';
+export { ModelError } from './model-error.ts';
 export { resnet } from './resnet.ts';
 export type { ConvKind, DictionaryOptions, ResNetDepth, ResNetOptions } from './resnet-options.ts';
 export type { SafeTensor, SafetensorsData, SafetensorsDtype } from './safetensors.ts';

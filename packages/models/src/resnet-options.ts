@@ -1,4 +1,6 @@
 import { type DictLayerForwardedOptions, pickDictLayerOptions } from '@edl/layers';
+import { checkNumber, checkOneOf, checkPositive, checkPositiveInt, invalidOption } from './checkers.ts';
+import { ModelError } from './model-error.ts';
 
 /** Depths of the ResNets {@link resnet} builds. */
 export type ResNetDepth = 10 | 18 | 34 | 50;
@@ -72,41 +74,41 @@ const BLOCKS: Record<ResNetDepth, [number, number, number, number]> = {
 
 const KINDS: readonly ConvKind[] = ['standard', 'vanilla', 'robust', 'elastic'];
 
-function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${value}`);
-  return value;
-}
-
 /** Applies the defaults of {@link ResNetOptions} and validates every field. */
 export function resolveResNetOptions(options: ResNetOptions): ResolvedResNetOptions {
-  if (options === null || typeof options !== 'object') throw new Error('resnet: expected an options object');
+  if (options === null || typeof options !== 'object')
+    throw new ModelError('invalid-option', 'options', 'resnet: expected an options object');
   const { depth } = options;
-  if (!(depth in BLOCKS)) throw new Error(`depth: expected 10, 18, 34 or 50, got ${String(depth)}`);
+  checkOneOf('depth', depth, [10, 18, 34, 50]);
   const conv = options.conv ?? 'standard';
-  if (!KINDS.includes(conv)) throw new Error(`conv: expected one of ${KINDS.join(', ')}, got ${String(conv)}`);
-  const numClasses = positiveInt(options.numClasses ?? 10, 'numClasses');
+  checkOneOf('conv', conv, KINDS);
+  const numClasses = checkPositiveInt('numClasses', options.numClasses ?? 10);
   const inputShape = options.inputShape ?? [32, 32, 3];
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
-    throw new Error(`inputShape: expected [height, width, channels], got ${JSON.stringify(inputShape)}`);
+    throw new ModelError(
+      'invalid-option',
+      'inputShape',
+      `inputShape: expected [height, width, channels], got ${JSON.stringify(inputShape)}`,
+    );
   }
-  for (const [i, v] of inputShape.entries()) positiveInt(v, `inputShape[${i}]`);
+  for (const [i, v] of inputShape.entries()) checkPositiveInt(`inputShape[${i}]`, v);
   const m = options.widthMultiplier ?? 1;
-  if (!Number.isFinite(m) || m <= 0) throw new Error(`widthMultiplier: expected a positive number, got ${m}`);
+  checkPositive('widthMultiplier', m);
   const widths = [64, 128, 256, 512].map((w) => Math.max(1, Math.round(w * m))) as [number, number, number, number];
   const firstStageStride = options.firstStageStride ?? (Math.min(inputShape[0], inputShape[1]) >= 64 ? 2 : 1);
-  if (firstStageStride !== 1 && firstStageStride !== 2) {
-    throw new Error(`firstStageStride: expected 1 or 2, got ${String(firstStageStride)}`);
-  }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new Error(`seed: expected a finite number, got ${options.seed}`);
-  }
+  checkOneOf('firstStageStride', firstStageStride, [1, 2]);
+  if (options.seed !== undefined) checkNumber('seed', options.seed);
   const stages = options.recomputeStages;
   if (stages !== undefined) {
     if (!Array.isArray(stages) || stages.some((s) => !Number.isInteger(s) || s < 0 || s > 4)) {
-      throw new Error(`recomputeStages: expected an array of stage indices 0-4, got ${JSON.stringify(stages)}`);
+      invalidOption('recomputeStages', 'an array of stage indices 0-4', stages);
     }
     if (options.recompute !== undefined) {
-      throw new Error('recomputeStages: cannot be combined with recompute; give one of them');
+      throw new ModelError(
+        'invalid-option',
+        'recomputeStages',
+        'recomputeStages: cannot be combined with recompute; give one of them',
+      );
     }
   }
   const dictionary = pickDictLayerOptions(options);

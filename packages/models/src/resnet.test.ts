@@ -158,7 +158,7 @@ describe('resnet structure', () => {
     );
     expect(() => resnet({ depth: 10, conv: 'vanilla', ...small, steps: 0 })).toThrow(/steps/);
     expect(() => resnet({ depth: 10, conv: 'vanilla', ...small, recomputeStages: [5] })).toThrow(
-      /recomputeStages: expected an array of stage indices 0-4/,
+      /recomputeStages must be an array of stage indices 0-4/,
     );
     expect(() => resnet({ depth: 10, conv: 'vanilla', ...small, recomputeStages: [1], recompute: true })).toThrow(
       /recomputeStages: cannot be combined with recompute/,

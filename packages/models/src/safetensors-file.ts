@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { atomicWrite } from './atomic-write.ts';
 import { decodeSafetensors, type SafetensorsFile } from './decode-safetensors.ts';
 import { encodeSafetensors } from './encode-safetensors.ts';
+import { ModelError } from './model-error.ts';
 import type { SafeTensor } from './safetensors.ts';
 
 /**
@@ -17,7 +18,7 @@ export async function readSafetensors(path: string): Promise<SafetensorsFile> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new Error(`${path}: cannot read safetensors file: ${(error as Error).message}`);
+    throw new ModelError('invalid-file', 'path', `${path}: cannot read safetensors file: ${(error as Error).message}`);
   }
   return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { ModelError } from './model-error.ts';
 import { readSafetensors, writeSafetensors } from './safetensors-file.ts';
 import { fromTorchStateDict, type TorchStateDictOptions, toTorchStateDict } from './torch-state-dict.ts';
 
@@ -24,6 +25,6 @@ export async function importSafetensorsFile(model: tf.LayersModel, path: string)
   try {
     fromTorchStateDict(model, tensors);
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
+    throw new ModelError('invalid-file', 'path', `${path}: ${(error as Error).message}`);
   }
 }

@@ -1,3 +1,4 @@
+import { ModelError } from './model-error.ts';
 /** Element types of the safetensors format this package reads and writes. */
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -44,6 +45,6 @@ export function numElements(shape: readonly number[]): number {
 /** Throws unless the host is little-endian, the byte order safetensors prescribes (typed arrays use the host's). */
 export function assertLittleEndian(): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-    throw new Error('safetensors: a big-endian host is not supported');
+    throw new ModelError('unsupported', 'platform', 'safetensors: a big-endian host is not supported');
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ModelError } from './model-error.ts';
 
 /** Where {@link saveModel} writes and {@link loadModel} reads: a tfjs IOHandler or a tfjs URL. */
 export type ModelLocation = string | tf.io.IOHandler;
@@ -15,13 +16,23 @@ const URL_HELP =
 function resolveHandler(where: ModelLocation, kind: 'save' | 'load', fn: string): DescribedHandler {
   if (typeof where !== 'string') {
     if (where === null || typeof where !== 'object' || typeof where[kind] !== 'function') {
-      throw new Error(`${fn}: expected ${URL_HELP}; got an object without a ${kind}() method`);
+      throw new ModelError(
+        'invalid-option',
+        'location',
+        `${fn}: expected ${URL_HELP}; got an object without a ${kind}() method`,
+      );
     }
     return where;
   }
   const handlers = kind === 'save' ? tf.io.getSaveHandlers(where) : tf.io.getLoadHandlers(where);
-  if (handlers.length === 0) throw new Error(`${fn}: no tfjs IO handler for '${where}': expected ${URL_HELP}`);
-  if (handlers.length > 1) throw new Error(`${fn}: several tfjs IO handlers match '${where}'`);
+  if (handlers.length === 0)
+    throw new ModelError(
+      'invalid-option',
+      'location',
+      `${fn}: no tfjs IO handler for '${where}': expected ${URL_HELP}`,
+    );
+  if (handlers.length > 1)
+    throw new ModelError('invalid-option', 'location', `${fn}: several tfjs IO handlers match '${where}'`);
   return Object.assign(handlers[0]!, { description: where });
 }
 
@@ -34,7 +45,8 @@ function resolveHandler(where: ModelLocation, kind: 'save' | 'load', fn: string)
  * await saveModel(model, 'indexeddb://resnet18');
  */
 export async function saveModel(model: tf.LayersModel, destination: ModelLocation): Promise<tf.io.SaveResult> {
-  if (!(model instanceof tf.LayersModel)) throw new Error('saveModel: model: expected a tf.LayersModel');
+  if (!(model instanceof tf.LayersModel))
+    throw new ModelError('invalid-option', 'model', 'saveModel: model: expected a tf.LayersModel');
   return model.save(resolveHandler(destination, 'save', 'saveModel'));
 }
 
@@ -45,13 +57,22 @@ function checkWeightsMatch(model: tf.LayersModel, specs: tf.io.WeightsManifestEn
     const shape = saved.get(w.originalName);
     if (shape === undefined) missing.push(w.originalName);
     else if (shape.join() !== w.shape.join()) {
-      throw new Error(`${where}: weight '${w.originalName}' is saved as [${shape}] but the model expects [${w.shape}]`);
+      throw new ModelError(
+        'invalid-file',
+        'location',
+        `${where}: weight '${w.originalName}' is saved as [${shape}] but the model expects [${w.shape}]`,
+      );
     }
     saved.delete(w.originalName);
   }
-  if (missing.length > 0) throw new Error(`${where}: the weights lack ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new ModelError('invalid-file', 'location', `${where}: the weights lack ${missing.join(', ')}`);
   if (saved.size > 0)
-    throw new Error(`${where}: weights without a layer in the topology: ${[...saved.keys()].join(', ')}`);
+    throw new ModelError(
+      'invalid-file',
+      'location',
+      `${where}: weights without a layer in the topology: ${[...saved.keys()].join(', ')}`,
+    );
 }
 
 /**
@@ -76,7 +97,11 @@ export async function loadModel(source: ModelLocation): Promise<tf.LayersModel> 
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, weightData: undefined }), { strict: false });
   } catch (error) {
-    throw new Error(`${where}: cannot build the model topology: ${(error as Error).message}`);
+    throw new ModelError(
+      'invalid-file',
+      'location',
+      `${where}: cannot build the model topology: ${(error as Error).message}`,
+    );
   }
   try {
     checkWeightsMatch(model, specs, where);

@@ -1,6 +1,7 @@
 import { DICT_KINDS, type DictConv2DOptions, isDictLayerConfig, setBeta, withKind } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { dictLayersOf } from './dict-layers.ts';
+import { ModelError } from './model-error.ts';
 
 /** Options of {@link toElastic}. */
 export interface ToElasticOptions {
@@ -44,14 +45,16 @@ interface LayerConfigEntry {
  * const elastic = toElastic(vanilla, { beta: 0.5 });
  */
 export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {}): tf.LayersModel {
-  if (!(model instanceof tf.LayersModel)) throw new Error('model: expected a tf.LayersModel');
+  if (!(model instanceof tf.LayersModel))
+    throw new ModelError('invalid-option', 'model', 'model: expected a tf.LayersModel');
   const beta = options.beta ?? 0.5;
   const trainBeta = options.trainBeta ?? true;
   const name = options.name ?? elasticName(model.name);
   if (typeof name !== 'string' || name.length === 0) {
-    throw new Error(`name: expected a non-empty string, got ${JSON.stringify(name)}`);
+    throw new ModelError('invalid-option', 'name', `name: expected a non-empty string, got ${JSON.stringify(name)}`);
   }
-  if (dictLayersOf(model).length === 0) throw new Error(`model '${model.name}': has no DictConv2D layers`);
+  if (dictLayersOf(model).length === 0)
+    throw new ModelError('invalid-input', 'model', `model '${model.name}': has no DictConv2D layers`);
 
   const config = model.getConfig() as tf.serialization.ConfigDict & { layers: LayerConfigEntry[] };
   const layers = config.layers.map((entry) =>
@@ -73,7 +76,11 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
       layer.weights.map((w) => {
         const v = values.get(w.originalName);
         if (v === undefined)
-          throw new Error(`layer '${layer.name}': the source model has no weight '${w.originalName}'`);
+          throw new ModelError(
+            'invalid-input',
+            'model',
+            `layer '${layer.name}': the source model has no weight '${w.originalName}'`,
+          );
         return v.read();
       }),
     );

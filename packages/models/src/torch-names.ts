@@ -1,5 +1,6 @@
 import { DICT_WEIGHT_NAMES, type DictConv2D, type DictWeightName, isDictLayer } from '@edl/layers';
 import type * as tf from '@tensorflow/tfjs';
+import { ModelError } from './model-error.ts';
 
 /** How a tfjs weight is laid out relative to its PyTorch counterpart. */
 export type TorchLayout = 'conv' | 'dense' | 'same';
@@ -37,7 +38,11 @@ function dictTorchWeights(layer: DictConv2D): TorchWeight[] {
   return layer.weights.map((w, index) => {
     const name = DICT_WEIGHT_NAMES.find((n) => layer.weight(n) === w);
     if (name === undefined) {
-      throw new Error(`layer '${layer.name}' (DictConv2D): no PyTorch mapping for weight '${w.originalName}'`);
+      throw new ModelError(
+        'unsupported',
+        'model',
+        `layer '${layer.name}' (DictConv2D): no PyTorch mapping for weight '${w.originalName}'`,
+      );
     }
     const [suffix, layout] = DICT_SUFFIXES[name];
     return { index, torchName: `${layer.name}.${suffix}`, layout };
@@ -57,13 +62,21 @@ export function torchWeightsOf(layer: tf.layers.Layer): TorchWeight[] {
   const className = layer.getClassName();
   const table = SUFFIXES[className];
   if (table === undefined) {
-    throw new Error(`layer '${layer.name}': no PyTorch mapping for weights of class ${className}`);
+    throw new ModelError(
+      'unsupported',
+      'model',
+      `layer '${layer.name}': no PyTorch mapping for weights of class ${className}`,
+    );
   }
   return weights.map((w, index) => {
     const suffix = w.originalName.split('/').pop() ?? '';
     const entry = table[suffix];
     if (entry === undefined) {
-      throw new Error(`layer '${layer.name}' (${className}): no PyTorch mapping for weight '${w.originalName}'`);
+      throw new ModelError(
+        'unsupported',
+        'model',
+        `layer '${layer.name}' (${className}): no PyTorch mapping for weight '${w.originalName}'`,
+      );
     }
     return { index, torchName: `${layer.name}.${entry[0]}`, layout: entry[1] };
   });

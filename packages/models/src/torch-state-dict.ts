@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ModelError } from './model-error.ts';
 import type { SafeTensor } from './safetensors.ts';
 import { type TorchLayout, torchWeightsOf } from './torch-names.ts';
 
@@ -54,22 +55,35 @@ export function fromTorchStateDict(model: tf.LayersModel, tensors: Record<string
     if (mapping.length === 0) continue;
     for (const { index, torchName, layout } of mapping) {
       const t = tensors[torchName];
-      if (t === undefined) throw new Error(`state dict: missing '${torchName}'`);
-      if (t.dtype !== 'F32') throw new Error(`state dict: '${torchName}' is ${t.dtype}, expected F32`);
+      if (t === undefined) throw new ModelError('invalid-input', 'stateDict', `state dict: missing '${torchName}'`);
+      if (t.dtype !== 'F32')
+        throw new ModelError('invalid-input', 'stateDict', `state dict: '${torchName}' is ${t.dtype}, expected F32`);
       const perm = FROM_TORCH[layout];
       const target = layer.weights[index]!.shape;
       const shape = perm ? perm.map((axis) => t.shape[axis]!) : t.shape;
       if (t.shape.length !== target.length || shape.join() !== target.join()) {
-        throw new Error(`state dict: '${torchName}' has shape [${t.shape}], which does not fit [${target}]`);
+        throw new ModelError(
+          'invalid-input',
+          'stateDict',
+          `state dict: '${torchName}' has shape [${t.shape}], which does not fit [${target}]`,
+        );
       }
       const data = t.data as Float32Array;
       const size = t.shape.reduce((a, b) => a * b, 1);
       if (!(data instanceof Float32Array) || data.length !== size) {
-        throw new Error(`state dict: '${torchName}' needs a Float32Array of ${size} values for shape [${t.shape}]`);
+        throw new ModelError(
+          'invalid-input',
+          'stateDict',
+          `state dict: '${torchName}' needs a Float32Array of ${size} values for shape [${t.shape}]`,
+        );
       }
       for (let i = 0; i < data.length; i++) {
         if (!Number.isFinite(data[i]!)) {
-          throw new Error(`state dict: '${torchName}' holds ${data[i]} at index ${i}: weights must be finite`);
+          throw new ModelError(
+            'invalid-input',
+            'stateDict',
+            `state dict: '${torchName}' holds ${data[i]} at index ${i}: weights must be finite`,
+          );
         }
       }
       used.add(torchName);
@@ -77,7 +91,8 @@ export function fromTorchStateDict(model: tf.LayersModel, tensors: Record<string
     plan.push({ layer, values: mapping });
   }
   const extra = Object.keys(tensors).filter((k) => !used.has(k) && !k.endsWith('.num_batches_tracked'));
-  if (extra.length > 0) throw new Error(`state dict: keys without a model weight: ${extra.join(', ')}`);
+  if (extra.length > 0)
+    throw new ModelError('invalid-input', 'stateDict', `state dict: keys without a model weight: ${extra.join(', ')}`);
   // Everything checked: now write.
   for (const { layer, values: mapping } of plan) {
     const values = tf.tidy(() =>

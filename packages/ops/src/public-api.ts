@@ -7,6 +7,14 @@ export type {
   NativeChoice,
   SetupBackendOptions,
 } from './backend/backend-options.ts';
+export {
+  type Checkers,
+  createCheckers,
+  type EdlErrorClass,
+  type NumberRange,
+} from './errors/create-checkers.ts';
+export type { EdlErrorCode } from './errors/error-codes.ts';
+export { OpsError } from './errors/ops-error.ts';
 export { FUSED_RISTA_KERNELS } from './kernels/native/native-rista-kernels.ts';
 export {
   NATIVE_KERNELS,

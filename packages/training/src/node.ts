@@ -4,7 +4,6 @@ export { type ChartSpec, reportCharts } from './report/charts.ts';
 export { renderSvg } from './report/render-svg.ts';
 export type { ReportData, ReportRun } from './report/report-data.ts';
 export { writeReport } from './report/write-report.ts';
-export { writeFileAtomic } from './store/atomic-file.ts';
 export {
   type Checkpoint,
   defaultStore,

@@ -1,3 +1,5 @@
+import { checkNonNegativeInt } from '../checkers.ts';
+import { DatasetError } from '../dataset-error.ts';
 import type { Rng } from '../rng.ts';
 import { checkImage, type ImageArray, type ImageShape } from './image-shape.ts';
 
@@ -24,15 +26,19 @@ export function cropWithPadding<T extends ImageArray>(
 ): T {
   checkImage('cropWithPadding', src, shape);
   checkImage('cropWithPadding', dst, shape);
-  if (src === dst) throw new Error('cropWithPadding: dst must be a different array from src');
-  if (!Number.isInteger(padding) || padding < 0)
-    throw new Error(`cropWithPadding: padding must be an integer >= 0, got ${padding}`);
+  if (src === dst)
+    throw new DatasetError('invalid-option', 'dst', 'cropWithPadding: dst must be a different array from src');
+  checkNonNegativeInt('padding', padding);
   for (const [k, v] of [
     ['offsetY', offsetY],
     ['offsetX', offsetX],
   ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 2 * padding) {
-      throw new Error(`cropWithPadding: ${k} must be an integer in [0, ${2 * padding}], got ${v}`);
+      throw new DatasetError(
+        'invalid-option',
+        k,
+        `cropWithPadding: ${k} must be an integer in [0, ${2 * padding}], got ${v}`,
+      );
     }
   }
   const { height, width, channels: c } = shape;
@@ -72,5 +78,5 @@ export function randomCrop<T extends ImageArray>(
   padding: number,
   rng: Rng,
 ): T {
-  return cropWithPadding(src, dst, shape, padding, rng.int(2 * padding + 1), rng.int(2 * padding + 1));
+  return cropWithPadding(src, dst, shape, padding, rng.int(0, 2 * padding + 1), rng.int(0, 2 * padding + 1));
 }

@@ -1,3 +1,4 @@
+import { checkPositiveInt } from '../checkers.ts';
 import type { Rng } from '../rng.ts';
 import { checkImage, type ImageArray, type ImageShape } from './image-shape.ts';
 
@@ -14,7 +15,7 @@ import { checkImage, type ImageArray, type ImageShape } from './image-shape.ts';
  */
 export function cutout(img: ImageArray, shape: ImageShape, size: number, centerY: number, centerX: number): number {
   checkImage('cutout', img, shape);
-  if (!Number.isInteger(size) || size <= 0) throw new Error(`cutout: size must be a positive integer, got ${size}`);
+  checkPositiveInt('size', size);
   const { height, width, channels: c } = shape;
   const y0 = Math.max(0, centerY - (size >> 1));
   const y1 = Math.min(height, centerY - (size >> 1) + size);
@@ -35,5 +36,5 @@ export function cutout(img: ImageArray, shape: ImageShape, size: number, centerY
  * @returns the number of pixels zeroed.
  */
 export function randomCutout(img: ImageArray, shape: ImageShape, size: number, rng: Rng): number {
-  return cutout(img, shape, size, rng.int(shape.height), rng.int(shape.width));
+  return cutout(img, shape, size, rng.int(0, shape.height), rng.int(0, shape.width));
 }

@@ -1,3 +1,5 @@
+import { checkPositiveInt } from '../checkers.ts';
+import { DatasetError } from '../dataset-error.ts';
 /** Pixel storage the augmentations accept: one HWC image (uint8 store or float batch slot). */
 export type ImageArray = Uint8Array | Float32Array;
 
@@ -16,9 +18,13 @@ export function checkImage(fn: string, img: ImageArray, shape: ImageShape): void
     ['width', width],
     ['channels', channels],
   ] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${fn}: shape.${k} must be a positive integer, got ${v}`);
+    checkPositiveInt(`shape.${k}`, v);
   }
   if (img.length !== height * width * channels) {
-    throw new Error(`${fn}: image has ${img.length} values, expected ${height}x${width}x${channels}`);
+    throw new DatasetError(
+      'invalid-input',
+      'img',
+      `${fn}: image has ${img.length} values, expected ${height}x${width}x${channels}`,
+    );
   }
 }

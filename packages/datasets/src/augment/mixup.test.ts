@@ -28,7 +28,9 @@ describe('mixupBatch', () => {
     expect(() => mixupBatch(new Float32Array(5), Int32Array.of(0, 1), 2, 1, createRng(1))).toThrow(
       /not a multiple of n = 2/,
     );
-    expect(() => mixupBatch(new Float32Array(4), Int32Array.of(0, 1), 2, 0, createRng(1))).toThrow(/alpha must be > 0/);
+    expect(() => mixupBatch(new Float32Array(4), Int32Array.of(0, 1), 2, 0, createRng(1))).toThrow(
+      /alpha must be a finite number > 0/,
+    );
   });
 });
 

@@ -1,3 +1,5 @@
+import { checkPositive } from '../checkers.ts';
+import { DatasetError } from '../dataset-error.ts';
 import type { Rng } from '../rng.ts';
 import { sampleBeta } from './sample-beta.ts';
 
@@ -31,14 +33,14 @@ export function mixupBatch(
 ): MixupResult {
   const n = labels.length;
   if (n === 0 || x.length % n !== 0)
-    throw new Error(`mixupBatch: x has ${x.length} values, not a multiple of n = ${n}`);
-  if (!(alpha > 0)) throw new Error(`mixupBatch: alpha must be > 0, got ${alpha}`);
+    throw new DatasetError('invalid-input', 'x', `mixupBatch: x has ${x.length} values, not a multiple of n = ${n}`);
+  checkPositive('alpha', alpha);
   const per = x.length / n;
   const lambda = sampleBeta(alpha, alpha, rng);
   const permutation = new Int32Array(n);
   for (let i = 0; i < n; i++) permutation[i] = i;
   for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
+    const j = rng.int(0, i + 1);
     const t = permutation[i]!;
     permutation[i] = permutation[j]!;
     permutation[j] = t;
@@ -53,7 +55,12 @@ export function mixupBatch(
   for (let i = 0; i < n; i++) {
     const yi = labels[i]!;
     const yj = labels[permutation[i]!]!;
-    if (yi < 0 || yi >= numClasses) throw new Error(`mixupBatch: labels[${i}] = ${yi} is outside [0, ${numClasses})`);
+    if (yi < 0 || yi >= numClasses)
+      throw new DatasetError(
+        'invalid-input',
+        'labels',
+        `mixupBatch: labels[${i}] = ${yi} is outside [0, ${numClasses})`,
+      );
     soft[i * numClasses + yi]! += lambda;
     soft[i * numClasses + yj]! += 1 - lambda;
   }

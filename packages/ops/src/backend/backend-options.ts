@@ -1,3 +1,4 @@
+import { checkOneOf, checkPositiveInt, invalidOption } from '../errors/checkers.ts';
 /** Backends {@link setupBackend} can set up. `'auto'` picks the fastest one available. */
 export type BackendChoice = 'auto' | 'wasm' | 'webgpu' | 'webgl' | 'tensorflow' | 'cpu';
 
@@ -73,21 +74,14 @@ export interface ResolvedBackendOptions {
 /** Checks the options of {@link setupBackend}, naming the bad argument. */
 export function resolveBackendOptions(options: SetupBackendOptions, defaultThreads: number): ResolvedBackendOptions {
   const choice = options.backend ?? 'auto';
-  if (!BACKEND_CHOICES.includes(choice)) {
-    throw new Error(`backend: expected one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(choice)}`);
-  }
-  const threads = options.threads ?? defaultThreads;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new Error(`threads: expected a positive integer, got ${threads}`);
-  }
+  checkOneOf('backend', choice, BACKEND_CHOICES);
+  const threads = checkPositiveInt('threads', options.threads ?? defaultThreads);
   const env = typeof process !== 'undefined' ? process.env?.EDL_NATIVE : undefined;
   const native = options.native ?? ((env || undefined) as NativeChoice | undefined) ?? 'auto';
-  if (!['auto', 'require', 'off'].includes(native)) {
-    throw new Error(`native: expected one of auto, require, off, got ${JSON.stringify(native)}`);
-  }
+  checkOneOf('native', native, ['auto', 'require', 'off']);
   const paths = options.wasmPaths;
   if (paths !== undefined && typeof paths !== 'string' && (typeof paths !== 'object' || paths === null)) {
-    throw new Error(`wasmPaths: expected a URL prefix string or a map of file name to URL, got ${String(paths)}`);
+    invalidOption('wasmPaths', 'a URL prefix string or a map of file name to URL', paths);
   }
   return { choice, threads, native, quiet: options.quiet ?? false, wasmPaths: paths };
 }

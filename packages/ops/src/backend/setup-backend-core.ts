@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { OpsError } from '../errors/ops-error.ts';
 import { registerWasmConvKernels } from '../kernels/wasm/register-wasm-conv-kernels.ts';
 import { registerWebgpuKernels } from '../kernels/webgpu/register-webgpu-kernels.ts';
 import {
@@ -51,7 +52,9 @@ export interface BackendPlatform {
 export async function activate(name: string): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) {
-    throw new Error(
+    throw new OpsError(
+      'unsupported',
+      'backend',
       `setupBackend: the '${name}' backend did not initialise (tfjs reports '${tf.getBackend()}'); see the tfjs error logged above`,
     );
   }
@@ -64,12 +67,19 @@ async function setupWebgpu(platform: BackendPlatform, byName: boolean): Promise<
   const gpu = await platform.loadWebgpu();
   if (!adapter) {
     const found = await gpu.requestAdapter();
-    if (!found) throw new Error(`setupBackend: backend 'webgpu': no WebGPU adapter found (${platform.noAdapterHint})`);
+    if (!found)
+      throw new OpsError(
+        'unsupported',
+        'backend',
+        `setupBackend: backend 'webgpu': no WebGPU adapter found (${platform.noAdapterHint})`,
+      );
     adapter = describeAdapter(found);
   }
   const label = adapterLabel(adapter);
   if (adapter.isFallback && !byName) {
-    throw new Error(
+    throw new OpsError(
+      'unsupported',
+      'backend',
       `setupBackend: only a software fallback adapter, ${label}, which is slower than wasm, so 'auto' skips it (request backend 'webgpu' by name to use it)`,
     );
   }
@@ -94,7 +104,9 @@ async function setupWasm(platform: BackendPlatform, o: ResolvedBackendOptions): 
 
 async function setupWebgl(): Promise<BackendSetup> {
   if (!tf.findBackendFactory('webgl')) {
-    throw new Error(
+    throw new OpsError(
+      'unsupported',
+      'backend',
       "setupBackend: backend 'webgl' needs a browser with WebGL (@tensorflow/tfjs registers it only there)",
     );
   }

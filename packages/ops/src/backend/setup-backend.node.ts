@@ -1,5 +1,6 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { OpsError } from '../errors/ops-error.ts';
 import { registerNativeKernels, unregisterNativeKernels } from '../kernels/native/register-native-kernels.ts';
 import { registerWasmConvKernels } from '../kernels/wasm/register-wasm-conv-kernels.ts';
 import type { BackendSetup, SetupBackendOptions } from './backend-options.ts';
@@ -42,8 +43,12 @@ async function optionalImport<T>(specifier: string, notInstalled: string): Promi
   try {
     return (await import(/* @vite-ignore */ specifier)) as T;
   } catch (err) {
-    if (isModuleNotFound(err, specifier)) throw new Error(notInstalled);
-    throw new Error(`setupBackend: ${specifier} is installed but failed to load: ${(err as Error).message}`);
+    if (isModuleNotFound(err, specifier)) throw new OpsError('unsupported', 'backend', notInstalled);
+    throw new OpsError(
+      'unsupported',
+      'backend',
+      `setupBackend: ${specifier} is installed but failed to load: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -71,7 +76,9 @@ const nodePlatform: BackendPlatform = {
       await activate('tensorflow');
       return `${pkg} (native libtensorflow)`;
     }
-    throw new Error(
+    throw new OpsError(
+      'unsupported',
+      'backend',
       "setupBackend: backend 'tensorflow' needs the npm package @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu), which is not installed; `npm install @tensorflow/tfjs-node` (its install downloads libtensorflow)",
     );
   },
@@ -157,7 +164,11 @@ const nodePlatform: BackendPlatform = {
       return { kernels, native, note: ` (convolutions native: ${native.isa}, ${n} thread${n === 1 ? '' : 's'})` };
     }
     if (o.native === 'require') {
-      throw new Error(`setupBackend: native conv kernels required (native: 'require') but ${loaded.reason}`);
+      throw new OpsError(
+        'unsupported',
+        'native',
+        `setupBackend: native conv kernels required (native: 'require') but ${loaded.reason}`,
+      );
     }
     warnOnce(
       `native conv kernels unavailable: ${loaded.reason}. Convolutions run on the wasm kernels instead, 2-4x slower.`,

@@ -37,13 +37,13 @@ describe('setupBackend (Node) without wasm', () => {
 
   it('rejects an unknown backend, a bad thread count and bad wasmPaths', async () => {
     await expect(setupBackend({ backend: 'webgl2' as never })).rejects.toThrow(
-      /backend: expected one of auto, wasm, webgpu, webgl, tensorflow, cpu, got "webgl2"/,
+      /backend must be one of "auto", "wasm", "webgpu", "webgl", "tensorflow", "cpu", got "webgl2"/,
     );
     await expect(setupBackend({ backend: 'cpu', threads: 0 })).rejects.toThrow(
-      /threads: expected a positive integer, got 0/,
+      /threads must be an integer >= 1, got 0/,
     );
     await expect(setupBackend({ backend: 'cpu', wasmPaths: 3 as never })).rejects.toThrow(
-      /wasmPaths: expected a URL prefix string or a map of file name to URL, got 3/,
+      /wasmPaths must be a URL prefix string or a map of file name to URL, got 3/,
     );
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { OpsError } from '../errors/ops-error.ts';
 import { registerWasmConvKernels } from '../kernels/wasm/register-wasm-conv-kernels.ts';
 import type { BackendSetup, SetupBackendOptions } from './backend-options.ts';
 import { activate, type BackendPlatform, setupBackendOn } from './setup-backend-core.ts';
@@ -22,15 +23,25 @@ const browserPlatform: BackendPlatform = {
   noAdapterHint: 'navigator.gpu.requestAdapter() returned null: WebGPU is disabled or there is no usable GPU',
 
   async loadTensorflow() {
-    throw new Error("setupBackend: backend 'tensorflow' (@tensorflow/tfjs-node) needs Node.js");
+    throw new OpsError(
+      'unsupported',
+      'backend',
+      "setupBackend: backend 'tensorflow' (@tensorflow/tfjs-node) needs Node.js",
+    );
   },
 
   async loadWebgpu() {
     const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
     if (!gpu)
-      throw new Error("setupBackend: backend 'webgpu': this browser has no WebGPU (navigator.gpu is undefined)");
+      throw new OpsError(
+        'unsupported',
+        'backend',
+        "setupBackend: backend 'webgpu': this browser has no WebGPU (navigator.gpu is undefined)",
+      );
     if (!tf.findBackendFactory('webgpu')) {
-      throw new Error(
+      throw new OpsError(
+        'unsupported',
+        'backend',
         "setupBackend: backend 'webgpu' needs @tensorflow/tfjs-backend-webgpu; `import '@tensorflow/tfjs-backend-webgpu'` in the page before calling setupBackend",
       );
     }
@@ -70,7 +81,7 @@ const browserPlatform: BackendPlatform = {
         o.wasmPaths === undefined
           ? '; if the page is bundled, serve node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm and pass their URL prefix as wasmPaths'
           : `; check that the .wasm files are served at ${JSON.stringify(o.wasmPaths)}`;
-      throw new Error(`${(err as Error).message}${fix}`);
+      throw new OpsError('unsupported', 'backend', `${(err as Error).message}${fix}`);
     }
     const actual = getThreadsCount();
     if (!note && o.threads > 1 && actual < o.threads) {
@@ -83,7 +94,11 @@ const browserPlatform: BackendPlatform = {
 
   async registerNative(o) {
     if (o.native === 'require') {
-      throw new Error("setupBackend: native conv kernels required (native: 'require') but they need Node.js");
+      throw new OpsError(
+        'unsupported',
+        'native',
+        "setupBackend: native conv kernels required (native: 'require') but they need Node.js",
+      );
     }
     return null;
   },

@@ -59,11 +59,11 @@ describe("setupBackend('auto') in Node without tfjs-node or webgpu", () => {
 
   it('rejects an unknown native choice, from the option or from EDL_NATIVE', async () => {
     await expect(setupBackend({ backend: 'wasm', quiet: true, native: 'yes' as never })).rejects.toThrow(
-      /native: expected one of auto, require, off, got "yes"/,
+      /native must be one of "auto", "require", "off", got "yes"/,
     );
     vi.stubEnv('EDL_NATIVE', 'sometimes');
     await expect(setupBackend({ backend: 'wasm', quiet: true })).rejects.toThrow(
-      /native: expected one of auto, require, off/,
+      /native must be one of "auto", "require", "off"/,
     );
     vi.unstubAllEnvs();
   });

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { OpsError } from '../errors/ops-error.ts';
 
 /**
  * Why this exists: tfjs-backend-wasm 4.22 hands Emscripten a `Blob` URL for the pthread worker script and a `Blob`
@@ -43,7 +44,9 @@ function bundleAliases(): string {
     aliases.push(`${m[1]}=require(${JSON.stringify(m[2])})`);
   }
   if (aliases.length === 0) {
-    throw new Error(
+    throw new OpsError(
+      'unsupported',
+      'threads',
       `wasm thread shim: found no require$$N aliases in ${bundlePath}; this tfjs-backend-wasm version is not supported by the shim`,
     );
   }
@@ -58,7 +61,11 @@ function bundleAliases(): string {
 export function installWasmThreadShim(): WasmThreadShim {
   if (installed) return installed;
   if (typeof globalThis.Blob !== 'function' || typeof URL.createObjectURL !== 'function') {
-    throw new Error('wasm thread shim: this Node has no global Blob / URL.createObjectURL (Node >= 20 required)');
+    throw new OpsError(
+      'unsupported',
+      'threads',
+      'wasm thread shim: this Node has no global Blob / URL.createObjectURL (Node >= 20 required)',
+    );
   }
   const prelude = bundleAliases();
   const dir = mkdtempSync(join(os.tmpdir(), 'edl-wasm-mt-'));

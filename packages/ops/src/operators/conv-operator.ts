@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { invalidOption } from '../errors/checkers.ts';
+import { OpsError } from '../errors/ops-error.ts';
 import { asShape4, type ConvPadding, convOutputSize, resolvePadding, type TfPadding } from './padding.ts';
 
 /** Geometry of a convolution operator `A`. */
@@ -40,7 +42,7 @@ function normStrides(strides: number | [number, number] | undefined): [number, n
   const s: [number, number] =
     strides === undefined ? [1, 1] : typeof strides === 'number' ? [strides, strides] : strides;
   if (!s.every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new Error(`strides: expected positive integers, got ${JSON.stringify(strides)}`);
+    invalidOption('strides', 'an integer >= 1 or a pair of them', strides);
   }
   return s;
 }
@@ -64,32 +66,43 @@ export function convOperator(
   geometry: ConvGeometry = {},
 ): ConvOperator {
   if (filter.rank !== 4) {
-    throw new Error(
+    throw new OpsError(
+      'invalid-input',
+      'filter',
       `filter: expected rank 4 [kh, kw, inChannels, outChannels], got shape [${filter.shape.join(', ')}]`,
     );
   }
   const shape = asShape4(inputShape, 'inputShape');
   const [kh, kw, cin, cout] = filter.shape;
   if (shape[3] !== cin) {
-    throw new Error(
+    throw new OpsError(
+      'invalid-input',
+      'inputShape',
       `input channels: the input has ${shape[3]} channels but the filter [${filter.shape.join(', ')}] expects ${cin}`,
     );
   }
   if (geometry.checkFinite) {
     if (tf.getBackend() === 'webgpu') {
-      throw new Error(
+      throw new OpsError(
+        'unsupported',
+        'checkFinite',
         'checkFinite: needs a synchronous read-back, which the webgpu backend cannot do (in Node); leave it off and check with `await tf.all(tf.isFinite(filter)).data()`',
       );
     }
     const finite = tf.tidy(() => tf.all(tf.isFinite(filter)).dataSync()[0]);
-    if (!finite) throw new Error(`filter: contains NaN or Inf (shape [${filter.shape.join(', ')}])`);
+    if (!finite)
+      throw new OpsError('invalid-input', 'filter', `filter: contains NaN or Inf (shape [${filter.shape.join(', ')}])`);
   }
   const strides = normStrides(geometry.strides);
   const pad = resolvePadding(geometry.padding ?? 'symmetric', [kh, kw]);
   const ho = convOutputSize(shape[1], kh, strides[0], pad, 1);
   const wo = convOutputSize(shape[2], kw, strides[1], pad, 2);
   if (ho < 1 || wo < 1) {
-    throw new Error(`inputShape: [${shape.join(', ')}] is too small for a ${kh}x${kw} kernel with this padding`);
+    throw new OpsError(
+      'invalid-input',
+      'inputShape',
+      `inputShape: [${shape.join(', ')}] is too small for a ${kh}x${kw} kernel with this padding`,
+    );
   }
   const outputShape: [number, number, number, number] = [shape[0], ho, wo, cout];
   return {
@@ -100,13 +113,19 @@ export function convOperator(
     pad,
     forward(x) {
       if (!sameShape(x.shape, shape)) {
-        throw new Error(`A(x): x has shape [${x.shape.join(', ')}], the operator was built for [${shape.join(', ')}]`);
+        throw new OpsError(
+          'invalid-input',
+          'x',
+          `A(x): x has shape [${x.shape.join(', ')}], the operator was built for [${shape.join(', ')}]`,
+        );
       }
       return tf.conv2d(x, filter, strides, pad);
     },
     adjoint(z) {
       if (!sameShape(z.shape, outputShape)) {
-        throw new Error(
+        throw new OpsError(
+          'invalid-input',
+          'z',
           `A*(z): z has shape [${z.shape.join(', ')}], the adjoint of this operator takes [${outputShape.join(', ')}]`,
         );
       }

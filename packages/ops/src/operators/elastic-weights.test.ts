@@ -33,7 +33,7 @@ describe('elasticWeights', () => {
     }
   });
   it('rejects eps <= 0 or non-finite', () => {
-    expect(() => elasticWeights(tf.ones([2]), 0)).toThrow(/eps: expected a finite number > 0, got 0/);
+    expect(() => elasticWeights(tf.ones([2]), 0)).toThrow(/eps must be a finite number > 0, got 0/);
     expect(() => elasticWeights(tf.ones([2]), Number.POSITIVE_INFINITY)).toThrow(/eps/);
   });
 });

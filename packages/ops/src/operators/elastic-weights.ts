@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkPositive } from '../errors/checkers.ts';
 
 /**
  * The reweighting of RISTA (paper Alg. 1, Thm. 4.2): `w = 1 / (2 (|r| + eps))` for a residual `r`.
@@ -8,6 +9,6 @@ import * as tf from '@tensorflow/tfjs';
  * @param eps - keeps `w` finite where `r = 0`; must be > 0 (default 1e-3, as in the authors' code)
  */
 export function elasticWeights<T extends tf.Tensor>(residual: T, eps = 1e-3): T {
-  if (!(eps > 0) || !Number.isFinite(eps)) throw new Error(`eps: expected a finite number > 0, got ${eps}`);
+  checkPositive('eps', eps);
   return tf.tidy(() => tf.div(0.5, tf.add(tf.abs(residual), eps))) as T;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { OpsError } from '../errors/ops-error.ts';
 
 type Scalarish = number | tf.Scalar;
 
@@ -13,7 +14,9 @@ export function fusedRistaAvailable(): boolean {
 
 function requireFused(name: string): void {
   if (!fusedRistaAvailable()) {
-    throw new Error(
+    throw new OpsError(
+      'unsupported',
+      'backend',
       `${name}: the fused RISTA kernels are not registered for backend '${tf.getBackend()}' (they need the wasm backend with the native addon, see setupBackend); check fusedRistaAvailable() first`,
     );
   }
@@ -21,9 +24,14 @@ function requireFused(name: string): void {
 
 function checkSame(name: string, a: tf.Tensor, b: tf.Tensor, an: string, bn: string): void {
   if (!tf.util.arraysEqual(a.shape, b.shape)) {
-    throw new Error(`${name}: '${an}' [${a.shape}] and '${bn}' [${b.shape}] must have the same shape`);
+    throw new OpsError(
+      'invalid-input',
+      an,
+      `${name}: '${an}' [${a.shape}] and '${bn}' [${b.shape}] must have the same shape`,
+    );
   }
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new Error(`${name}: '${an}' and '${bn}' must be float32`);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32')
+    throw new OpsError('invalid-input', an, `${name}: '${an}' and '${bn}' must be float32`);
 }
 
 /** Splits scalar parameters into tensor inputs (differentiated) and number attributes (constants). */
@@ -35,7 +43,8 @@ function scalars(params: Record<string, Scalarish>): {
   const attrs: Record<string, number> = {};
   for (const [k, v] of Object.entries(params)) {
     if (typeof v === 'number') attrs[k] = v;
-    else if (v.rank !== 0) throw new Error(`${k}: expected a number or a scalar tensor, got shape [${v.shape}]`);
+    else if (v.rank !== 0)
+      throw new OpsError('invalid-option', k, `${k}: expected a number or a scalar tensor, got shape [${v.shape}]`);
     else inputs[k] = v;
   }
   return { inputs, attrs };

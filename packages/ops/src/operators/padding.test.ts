@@ -34,7 +34,7 @@ describe('resolvePadding', () => {
       [0, 0],
     ];
     expect(resolvePadding(p, [3, 3])).toBe(p);
-    expect(() => resolvePadding(-1, [3, 3])).toThrow(/padding: expected a non-negative integer/);
+    expect(() => resolvePadding(-1, [3, 3])).toThrow(/padding must be an integer >= 0/);
     expect(() => resolvePadding(1.5, [3, 3])).toThrow(/padding/);
     expect(() => resolvePadding([[0, 0]] as never, [3, 3])).toThrow(/padding: expected/);
     expect(() =>

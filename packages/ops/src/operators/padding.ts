@@ -1,3 +1,5 @@
+import { checkNonNegativeInt } from '../errors/checkers.ts';
+import { OpsError } from '../errors/ops-error.ts';
 /** Explicit NHWC padding as tfjs takes it: `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -35,9 +37,7 @@ export function resolvePadding(padding: ConvPadding, kernelSize: readonly [numbe
     ];
   }
   if (typeof padding === 'number') {
-    if (!Number.isInteger(padding) || padding < 0) {
-      throw new Error(`padding: expected a non-negative integer, got ${padding}`);
-    }
+    checkNonNegativeInt('padding', padding);
     return [
       [0, 0],
       [padding, padding],
@@ -50,12 +50,18 @@ export function resolvePadding(padding: ConvPadding, kernelSize: readonly [numbe
     padding.length !== 4 ||
     !padding.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))
   ) {
-    throw new Error(
+    throw new OpsError(
+      'invalid-option',
+      'padding',
       `padding: expected 'symmetric', 'same', 'valid', a non-negative integer or [[0,0],[top,bottom],[left,right],[0,0]], got ${JSON.stringify(padding)}`,
     );
   }
   if (padding[0][0] !== 0 || padding[0][1] !== 0 || padding[3][0] !== 0 || padding[3][1] !== 0) {
-    throw new Error(`padding: batch and channel padding must be [0, 0], got ${JSON.stringify(padding)}`);
+    throw new OpsError(
+      'invalid-option',
+      'padding',
+      `padding: batch and channel padding must be [0, 0], got ${JSON.stringify(padding)}`,
+    );
   }
   return padding;
 }
@@ -70,6 +76,7 @@ export function convOutputSize(inSize: number, kernel: number, stride: number, p
 
 /** Type guard for the shape tuple tfjs expects. */
 export function asShape4(shape: readonly number[], name: string): [number, number, number, number] {
-  if (shape.length !== 4) throw new Error(`${name}: expected a rank-4 NHWC shape, got [${shape.join(', ')}]`);
+  if (shape.length !== 4)
+    throw new OpsError('invalid-option', name, `${name}: expected a rank-4 NHWC shape, got [${shape.join(', ')}]`);
   return [shape[0]!, shape[1]!, shape[2]!, shape[3]!];
 }

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkPositiveInt } from '../errors/checkers.ts';
+import { OpsError } from '../errors/ops-error.ts';
 import type { ConvOperator } from './conv-operator.ts';
 
 /** Options of {@link estimateLipschitz}. */
@@ -48,7 +50,7 @@ export async function estimateLipschitz(
   op: ConvOperator,
   options: PowerIterationOptions = {},
 ): Promise<LipschitzEstimate> {
-  const iterations = checkIterations(options.iterations ?? 50);
+  const iterations = checkPositiveInt('iterations', options.iterations ?? 50);
   const tolerance = options.tolerance ?? 1e-5;
   const { single, start } = prepare(op, options);
   let v = start;
@@ -63,7 +65,11 @@ export async function estimateLipschitz(
     v = next;
     if (!Number.isFinite(estimate)) {
       v.dispose();
-      throw new Error('estimateLipschitz: the operator produced a non-finite value (NaN or Inf in the filter?)');
+      throw new OpsError(
+        'invalid-input',
+        'filter',
+        'estimateLipschitz: the operator produced a non-finite value (NaN or Inf in the filter?)',
+      );
     }
     const done = Math.abs(estimate - value) <= tolerance * Math.abs(estimate);
     value = estimate;
@@ -85,7 +91,7 @@ export function lipschitzOnDevice(
   op: ConvOperator,
   options: Omit<PowerIterationOptions, 'tolerance'> = {},
 ): LipschitzTensors {
-  const iterations = checkIterations(options.iterations ?? 50);
+  const iterations = checkPositiveInt('iterations', options.iterations ?? 50);
   const { single, start } = prepare(op, options);
   let v = start;
   let value: tf.Scalar | null = null;
@@ -99,19 +105,16 @@ export function lipschitzOnDevice(
   return { value: value!, vector: v };
 }
 
-function checkIterations(iterations: number): number {
-  if (!Number.isInteger(iterations) || iterations < 1) {
-    throw new Error(`iterations: expected a positive integer, got ${iterations}`);
-  }
-  return iterations;
-}
-
 /** The batch-1 operator and the unit-norm start vector (kept: the caller disposes it). */
 function prepare(op: ConvOperator, options: { init?: tf.Tensor4D; seed?: number }) {
   const shape: [number, number, number, number] = [1, op.inputShape[1], op.inputShape[2], op.inputShape[3]];
   const single = op.inputShape[0] === 1 ? op : rebatch(op, shape);
   if (options.init && options.init.shape.join() !== shape.join()) {
-    throw new Error(`init: expected shape [${shape.join(', ')}], got [${options.init.shape.join(', ')}]`);
+    throw new OpsError(
+      'invalid-option',
+      'init',
+      `init: expected shape [${shape.join(', ')}], got [${options.init.shape.join(', ')}]`,
+    );
   }
   const start = tf.tidy(() => {
     const s = options.init ?? tf.randomNormal(shape, 0, 1, 'float32', options.seed);

@@ -52,7 +52,7 @@ describe('softThreshold', () => {
   });
   it('rejects a negative, non-finite or non-scalar threshold', () => {
     const z = tf.ones([2]);
-    expect(() => softThreshold(z, -0.1)).toThrow(/threshold: expected a finite number >= 0, got -0.1/);
+    expect(() => softThreshold(z, -0.1)).toThrow(/threshold must be a finite number >= 0, got -0.1/);
     expect(() => softThreshold(z, Number.NaN)).toThrow(/threshold/);
     expect(() => softThreshold(z, tf.ones([2]) as never)).toThrow(
       /threshold: expected a scalar tensor, got shape \[2\]/,

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkNonNegative } from '../errors/checkers.ts';
+import { OpsError } from '../errors/ops-error.ts';
 
 /**
  * Two-sided soft thresholding `T(z) = sign(z) max(|z| - thr, 0)`, written as
@@ -23,10 +25,12 @@ export function nonNegativeSoftThreshold<T extends tf.Tensor>(z: T, threshold: n
 
 function checkThreshold(threshold: number | tf.Scalar): void {
   if (typeof threshold === 'number') {
-    if (!(threshold >= 0) || !Number.isFinite(threshold)) {
-      throw new Error(`threshold: expected a finite number >= 0, got ${threshold}`);
-    }
+    checkNonNegative('threshold', threshold);
   } else if (threshold.rank !== 0) {
-    throw new Error(`threshold: expected a scalar tensor, got shape [${threshold.shape.join(', ')}]`);
+    throw new OpsError(
+      'invalid-option',
+      'threshold',
+      `threshold: expected a scalar tensor, got shape [${threshold.shape.join(', ')}]`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../store/atomic-file.ts';
+import { atomicWriteSync as writeFileAtomic } from '@edl/models/node';
 import { hasCheckpoint } from '../store/checkpoint-store.ts';
 import type { TrainConfig } from './train-config.ts';
 import { UserError } from './user-error.ts';

@@ -1,4 +1,5 @@
 import { createRng, horizontalFlip, randomCrop, randomCutout } from '@edl/datasets';
+import { checkNonNegative } from '../errors/checkers.ts';
 
 /** Settings of {@link batchAugmentation} (paper Table 3's Cutout baseline and the usual CIFAR crop + flip). */
 export interface AugmentationOptions {
@@ -19,7 +20,8 @@ export function batchAugmentation(
 ): ((pixels: Float32Array, shape: [number, number, number, number], seed: number) => Float32Array) | null {
   const crop = options.crop ?? 0;
   const cutoutSize = options.cutout ?? 0;
-  if (!(crop >= 0) || !(cutoutSize >= 0)) throw new Error(`batchAugmentation: crop and cutout must be >= 0`);
+  checkNonNegative('crop', crop);
+  checkNonNegative('cutout', cutoutSize);
   if (crop === 0 && !options.flip && cutoutSize === 0) return null;
   return (pixels, [n, height, width, channels], seed) => {
     const rng = createRng(seed);
@@ -31,7 +33,7 @@ export function batchAugmentation(
       const dst = out.subarray(i * per, (i + 1) * per);
       if (crop > 0) randomCrop(src, dst, shape, crop, rng);
       else dst.set(src);
-      if (options.flip && rng.next() < 0.5) horizontalFlip(dst, shape);
+      if (options.flip && rng.uniform() < 0.5) horizontalFlip(dst, shape);
       if (cutoutSize > 0) randomCutout(dst, shape, cutoutSize, rng);
     }
     return out;

@@ -1,5 +1,6 @@
 import type { ImageSet } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
+import { TrainingError } from '../errors/training-error.ts';
 
 /**
  * The data the trainer reads: pixels NHWC (uint8 0..255 or float32 in [0, 1]) and int32 labels. `@edl/datasets`'
@@ -14,7 +15,9 @@ export interface LabelledImages extends Omit<ImageSet, 'images' | 'classNames'> 
 export function checkLabelledImages(what: string, set: LabelledImages): void {
   const per = set.height * set.width * set.channels;
   if (!(set.count > 0) || set.labels.length !== set.count || set.images.length !== set.count * per) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-input',
+      what,
       `${what}: expected ${set.count} images of ${set.height}x${set.width}x${set.channels} and as many labels, got ` +
         `${set.images.length} pixel values and ${set.labels.length} labels`,
     );
@@ -42,7 +45,11 @@ export function gatherBatch(
   const shape: [number, number, number, number] = [n, set.height, set.width, set.channels];
   const out = augment ? augment(pixels, shape) : pixels;
   if (out.length !== pixels.length)
-    throw new Error(`augment: returned ${out.length} values, expected ${pixels.length}`);
+    throw new TrainingError(
+      'invalid-input',
+      'augment',
+      `augment: returned ${out.length} values, expected ${pixels.length}`,
+    );
   return {
     x: tf.tensor4d(out, [n, set.height, set.width, set.channels]),
     y: tf.tensor1d(labels, 'int32'),

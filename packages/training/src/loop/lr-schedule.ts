@@ -1,3 +1,4 @@
+import { checkNonNegativeInt, checkNumber, checkPositive } from '../errors/checkers.ts';
 /** Where training is when a learning rate is asked for: `epoch` (0-based), `step` within the epoch. */
 export interface ScheduleProgress {
   epoch: number;
@@ -8,10 +9,6 @@ export interface ScheduleProgress {
 /** A learning-rate schedule: a pure function of progress, so resuming needs no schedule state. */
 export type LrSchedule = (progress: ScheduleProgress) => number;
 
-function positive(name: string, v: number): void {
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a finite number > 0, got ${v}`);
-}
-
 /**
  * Step decay evaluated **per epoch** (as in Madry / TRADES / the paper's reference code): `lr = base · gamma^k` with k
  * the number of milestones `<= epoch`.
@@ -19,10 +16,10 @@ function positive(name: string, v: number): void {
  */
 export function multiStepLr(options: { base: number; milestones: number[]; gamma?: number }): LrSchedule {
   const gamma = options.gamma ?? 0.1;
-  positive('multiStepLr: base', options.base);
-  positive('multiStepLr: gamma', gamma);
+  checkPositive('base', options.base);
+  checkPositive('gamma', gamma);
   for (const m of options.milestones) {
-    if (!Number.isInteger(m) || m < 0) throw new Error(`multiStepLr: milestones must be integers >= 0, got ${m}`);
+    checkNonNegativeInt('milestones', m);
   }
   return ({ epoch }) => options.base * gamma ** options.milestones.filter((m) => m <= epoch).length;
 }
@@ -33,9 +30,9 @@ export function multiStepLr(options: { base: number; milestones: number[]; gamma
  */
 export function cosineLr(options: { base: number; epochs: number; min?: number }): LrSchedule {
   const min = options.min ?? 0;
-  positive('cosineLr: base', options.base);
-  positive('cosineLr: epochs', options.epochs);
-  if (!(min >= 0 && min <= options.base)) throw new Error(`cosineLr: min must be in [0, base], got ${min}`);
+  checkPositive('base', options.base);
+  checkPositive('epochs', options.epochs);
+  checkNumber('min', min, { min: 0, max: options.base });
   return ({ epoch, step, stepsPerEpoch }) => {
     const t = Math.min(1, (epoch * stepsPerEpoch + step) / (options.epochs * stepsPerEpoch));
     return min + ((options.base - min) * (1 + Math.cos(Math.PI * t))) / 2;
@@ -44,6 +41,6 @@ export function cosineLr(options: { base: number; epochs: number; min?: number }
 
 /** A constant learning rate. */
 export function constantLr(lr: number): LrSchedule {
-  positive('constantLr: lr', lr);
+  checkPositive('lr', lr);
   return () => lr;
 }

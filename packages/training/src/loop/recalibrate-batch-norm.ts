@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkPositiveInt } from '../errors/checkers.ts';
 import { gatherBatch, type LabelledImages } from './labelled-images.ts';
 import { seededPermutation } from './seeds.ts';
 
@@ -18,9 +19,7 @@ export interface BatchNormRecalibration {
  * which leaves them as they are after `applyConstraints`). Tidy-clean.
  */
 export function recalibrateBatchNorm(model: tf.LayersModel, set: LabelledImages, o: BatchNormRecalibration): void {
-  if (!Number.isInteger(o.batches) || o.batches < 1) {
-    throw new Error(`recalibrateBatchNorm: batches must be a positive integer, got ${o.batches}`);
-  }
+  checkPositiveInt('batches', o.batches);
   const order = seededPermutation(set.count, o.seed);
   for (let b = 0; b < o.batches; b++) {
     const start = (b * o.batchSize) % Math.max(1, set.count - o.batchSize + 1);

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkNonNegative, checkNumber } from '../errors/checkers.ts';
+import { TrainingError } from '../errors/training-error.ts';
 
 /** Options of {@link Sgd}. */
 export interface SgdOptions {
@@ -18,12 +20,6 @@ export interface SgdState {
   buffers: (Float32Array | null)[];
 }
 
-function check(name: string, value: number, lo: number, hi: number): void {
-  if (!Number.isFinite(value) || value < lo || value > hi) {
-    throw new Error(`Sgd: ${name} must be a finite number in [${lo}, ${hi}], got ${value}`);
-  }
-}
-
 /**
  * Stochastic gradient descent with momentum, Nesterov and L2-coupled weight decay, exactly PyTorch's `torch.optim.SGD`
  * (dampening 0): `g ← g + wd·p`, `b ← μ·b + g`, `d = nesterov ? g + μ·b : b`, `p ← p − lr·d`.
@@ -41,9 +37,10 @@ export class Sgd {
     this.nesterov = options.nesterov ?? false;
     this.weightDecay = options.weightDecay ?? 0;
     this.decayKernelsOnly = options.decayKernelsOnly ?? false;
-    check('momentum', this.momentum, 0, 0.999999);
-    check('weightDecay', this.weightDecay, 0, 1);
-    if (this.nesterov && this.momentum === 0) throw new Error('Sgd: nesterov requires momentum > 0');
+    checkNumber('momentum', this.momentum, { min: 0, max: 0.999999 });
+    checkNumber('weightDecay', this.weightDecay, { min: 0, max: 1 });
+    if (this.nesterov && this.momentum === 0)
+      throw new TrainingError('invalid-option', 'nesterov', 'Sgd: nesterov requires momentum > 0');
   }
 
   /**
@@ -51,12 +48,20 @@ export class Sgd {
    * Does not dispose `grads`.
    */
   apply(variables: readonly tf.Variable[], grads: readonly (tf.Tensor | null)[], lr: number): void {
-    if (!Number.isFinite(lr) || lr < 0) throw new Error(`Sgd.apply: lr must be a finite number >= 0, got ${lr}`);
+    checkNonNegative('lr', lr);
     if (variables.length !== grads.length) {
-      throw new Error(`Sgd.apply: got ${grads.length} gradients for ${variables.length} variables`);
+      throw new TrainingError(
+        'invalid-input',
+        'grads',
+        `Sgd.apply: got ${grads.length} gradients for ${variables.length} variables`,
+      );
     }
     if (this.buffers.length !== 0 && this.buffers.length !== variables.length) {
-      throw new Error(`Sgd.apply: optimizer state has ${this.buffers.length} buffers, model has ${variables.length}`);
+      throw new TrainingError(
+        'invalid-state',
+        'variables',
+        `Sgd.apply: optimizer state has ${this.buffers.length} buffers, model has ${variables.length}`,
+      );
     }
     if (this.buffers.length === 0) this.buffers = variables.map(() => null);
     tf.tidy(() => {
@@ -92,13 +97,22 @@ export class Sgd {
   /** Restores buffers written by {@link Sgd.getState}; `variables` gives the shapes (same order). */
   setState(state: SgdState, variables: readonly tf.Variable[]): void {
     if (state.buffers.length !== 0 && state.buffers.length !== variables.length) {
-      throw new Error(`Sgd.setState: state has ${state.buffers.length} buffers, model has ${variables.length}`);
+      throw new TrainingError(
+        'invalid-input',
+        'state',
+        `Sgd.setState: state has ${state.buffers.length} buffers, model has ${variables.length}`,
+      );
     }
     this.dispose();
     this.buffers = state.buffers.map((b, i) => {
       if (b == null) return null;
       const v = variables[i]!;
-      if (b.length !== v.size) throw new Error(`Sgd.setState: buffer ${i} has ${b.length} values, variable ${v.size}`);
+      if (b.length !== v.size)
+        throw new TrainingError(
+          'invalid-input',
+          'state',
+          `Sgd.setState: buffer ${i} has ${b.length} values, variable ${v.size}`,
+        );
       const t = tf.tensor(b, v.shape, 'float32');
       const variable = tf.variable(t, false);
       t.dispose();

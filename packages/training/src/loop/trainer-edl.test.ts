@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRng } from '@edl/datasets';
 import { applyConstraints, getBetas } from '@edl/layers';
 import { resnet, toElastic } from '@edl/models';
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +10,6 @@ import { pgdAT } from '../methods/pgd-at.ts';
 import { directoryStore } from '../store/directory-store.ts';
 import type { LabelledImages } from './labelled-images.ts';
 import { constantLr } from './lr-schedule.ts';
-import { mulberry32 } from './seeds.ts';
 import { train } from './trainer.ts';
 import type { TrainOptions } from './trainer-options.ts';
 
@@ -18,7 +18,8 @@ import type { TrainOptions } from './trainer-options.ts';
 // (seen 2026-11-26: two identically seeded resnet() calls differ in stepSize by ~1e-3 relative), so two runs, and a
 // run and its resumption, are not bitwise equal; that is @edl/layers' behaviour, not the trainer's.
 function data(count: number, seed: number): LabelledImages {
-  const rand = mulberry32(seed);
+  const rng = createRng(seed);
+  const rand = () => rng.uniform();
   const images = Float32Array.from({ length: count * 64 }, () => rand());
   const labels = Int32Array.from({ length: count }, (_, i) => i % 3);
   for (let i = 0; i < count; i++) for (let p = 0; p < 8; p++) images[i * 64 + labels[i]! * 16 + p] = 1;

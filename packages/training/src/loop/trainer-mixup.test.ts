@@ -140,7 +140,7 @@ describe('train with mixup', () => {
     const check = (method: TrainingMethod, alpha: number) =>
       validateTrainOptions({ ...base, method, mixup: { alpha } });
     for (const alpha of [0, -0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => check(pgdAT(threat), alpha)).toThrow(/train: mixup\.alpha must be a finite number > 0/);
+      expect(() => check(pgdAT(threat), alpha)).toThrow(/mixup\.alpha must be a finite number > 0/);
     }
     const unsupported: TrainingMethod[] = [
       trades({ ...threat, beta: 6 }),

@@ -1,5 +1,6 @@
 import { applyConstraints } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
+import { TrainingError } from '../errors/training-error.ts';
 import { mixupInPlace } from '../methods/mixup.ts';
 import { weightPenalty } from '../methods/regularizer.ts';
 import type { StepContext } from '../methods/training-method.ts';
@@ -163,7 +164,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         } finally {
           lossValue.dispose();
         }
-        if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at epoch ${epoch}, step ${step}`);
+        if (!Number.isFinite(loss))
+          throw new TrainingError('invalid-state', 'lr', `train: loss became ${loss} at epoch ${epoch}, step ${step}`);
         state.lossSum += loss * indices.length;
         state.lossCount += indices.length;
         bar.update(step + 1, { loss: loss.toFixed(3), lr: lr.toPrecision(3) });

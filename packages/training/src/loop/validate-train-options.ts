@@ -1,24 +1,25 @@
+import { checkPositiveInt, invalidOption } from '../errors/checkers.ts';
+import { TrainingError } from '../errors/training-error.ts';
 import { checkMixupOptions } from '../methods/mixup.ts';
 import type { TrainingStore } from '../store/training-store.ts';
 import type { TrainOptions } from './trainer-options.ts';
 
-function posInt(name: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new Error(`train: ${name} must be a positive integer, got ${String(v)}`);
-  }
-}
-
 /** Validates {@link TrainOptions} with errors naming the option and what was expected. */
 export function validateTrainOptions(o: TrainOptions): void {
-  if (o == null || typeof o !== 'object') throw new Error('train: expected an options object');
-  if (o.model == null || typeof o.model.apply !== 'function') throw new Error('train: model must be a tf.LayersModel');
+  if (o == null || typeof o !== 'object')
+    throw new TrainingError('invalid-option', 'options', 'train: expected an options object');
+  if (o.model == null || typeof o.model.apply !== 'function')
+    throw new TrainingError('invalid-option', 'model', 'train: model must be a tf.LayersModel');
   if (o.method == null || typeof o.method.step !== 'function')
-    throw new Error('train: method must be a TrainingMethod');
-  posInt('epochs', o.epochs);
-  posInt('batchSize', o.batchSize);
-  if (typeof o.lr !== 'function') throw new Error('train: lr must be a schedule function (e.g. multiStepLr(...))');
+    throw new TrainingError('invalid-option', 'method', 'train: method must be a TrainingMethod');
+  checkPositiveInt('epochs', o.epochs);
+  checkPositiveInt('batchSize', o.batchSize);
+  if (typeof o.lr !== 'function')
+    throw new TrainingError('invalid-option', 'lr', 'train: lr must be a schedule function (e.g. multiStepLr(...))');
   if ('outDir' in o) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-option',
+      'outDir',
       "train: outDir is no longer an option: pass store: directoryStore(outDir) from '@edl/training/node' " +
         '(or memoryStore() in a browser)',
     );
@@ -27,39 +28,58 @@ export function validateTrainOptions(o: TrainOptions): void {
     const s = o.store as Partial<TrainingStore> | null;
     const methods = ['saveCheckpoint', 'loadCheckpoint', 'saveBest', 'appendMetrics'] as const;
     if (s === null || typeof s !== 'object' || !methods.every((m) => typeof s[m] === 'function')) {
-      throw new Error(`train: store must be a TrainingStore (${methods.join(', ')}), e.g. memoryStore()`);
+      throw new TrainingError(
+        'invalid-option',
+        'store',
+        `train: store must be a TrainingStore (${methods.join(', ')}), e.g. memoryStore()`,
+      );
     }
   }
   if (o.resume && o.store === undefined) {
-    throw new Error('train: resume needs a store to resume from (directoryStore(outDir) or memoryStore())');
+    throw new TrainingError(
+      'invalid-option',
+      'resume',
+      'train: resume needs a store to resume from (directoryStore(outDir) or memoryStore())',
+    );
   }
   if (o.progress !== undefined && typeof o.progress !== 'function') {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-option',
+      'progress',
       "train: progress must be a function (label, total) => ProgressBar, e.g. progressBar of '@edl/training/node'",
     );
   }
   if (o.handleSigint && (typeof process === 'undefined' || typeof process.once !== 'function')) {
-    throw new Error('train: handleSigint needs Node (process signals); use shouldStop in a browser');
+    throw new TrainingError(
+      'unsupported',
+      'handleSigint',
+      'train: handleSigint needs Node (process signals); use shouldStop in a browser',
+    );
   }
   if (o.train.numClasses !== o.test.numClasses) {
-    throw new Error(`train: train has ${o.train.numClasses} classes but test has ${o.test.numClasses}`);
+    throw new TrainingError(
+      'invalid-input',
+      'test',
+      `train: train has ${o.train.numClasses} classes but test has ${o.test.numClasses}`,
+    );
   }
   if (o.elasticSwitch) {
     const e = o.elasticSwitch.epoch;
     if (!Number.isInteger(e) || e < 0 || e > o.epochs) {
-      throw new Error(`train: elasticSwitch.epoch must be an integer in [0, epochs=${o.epochs}], got ${e}`);
+      invalidOption('elasticSwitch.epoch', `an integer in [0, epochs=${o.epochs}]`, e);
     }
   }
-  if (o.earlyStoppingPatience !== undefined) posInt('earlyStoppingPatience', o.earlyStoppingPatience);
+  if (o.earlyStoppingPatience !== undefined) checkPositiveInt('earlyStoppingPatience', o.earlyStoppingPatience);
   if (o.bnRecalibrationBatches !== undefined && o.bnRecalibrationBatches !== 0) {
-    posInt('bnRecalibrationBatches', o.bnRecalibrationBatches);
+    checkPositiveInt('bnRecalibrationBatches', o.bnRecalibrationBatches);
   }
-  if (o.seed !== undefined && !Number.isInteger(o.seed))
-    throw new Error(`train: seed must be an integer, got ${o.seed}`);
+  if (o.seed !== undefined && !Number.isInteger(o.seed)) invalidOption('seed', 'an integer', o.seed);
   if (o.mixup !== undefined) {
-    checkMixupOptions('train: mixup', o.mixup);
+    checkMixupOptions('mixup', o.mixup);
     if (o.method.acceptsSoftLabels !== true) {
-      throw new Error(
+      throw new TrainingError(
+        'invalid-option',
+        'mixup',
         `train: mixup needs a method that trains on soft labels (standard or pgd-at); method "${o.method.name}" ` +
           'does not support it (remove the mixup option)',
       );

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { invalidOption } from '../errors/checkers.ts';
 import type { StepContext, StepLoss, TrainingMethod } from './training-method.ts';
 
 /** Options of {@link awp}. */
@@ -15,7 +16,7 @@ export interface AwpOptions {
  */
 export function awp(inner: TrainingMethod, options: AwpOptions = {}): TrainingMethod {
   const gamma = options.gamma ?? 5e-3;
-  if (!(gamma > 0 && gamma < 1)) throw new Error(`awp: gamma must be in (0, 1), got ${gamma}`);
+  if (!(gamma > 0 && gamma < 1)) invalidOption('gamma', 'a number in (0, 1)', gamma);
   return {
     name: `${inner.name}+awp`,
     step<L extends StepLoss>(ctx: StepContext<L>, x: tf.Tensor4D, y: tf.Tensor1D): L {

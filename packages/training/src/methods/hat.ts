@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkNonNegative, checkPositive } from '../errors/checkers.ts';
 import { crossEntropy, oneHotLabels } from './losses.ts';
 import { withDisposal } from './standard-training.ts';
 import { tradesAdversary, tradesLoss } from './trades.ts';
@@ -26,9 +27,9 @@ export function hat(options: HatOptions): TrainingMethod {
   const h = options.h ?? 3.5;
   const beta = options.beta ?? 2.5;
   const gamma = options.gamma ?? 0.5;
-  if (!(h > 0) || !(beta >= 0) || !(gamma >= 0)) {
-    throw new Error(`hat: expected h > 0, beta >= 0, gamma >= 0, got ${h}, ${beta}, ${gamma}`);
-  }
+  checkPositive('h', h);
+  checkNonNegative('beta', beta);
+  checkNonNegative('gamma', gamma);
   return {
     name: 'hat',
     step(ctx, x, y) {

@@ -1,5 +1,6 @@
 import { type PgdStart, pgdAscent } from '@edl/attacks';
 import * as tf from '@tensorflow/tfjs';
+import { checkNonNegative, checkNonNegativeInt } from '../errors/checkers.ts';
 
 /** Settings of the inner maximisation (the attack that generates training examples). */
 export interface InnerAttackOptions {
@@ -34,11 +35,9 @@ export function innerMaximize(
   options: InnerAttackOptions,
 ): tf.Tensor4D {
   const { eps, stepSize, steps, init, seed } = options;
-  if (!(eps >= 0) || !(stepSize >= 0) || !Number.isInteger(steps) || steps < 0) {
-    throw new Error(
-      `innerMaximize: expected eps >= 0, stepSize >= 0 and integer steps >= 0, got ${eps}, ${stepSize}, ${steps}`,
-    );
-  }
+  checkNonNegative('eps', eps);
+  checkNonNegative('stepSize', stepSize);
+  checkNonNegativeInt('steps', steps);
   return pgdAscent(forward, x, {
     norm: 'linf',
     eps,

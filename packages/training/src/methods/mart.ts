@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkedIn, checkNonNegative } from '../errors/checkers.ts';
 import { innerMaximize } from './inner-maximization.ts';
 import { crossEntropyPerSample, klDivergencePerSample, oneHotLabels } from './losses.ts';
 import { withDisposal } from './standard-training.ts';
@@ -33,7 +34,7 @@ export interface MartOptions extends ThreatModel {
 /** MART training: CE inner attack from x + 0.001·N(0, 1) (eval mode), then {@link martLoss} in training mode. */
 export function mart(options: MartOptions): TrainingMethod {
   checkThreatModel('mart', options);
-  if (!(options.beta >= 0)) throw new Error(`mart: beta must be >= 0, got ${options.beta}`);
+  checkedIn('mart', () => checkNonNegative('beta', options.beta));
   return {
     name: 'mart',
     step(ctx, x, y) {

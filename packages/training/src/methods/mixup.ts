@@ -1,4 +1,5 @@
 import { createRng, type MixupResult, mixupBatch } from '@edl/datasets';
+import { checkPositive, invalidOption } from '../errors/checkers.ts';
 
 /** Settings of {@link train}'s `mixup` option (Zhang et al. 2018; a paper Table 3 overfitting baseline). */
 export interface MixupOptions {
@@ -6,13 +7,10 @@ export interface MixupOptions {
   alpha: number;
 }
 
-/** Validates {@link MixupOptions}, naming `what` (e.g. `'train: mixup'`) in the error. */
+/** Validates {@link MixupOptions}, naming `what` (e.g. `'mixup'`: errors name `mixup.alpha`). */
 export function checkMixupOptions(what: string, options: MixupOptions): void {
-  if (options == null || typeof options !== 'object') throw new Error(`${what} must be an object { alpha }`);
-  const a = options.alpha;
-  if (typeof a !== 'number' || !Number.isFinite(a) || a <= 0) {
-    throw new Error(`${what}.alpha must be a finite number > 0, got ${String(a)}`);
-  }
+  if (options == null || typeof options !== 'object') invalidOption(what, 'an object { alpha }', options);
+  checkPositive(`${what}.alpha`, options.alpha);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkNonNegative } from '../errors/checkers.ts';
 
 /** Weight regularisation of paper Table 3's overfitting baselines, added to every method's loss. */
 export interface RegularizerOptions {
@@ -12,7 +13,8 @@ export interface RegularizerOptions {
 export function weightPenalty(variables: readonly tf.Variable[], options: RegularizerOptions): tf.Scalar | null {
   const l1 = options.l1 ?? 0;
   const l2 = options.l2 ?? 0;
-  if (!(l1 >= 0) || !(l2 >= 0)) throw new Error(`weightPenalty: l1 and l2 must be >= 0, got ${l1}, ${l2}`);
+  checkNonNegative('l1', l1);
+  checkNonNegative('l2', l2);
   if (l1 === 0 && l2 === 0) return null;
   return tf.tidy(() => {
     let total: tf.Scalar = tf.scalar(0);

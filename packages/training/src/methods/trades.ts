@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkedIn, checkNonNegative } from '../errors/checkers.ts';
 import { innerMaximize } from './inner-maximization.ts';
 import { crossEntropy, klDivergencePerSample, oneHotLabels } from './losses.ts';
 import { withDisposal } from './standard-training.ts';
@@ -32,7 +33,7 @@ export interface TradesOptions extends ThreatModel {
  */
 export function trades(options: TradesOptions): TrainingMethod {
   checkThreatModel('trades', options);
-  if (!(options.beta >= 0)) throw new Error(`trades: beta must be >= 0, got ${options.beta}`);
+  checkedIn('trades', () => checkNonNegative('beta', options.beta));
   return {
     name: 'trades',
     step(ctx, x, y) {

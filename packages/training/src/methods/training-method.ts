@@ -1,5 +1,6 @@
 import type { ThreatModel as AttackThreatModel } from '@edl/attacks';
 import * as tf from '@tensorflow/tfjs';
+import { checkedIn, checkNumber, checkOneOf, checkPositive, checkPositiveInt } from '../errors/checkers.ts';
 import { oneHotLabels } from './losses.ts';
 
 /**
@@ -77,18 +78,12 @@ export interface ThreatModel extends Omit<AttackThreatModel, 'norm' | 'eps'> {
   steps: number;
 }
 
-/** Validates a {@link ThreatModel}, naming the method in the error. */
+/** Validates a {@link ThreatModel}, naming the method and the option at fault (`pgdAT: eps must be ...`). */
 export function checkThreatModel(method: string, t: ThreatModel): void {
-  if (t.norm !== undefined && t.norm !== 'linf') {
-    throw new Error(`${method}: norm must be 'linf' (the only norm training supports), got ${String(t.norm)}`);
-  }
-  if (!(Number.isFinite(t.eps) && t.eps > 0 && t.eps <= 1)) {
-    throw new Error(`${method}: eps must be in (0, 1] for images in [0, 1], got ${t.eps}`);
-  }
-  if (!(Number.isFinite(t.stepSize) && t.stepSize > 0)) {
-    throw new Error(`${method}: stepSize must be > 0, got ${t.stepSize}`);
-  }
-  if (!(Number.isInteger(t.steps) && t.steps >= 1)) {
-    throw new Error(`${method}: steps must be an integer >= 1, got ${t.steps}`);
-  }
+  checkedIn(method, () => {
+    if (t.norm !== undefined) checkOneOf('norm', t.norm, ['linf']);
+    checkNumber('eps', t.eps, { min: 0, exclusiveMin: true, max: 1 });
+    checkPositive('stepSize', t.stepSize);
+    checkPositiveInt('steps', t.steps);
+  });
 }

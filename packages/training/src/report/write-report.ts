@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../store/atomic-file.ts';
+import { atomicWriteSync } from '@edl/models/node';
 import { reportCharts } from './charts.ts';
 import { renderSvg } from './render-svg.ts';
 import type { ReportData } from './report-data.ts';
@@ -67,6 +67,6 @@ ${sections.join('\n')}
 ${facts}
 </body></html>
 `;
-  writeFileAtomic(join(dir, 'report.html'), html);
+  atomicWriteSync(join(dir, 'report.html'), html);
   return charts.map((c) => c.id);
 }

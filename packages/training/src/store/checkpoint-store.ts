@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadModel, saveModel } from '@edl/models';
-import { fileSystemHandler } from '@edl/models/node';
+import { fileSystemHandler, atomicWriteSync as writeFileAtomic } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
 import type { SgdState } from '../loop/sgd.ts';
-import { writeFileAtomic } from './atomic-file.ts';
 import type { StoredCheckpoint, TrainerState } from './training-store.ts';
 
 /** A checkpoint read back by {@link readCheckpoint}: the stored checkpoint and the directory it came from. */

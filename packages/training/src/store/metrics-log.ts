@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './atomic-file.ts';
+import { atomicWriteSync as writeFileAtomic } from '@edl/models/node';
 import type { EpochMetrics } from './epoch-metrics.ts';
 
 const KEYS: (keyof EpochMetrics)[] = [

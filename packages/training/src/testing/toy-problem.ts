@@ -1,13 +1,14 @@
+import { createRng } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../loop/labelled-images.ts';
-import { mulberry32 } from '../loop/seeds.ts';
 
 /**
  * Test fixture (not exported from the package): a 3-class problem on 4x4x1 images whose class is the brightest
  * image row-band, and a tiny dense+BN classifier with deterministic initial weights.
  */
 export function toyData(count: number, seed: number): LabelledImages {
-  const rand = mulberry32(seed);
+  const rng = createRng(seed);
+  const rand = () => rng.uniform();
   const images = new Float32Array(count * 16);
   const labels = new Int32Array(count);
   for (let i = 0; i < count; i++) {
@@ -33,7 +34,8 @@ export function toyModel(seed: number): tf.LayersModel {
       tf.layers.dense({ units: 3 }),
     ],
   });
-  const rand = mulberry32(seed);
+  const rng = createRng(seed);
+  const rand = () => rng.uniform();
   const fresh = model.getWeights().map((w) => {
     if (w.shape.length < 2) return null;
     const values = Float32Array.from({ length: w.size }, () => (rand() - 0.5) * 0.8);
