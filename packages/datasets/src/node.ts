@@ -1,10 +1,16 @@
-export { type CifarDirOptions, loadCifar10, loadCifar100, loadCifarBinaryFiles } from './cifar-files.ts';
-export { DATASET_SOURCES, type DatasetName, type DatasetSource } from './dataset-sources.ts';
-export { type DecodeEntriesOptions, decodeEntries } from './decode-entries.ts';
-export { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeImageOptions, decodeImage } from './decode-image.ts';
-export { type DatasetCacheOptions, defaultCacheDir, downloadDataset, locateDataset } from './download-dataset.ts';
-export { DEFAULT_IDLE_TIMEOUT_MS, type DownloadFileOptions, downloadFile, hashFile } from './download-file.ts';
-export { extractArchive } from './extract-archive.ts';
+export { DATASET_SOURCES, type DatasetName, type DatasetSource } from './download/dataset-sources.ts';
+export {
+  type DatasetCacheOptions,
+  defaultCacheDir,
+  downloadDataset,
+  locateDataset,
+} from './download/download-dataset.ts';
+export { DEFAULT_IDLE_TIMEOUT_MS, type DownloadFileOptions, downloadFile, hashFile } from './download/download-file.ts';
+export { extractArchive } from './files/extract-archive.ts';
+export { openDirectory } from './files/open-directory.ts';
+export { forEachTarEntry, openTarArchive } from './files/tar-archive.ts';
+export { openZipArchive } from './files/zip-archive.ts';
+export { type CifarDirOptions, loadCifar10, loadCifar100, loadCifarBinaryFiles } from './formats/cifar-files.ts';
 export {
   IMAGE_EXTENSIONS,
   type ImageFolderEntry,
@@ -12,9 +18,8 @@ export {
   type ImageFolderOptions,
   listImageFolder,
   loadImageFolder,
-} from './image-folder.ts';
-export { loadMnist, type MnistOptions } from './mnist.ts';
-export { openDirectory } from './open-directory.ts';
-export { forEachTarEntry, openTarArchive } from './tar-archive.ts';
-export { loadTinyImageNet, TINY_IMAGENET_EXTRA_WNIDS, type TinyImageNetOptions } from './tiny-imagenet.ts';
-export { openZipArchive } from './zip-archive.ts';
+} from './formats/image-folder.ts';
+export { loadMnist, type MnistOptions } from './formats/mnist.ts';
+export { loadTinyImageNet, TINY_IMAGENET_EXTRA_WNIDS, type TinyImageNetOptions } from './formats/tiny-imagenet.ts';
+export { type DecodeEntriesOptions, decodeEntries } from './images/decode-entries.ts';
+export { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeImageOptions, decodeImage } from './images/decode-image.ts';

@@ -1,8 +1,8 @@
 import { describeBackends, expectCloseTo, lcg, onCpu, testBackends } from '@edl/ops/testing';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { DictConv2D } from './dict-conv2d.ts';
-import { rista } from './rista.ts';
+import { DictConv2D } from './layer/dict-conv2d.ts';
+import { rista } from './rista/rista.ts';
 
 // rista and DictConv2D, values and gradients, on every backend available (cpu, wasm, wasm + native, webgpu with
 // EDL_TEST_WEBGPU=1), against the cpu backend, with the same assertions. Step sizes 'auto' included: the power

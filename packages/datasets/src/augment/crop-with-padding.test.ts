@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng.ts';
+import { createRng } from '../core/rng.ts';
 import { cropWithPadding, randomCrop } from './crop-with-padding.ts';
 
 const shape = { height: 6, width: 7, channels: 3 };

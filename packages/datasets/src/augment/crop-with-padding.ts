@@ -1,6 +1,6 @@
-import { checkNonNegativeInt } from '../checkers.ts';
-import { DatasetError } from '../dataset-error.ts';
-import type { Rng } from '../rng.ts';
+import { checkNonNegativeInt } from '../core/checkers.ts';
+import { DatasetError } from '../core/dataset-error.ts';
+import type { Rng } from '../core/rng.ts';
 import { checkImage, type ImageArray, type ImageShape } from './image-shape.ts';
 
 /**

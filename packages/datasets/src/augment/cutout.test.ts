@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng.ts';
+import { createRng } from '../core/rng.ts';
 import { cutout, randomCutout } from './cutout.ts';
 
 const shape = { height: 10, width: 12, channels: 3 };

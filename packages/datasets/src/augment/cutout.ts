@@ -1,5 +1,5 @@
-import { checkPositiveInt } from '../checkers.ts';
-import type { Rng } from '../rng.ts';
+import { checkPositiveInt } from '../core/checkers.ts';
+import type { Rng } from '../core/rng.ts';
 import { checkImage, type ImageArray, type ImageShape } from './image-shape.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { checkPositiveInt } from '../checkers.ts';
-import { DatasetError } from '../dataset-error.ts';
+import { checkPositiveInt } from '../core/checkers.ts';
+import { DatasetError } from '../core/dataset-error.ts';
 /** Pixel storage the augmentations accept: one HWC image (uint8 store or float batch slot). */
 export type ImageArray = Uint8Array | Float32Array;
 

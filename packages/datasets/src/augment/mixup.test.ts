@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng.ts';
+import { createRng } from '../core/rng.ts';
 import { mixupBatch } from './mixup.ts';
 import { sampleBeta } from './sample-beta.ts';
 

@@ -1,6 +1,6 @@
-import { checkPositive } from '../checkers.ts';
-import { DatasetError } from '../dataset-error.ts';
-import type { Rng } from '../rng.ts';
+import { checkPositive } from '../core/checkers.ts';
+import { DatasetError } from '../core/dataset-error.ts';
+import type { Rng } from '../core/rng.ts';
 import { sampleBeta } from './sample-beta.ts';
 
 /** Result of {@link mixupBatch}. */

@@ -1,5 +1,5 @@
-import { DatasetError } from '../dataset-error.ts';
-import type { Rng } from '../rng.ts';
+import { DatasetError } from '../core/dataset-error.ts';
+import type { Rng } from '../core/rng.ts';
 
 function normal(rng: Rng): number {
   let u = rng.uniform();
