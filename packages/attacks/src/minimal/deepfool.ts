@@ -126,7 +126,8 @@ export async function deepfoolLoop(model: Model, x: tf.Tensor4D, options: DeepFo
         }
         const pertAll = tf.stack(perts, 1) as tf.Tensor2D; // [n, k-1]
         const best = tf.argMin(pertAll, 1);
-        const hot = tf.oneHot(best, others.length); // [n, k-1]
+        // tf.oneHot needs depth >= 2: a two-class model has a single candidate class.
+        const hot = others.length === 1 ? tf.ones([x.shape[0], 1]) : tf.oneHot(best, others.length); // [n, k-1]
         const pert = tf.sum(tf.mul(pertAll, hot), 1) as tf.Tensor1D;
         const wStack = tf.stack(ws, 1); // [n, k-1, h, w, c]
         const wSel = tf.sum(tf.mul(wStack, tf.reshape(hot, [x.shape[0], others.length, 1, 1, 1])), 1) as tf.Tensor4D;
