@@ -47,3 +47,28 @@ describe('browser-safe main entries', () => {
     }
   });
 });
+
+// As a user's bundler sees them: `import '@edl/<pkg>'` resolved through each package.json's exports (browser
+// conditions), tfjs and every other dependency bundled in, nothing external, no alias.
+describe('each package bundles for the browser with no externals', () => {
+  for (const pkg of ['ops', 'layers', 'models', 'attacks', 'datasets', 'training']) {
+    it(`@edl/${pkg}: esbuild --bundle --platform=browser succeeds and the bundle names no Node built-in`, async () => {
+      const result = await build({
+        stdin: { contents: `export * from '@edl/${pkg}';`, resolveDir: import.meta.dirname, loader: 'js' },
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        conditions: ['@edl/source'],
+      });
+      const text = result.outputFiles[0]!.text;
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.some((i) => i.includes('@tensorflow/tfjs-core'))).toBe(true); // tfjs really is inside
+      expect(inputs.some((i) => i.includes(`packages/${pkg}/src/`))).toBe(true);
+      expect(text).not.toMatch(/["']node:[a-z_/]+["']/);
+      expect(inputs.filter((i) => NODE_ONLY_PACKAGES.some((p) => i.includes(`node_modules/${p}`)))).toEqual([]);
+    });
+  }
+});

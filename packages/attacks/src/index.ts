@@ -66,7 +66,7 @@ export {
   corruption,
 } from './corruptions/corruptions.ts';
 // Evaluation
-export type { ComparisonThresholds } from './evaluate/attack-comparison-flags.ts';
+export { attackComparisonFlags, type ComparisonThresholds } from './evaluate/attack-comparison-flags.ts';
 export {
   type EpsilonSweepOptions,
   type EpsilonSweepResult,

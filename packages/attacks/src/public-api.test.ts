@@ -24,6 +24,7 @@ const RUNTIME_EXPORTS = [
   'CIFAR10C_SEVERITIES',
   'apgd',
   'apgdTargeted',
+  'attackComparisonFlags',
   'autoAttack',
   'bpda',
   'carliniWagnerL2',

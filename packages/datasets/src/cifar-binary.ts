@@ -76,6 +76,11 @@ export function parseCifarBinary(bytes: Uint8Array, options: ParseCifarBinaryOpt
   const numClasses = format === 'cifar10' ? 10 : labelKind === 'coarse' ? 20 : 100;
   const recordSize = header + CIFAR_PIXEL_BYTES;
   const whole = Math.floor(bytes.length / recordSize);
+  if (whole === 0) {
+    throw new Error(
+      `parseCifarBinary: ${source} holds no ${format} record (${bytes.length} bytes; one record is ${recordSize} bytes)`,
+    );
+  }
   if (bytes.length % recordSize !== 0 && onError === 'throw') {
     throw new Error(
       `parseCifarBinary: ${source} is truncated: ${bytes.length} bytes is not a multiple of the ${recordSize}-byte ${format} record; record ${whole} has only ${bytes.length % recordSize} bytes`,

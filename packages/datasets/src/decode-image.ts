@@ -9,6 +9,27 @@ export interface DecodedImage {
   data: Uint8Array;
 }
 
+/** Options of {@link decodeImage}. */
+export interface DecodeImageOptions {
+  /**
+   * Largest image accepted, in pixels (default {@link DEFAULT_MAX_PIXELS}, jpeg-js's own 100 MP): a small PNG can
+   * declare 12000 x 12000 pixels and take a minute and a gigabyte to decode. Checked from the header, before decoding.
+   */
+  maxPixels?: number;
+}
+
+/** Default {@link DecodeImageOptions.maxPixels}: 100 megapixels. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+function checkPixels(width: number, height: number, maxPixels: number, name: string): void {
+  if (width * height > maxPixels) {
+    throw new Error(
+      `decodeImage: ${name} declares ${width}x${height} pixels (${width * height}), more than maxPixels ${maxPixels}; ` +
+        'pass a larger maxPixels if the image is meant to be this big',
+    );
+  }
+}
+
 function isPng(b: Uint8Array): boolean {
   return b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 }
@@ -24,10 +45,20 @@ function isJpeg(b: Uint8Array): boolean {
  *
  * @param bytes - the file contents.
  * @param name - file name for error messages.
+ * @param options - maxPixels (default 100 MP), checked before decoding.
  * @returns the RGB image.
  */
-export function decodeImage(bytes: Uint8Array, name: string): DecodedImage {
+export function decodeImage(bytes: Uint8Array, name: string, options: DecodeImageOptions = {}): DecodedImage {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(Number.isFinite(maxPixels) && maxPixels > 0)) {
+    throw new Error(`decodeImage: maxPixels: expected a number > 0, got ${String(options.maxPixels)}`);
+  }
   if (isPng(bytes)) {
+    if (bytes.length >= 24) {
+      // IHDR is the first chunk: width and height, big-endian, at bytes 16 and 20
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      checkPixels(view.getUint32(16), view.getUint32(20), maxPixels, name);
+    }
     let png: PNG;
     try {
       png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -46,7 +77,12 @@ export function decodeImage(bytes: Uint8Array, name: string): DecodedImage {
   }
   if (isJpeg(bytes)) {
     try {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false });
+      const img = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: false,
+        tolerantDecoding: false,
+        maxResolutionInMP: maxPixels / 1e6,
+      });
       if (img.data.length !== img.width * img.height * 3) throw new Error('unexpected decoded size');
       return { width: img.width, height: img.height, data: img.data };
     } catch (e) {

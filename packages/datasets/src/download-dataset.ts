@@ -11,6 +11,10 @@ export interface DatasetCacheOptions {
   cacheDir?: string;
   /** Progress callback for the download. */
   onProgress?: (received: number, total: number | undefined) => void;
+  /** Give up when the download takes longer than this many ms (default: no limit); see `downloadFile`. */
+  timeoutMs?: number;
+  /** Give up when no byte arrives for this many ms (default 30 s); see `downloadFile`. */
+  idleTimeoutMs?: number;
 }
 
 /** The default cache folder: `$EDL_DATA_DIR` or `~/.cache/edl-datasets`. */
@@ -51,11 +55,12 @@ export function locateDataset(source: DatasetName | DatasetSource, options: Data
 /**
  * Downloads (only when called, and only if not cached), verifies and extracts an archive into
  * `<cacheDir>/<name>/`, atomically: the archive is checked against its checksum (sha256 and/or md5) before
- * extraction, an interrupted download resumes with an HTTP Range request, and a failed download or extraction
- * leaves nothing but a resumable `.part` file (deleted on checksum mismatch).
+ * extraction (also against the announced length), an interrupted download resumes with an HTTP Range request, a
+ * stalled server is abandoned after `idleTimeoutMs`, and a failed download or extraction leaves nothing but a
+ * resumable `.part` file (deleted on checksum mismatch; an archive that does not extract is deleted).
  *
  * @param source - a name from {@link DATASET_SOURCES} or a source description.
- * @param options - cacheDir and onProgress.
+ * @param options - cacheDir, onProgress, timeoutMs and idleTimeoutMs.
  * @returns the data folder (`<cacheDir>/<name>/<folder>`).
  * @example
  * const dir = await downloadDataset('cifar-10-binary'); const train = loadCifar10(dir);
@@ -77,6 +82,8 @@ export async function downloadDataset(
         ...(src.sha256 ? { sha256: src.sha256 } : {}),
         ...(src.md5 ? { md5: src.md5 } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       });
     } catch (e) {
       throw new Error(
@@ -84,7 +91,17 @@ export async function downloadDataset(
       );
     }
   }
-  await extractArchive(archive, dir, src.archive);
+  try {
+    await extractArchive(archive, dir, src.archive);
+  } catch (e) {
+    // A damaged archive (a body cut short without Content-Length or checksum) must not stay under its final name,
+    // or every later call would fail the same way without downloading again.
+    rmSync(archive, { force: true });
+    throw new Error(
+      `downloadDataset: the archive ${archive} from ${src.url} is damaged (${(e as Error).message}); it was deleted, ` +
+        'so the next call downloads it again',
+    );
+  }
   rmSync(archive, { force: true });
   if (!existsSync(join(dir, src.folder))) {
     rmSync(dir, { recursive: true, force: true });

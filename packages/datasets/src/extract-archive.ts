@@ -33,7 +33,12 @@ export async function extractArchive(archive: string, destDir: string, kind: 'ta
   };
   try {
     if (kind === 'zip') {
-      const files = unzipSync(readFileSync(archive));
+      let files: Record<string, Uint8Array>;
+      try {
+        files = unzipSync(readFileSync(archive));
+      } catch (e) {
+        throw new Error(`extractArchive: ${archive} is not a readable zip archive: ${(e as Error).message}`);
+      }
       for (const [name, data] of Object.entries(files)) if (!name.endsWith('/')) write(name, data);
     } else if (kind === 'tar.gz') {
       await forEachTarEntry(archive, write);
@@ -43,7 +48,8 @@ export async function extractArchive(archive: string, destDir: string, kind: 'ta
     renameSync(tmp, destDir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    const message = (e as Error).message;
+    throw message.includes(archive) ? e : new Error(`extractArchive: ${archive}: ${message}`);
   }
   return join(destDir);
 }

@@ -1,9 +1,9 @@
 export { type CifarDirOptions, loadCifar10, loadCifar100, loadCifarBinaryFiles } from './cifar-files.ts';
 export { DATASET_SOURCES, type DatasetName, type DatasetSource } from './dataset-sources.ts';
 export { type DecodeEntriesOptions, decodeEntries } from './decode-entries.ts';
-export { type DecodedImage, decodeImage } from './decode-image.ts';
+export { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeImageOptions, decodeImage } from './decode-image.ts';
 export { type DatasetCacheOptions, defaultCacheDir, downloadDataset, locateDataset } from './download-dataset.ts';
-export { type DownloadFileOptions, downloadFile, hashFile } from './download-file.ts';
+export { DEFAULT_IDLE_TIMEOUT_MS, type DownloadFileOptions, downloadFile, hashFile } from './download-file.ts';
 export { extractArchive } from './extract-archive.ts';
 export {
   IMAGE_EXTENSIONS,

@@ -89,7 +89,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): Sa
       Object.assign(metadata, value);
     } else entries.push(parseEntry(name, value, dataLength, source));
   }
-  entries.sort((a, b) => a.begin - b.begin);
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end); // an empty tensor may share its begin with the next
   let expectedBegin = 0;
   for (const e of entries) {
     if (e.begin !== expectedBegin) {

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { atomicWrite } from './atomic-write.ts';
@@ -6,8 +7,22 @@ import { weightByteLength } from './weights-byte-length.ts';
 
 /** File name of the model topology and weights manifest. */
 export const MODEL_JSON = 'model.json';
-/** File name of the weights written by {@link fileSystemHandler}. */
+/**
+ * File name of the weights written by earlier versions of {@link fileSystemHandler} (still read: `model.json` names
+ * its weights files). Saves now write `weights-<hash>.bin`, see {@link weightsFileName}.
+ */
 export const WEIGHTS_BIN = 'weights.bin';
+
+/** Weights files this handler wrote (current `weights-<hash>.bin` and the earlier `weights.bin`), safe to prune. */
+const OWN_WEIGHTS = /^weights(-[0-9a-f]{16})?\.bin$/;
+
+/**
+ * The name {@link fileSystemHandler} gives a weights file: `weights-<first 16 hex digits of its SHA-256>.bin`. A new
+ * save never overwrites the weights the current `model.json` names, so `model.json` is the one pointer that switches.
+ */
+export function weightsFileName(weights: Uint8Array): string {
+  return `weights-${createHash('sha256').update(weights).digest('hex').slice(0, 16)}.bin`;
+}
 
 function concat(data: tf.io.WeightData): Uint8Array {
   const buffers = Array.isArray(data) ? data : [data];
@@ -82,8 +97,11 @@ async function loadWeights(
 /**
  * A tfjs IOHandler reading and writing a model directory in Node (`@edl/models/node`), no tfjs-node needed: `model.json` (topology and
  * weights manifest) and `weights.bin`, the standard tfjs layout that `tf.loadLayersModel('file://…')` and the tfjs
- * converter also use. Both files are written atomically (temp file, fsync, rename), weights first. Loading checks
- * that the weights files hold exactly the bytes the manifest describes and names the file when they do not.
+ * converter also use. A save replaces the model as one unit: the weights go to a new file named by their hash
+ * (`weights-<hash>.bin`, temp file + fsync + rename), then `model.json`, which names that file, replaces the old one
+ * by one atomic rename, then weights files no longer named are deleted. A crash at any step leaves the old pair or
+ * the new pair, never new weights beside the old topology. Loading checks that the weights files hold exactly the
+ * bytes the manifest describes and names the file when they do not.
  *
  * @example
  * await saveModel(model, fileSystemHandler('./checkpoints/epoch-10'));
@@ -100,18 +118,22 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler & { readonly des
       }
       await mkdir(dir, { recursive: true });
       const weights = concat(artifacts.weightData ?? new ArrayBuffer(0));
+      const weightsName = weightsFileName(weights);
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
         convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
       };
       if (artifacts.trainingConfig !== undefined) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata !== undefined) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       if (artifacts.signature !== undefined) modelJson.signature = artifacts.signature;
-      await atomicWrite(join(dir, WEIGHTS_BIN), weights);
-      await atomicWrite(jsonPath, JSON.stringify(modelJson));
+      await atomicWrite(join(dir, weightsName), weights);
+      await atomicWrite(jsonPath, JSON.stringify(modelJson)); // the switch: one rename
+      for (const entry of await readdir(dir)) {
+        if (OWN_WEIGHTS.test(entry) && entry !== weightsName) await rm(join(dir, entry), { force: true });
+      }
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {

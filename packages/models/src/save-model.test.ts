@@ -38,10 +38,11 @@ describe('saveModel / loadModel', () => {
       });
       const dir = join(root, conv);
       await saveModel(model, fileSystemHandler(dir));
-      expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']); // no temp files left
       const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
       expect(json.format).toBe('layers-model');
-      expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+      expect(json.weightsManifest[0].paths).toEqual([expect.stringMatching(/^weights-[0-9a-f]{16}\.bin$/)]);
+      const bin = json.weightsManifest[0].paths[0];
+      expect((await readdir(dir)).sort()).toEqual(['model.json', bin]); // no temp files left
       const loaded = await loadModel(fileSystemHandler(dir));
       expectSameOutputs(model, loaded);
       expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
@@ -55,7 +56,8 @@ describe('saveModel / loadModel', () => {
     const b = resnet({ ...small, seed: 2 });
     await saveModel(a, fileSystemHandler(dir));
     await saveModel(b, fileSystemHandler(dir));
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    expect((await readdir(dir)).sort()).toEqual(['model.json', json.weightsManifest[0].paths[0]]); // old weights pruned
     expectSameOutputs(b, await loadModel(fileSystemHandler(dir)));
   });
 
@@ -91,15 +93,16 @@ describe('saveModel / loadModel', () => {
     expectSameOutputs(model, await tf.loadLayersModel(fileSystemHandler(dir)));
   });
 
-  it('names the file when weights.bin is truncated or too long', async () => {
+  it('names the file when the weights file is truncated or too long', async () => {
     const dir = join(root, 'truncated');
     await saveModel(resnet({ ...small, seed: 1 }), fileSystemHandler(dir));
-    const bin = join(dir, 'weights.bin');
+    const name = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).weightsManifest[0].paths[0];
+    const bin = join(dir, name);
     const full = await readFile(bin);
     await truncate(bin, full.byteLength - 10);
-    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/weights\.bin.*truncated weights file/);
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/weights-[0-9a-f]+\.bin.*truncated weights file/);
     await writeFile(bin, Buffer.concat([full, Buffer.alloc(8)]));
-    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/weights\.bin.*do not match/);
+    await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/weights-[0-9a-f]+\.bin.*do not match/);
   });
 
   it('names model.json when it does not match the weights or is broken', async () => {
@@ -108,6 +111,7 @@ describe('saveModel / loadModel', () => {
     await saveModel(resnet({ ...small, seed: 1 }), fileSystemHandler(dir));
     await saveModel(resnet({ ...small, numClasses: 3, seed: 1 }), fileSystemHandler(narrow));
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const binName = json.weightsManifest[0].paths[0];
     const other = JSON.parse(await readFile(join(narrow, 'model.json'), 'utf8'));
     // the topology of a 3-class model with the 10-class weights manifest and data
     await writeFile(join(dir, 'model.json'), JSON.stringify({ ...json, modelTopology: other.modelTopology }));
@@ -118,10 +122,10 @@ describe('saveModel / loadModel', () => {
     const specs = json.weightsManifest[0].weights.filter((w: { name: string }) => w.name !== 'linear/bias');
     await writeFile(
       join(dir, 'model.json'),
-      JSON.stringify({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] }),
+      JSON.stringify({ ...json, weightsManifest: [{ paths: [binName], weights: specs }] }),
     );
-    const bin = await readFile(join(dir, 'weights.bin'));
-    await writeFile(join(dir, 'weights.bin'), bin.subarray(0, bin.byteLength - 40));
+    const bin = await readFile(join(dir, binName));
+    await writeFile(join(dir, binName), bin.subarray(0, bin.byteLength - 40));
     await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/model\.json: the weights lack linear\/bias/);
     await writeFile(join(dir, 'model.json'), '{"modelTopology": ');
     await expect(loadModel(fileSystemHandler(dir))).rejects.toThrow(/model\.json: not valid JSON/);

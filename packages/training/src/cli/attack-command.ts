@@ -1,9 +1,10 @@
 import { type Attack, fgsm, pgd } from '@edl/attacks';
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
+import { checkCount, checkEpsilon } from './attack-budget.ts';
 import { loadData } from './load-data.ts';
 import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
-import { int, num } from './parse-flags.ts';
+import { int, num, SHARD_HELP } from './parse-flags.ts';
 import { resolveTrainConfig } from './train-config.ts';
 import { UserError } from './user-error.ts';
 
@@ -50,6 +51,15 @@ export function attackCommand(): Command {
     .option('--steps <n>', 'iterations', int, 20)
     .option('--seed <n>', 'seed', int, 0)
     .option('--report <file>', 'JSON report path', 'runs/attack/report.json')
+    .option('--shard <i/n>', SHARD_HELP.shard)
+    .option('--shard-count <n>', SHARD_HELP.shardCount, int)
+    .option('--batch-size <n>', SHARD_HELP.batchSize, int, 128)
+    .option('--threads <n>', SHARD_HELP.threads, int)
+    .addOption(
+      new Option('--backend <b>', 'tfjs backend')
+        .choices(['auto', 'wasm', 'webgpu', 'tensorflow', 'cpu'])
+        .default('auto'),
+    )
     .action(
       async (o: {
         model: string;
@@ -61,8 +71,15 @@ export function attackCommand(): Command {
         steps: number;
         seed: number;
         report: string;
+        shard?: string;
+        shardCount?: number;
+        batchSize: number;
+        threads?: number;
+        backend: string;
       }) => {
-        if (!(o.eps > 0)) throw new UserError(`--eps: expected a number > 0, got ${o.eps}`);
+        checkEpsilon(o.eps, o.attack === 'pgd-l2' ? 'l2' : 'linf');
+        checkCount(o.count);
+        if (o.batchSize < 1) throw new UserError(`--batch-size: expected a positive integer, got ${o.batchSize}`);
         const attack = await namedAttack(o.attack, o);
         const c = resolveTrainConfig(
           {},
@@ -73,16 +90,35 @@ export function attackCommand(): Command {
             testCount: o.count,
           },
         );
-        const { evaluateModel } = await import('./robustness.ts');
+        const { runShardedEvaluation } = await import('./sharded-run.ts');
         assertSavedModel(o.model);
-        await setupBackend({ backend: 'auto' }); // before any tensor exists
+        await setupBackend({
+          backend: o.backend as 'auto',
+          ...(o.threads !== undefined ? { threads: o.threads } : {}),
+        }); // before any tensor exists
         const model = await loadSavedModel(o.model);
         const { test } = await loadData(c);
-        const row = await evaluateModel(model, test, o.count, [attack], o.report);
-        console.log(
-          `clean ${(100 * row.clean).toFixed(1)}%, ${attack.name} ${(100 * (row.attacks[attack.name] ?? Number.NaN)).toFixed(1)}% (eps ${o.eps})`,
-        );
-        for (const f of row.flags) console.log(`FLAG ${f}`);
+        const { path, merged } = await runShardedEvaluation({
+          command: 'attack',
+          modelDir: o.model,
+          model,
+          dataset: o.dataset,
+          test,
+          count: o.count,
+          attacks: [attack],
+          seed: o.seed,
+          batchSize: o.batchSize,
+          report: o.report,
+          ...(o.shard !== undefined ? { shardFlag: o.shard } : {}),
+          ...(o.shardCount !== undefined ? { shardCount: o.shardCount } : {}),
+        });
+        if (merged) {
+          console.log(
+            `clean ${(100 * merged.cleanAccuracy).toFixed(1)}%, ${attack.name} ${(100 * (merged.attacks[0]?.accuracy ?? Number.NaN)).toFixed(1)}% (eps ${o.eps})`,
+          );
+          for (const f of merged.flags) console.log(`FLAG [${f.severity}] ${f.id}: ${f.message}`);
+        }
+        console.log(`report: ${path}`);
       },
     );
 }

@@ -1,8 +1,9 @@
 import { setupBackend } from '@edl/ops';
 import { Command, Option } from 'commander';
+import { checkCount, checkEpsilon } from './attack-budget.ts';
 import { loadData } from './load-data.ts';
 import { assertSavedModel, loadSavedModel } from './load-saved-model.ts';
-import { int, num } from './parse-flags.ts';
+import { int, num, SHARD_HELP } from './parse-flags.ts';
 import { resolveTrainConfig } from './train-config.ts';
 import { UserError } from './user-error.ts';
 
@@ -27,6 +28,10 @@ export function evalCommand(): Command {
     .option('--aa-budget <f>', 'fraction of AutoAttack reference iterations / queries (1 = the reference)', num, 1)
     .option('--seed <n>', 'seed of random starts', int, 0)
     .option('--report <file>', 'JSON report path', 'runs/eval/robustness.json')
+    .option('--shard <i/n>', SHARD_HELP.shard)
+    .option('--shard-count <n>', SHARD_HELP.shardCount, int)
+    .option('--batch-size <n>', SHARD_HELP.batchSize, int, 128)
+    .option('--threads <n>', SHARD_HELP.threads, int)
     .addOption(
       new Option('--backend <b>', 'tfjs backend')
         .choices(['auto', 'wasm', 'webgpu', 'tensorflow', 'cpu'])
@@ -46,11 +51,16 @@ export function evalCommand(): Command {
         seed: number;
         report: string;
         backend: string;
+        shard?: string;
+        shardCount?: number;
+        batchSize: number;
+        threads?: number;
       }) => {
-        if (!(o.eps > 0 && o.eps <= 1)) throw new UserError(`--eps: expected a number in (0, 1], got ${o.eps}`);
+        checkEpsilon(o.eps, 'linf');
         if (!(o.aaBudget > 0 && o.aaBudget <= 1))
           throw new UserError(`--aa-budget: expected a number in (0, 1], got ${o.aaBudget}`);
-        if (o.count < 1) throw new UserError(`--count: expected a positive integer, got ${o.count}`);
+        checkCount(o.count);
+        if (o.batchSize < 1) throw new UserError(`--batch-size: expected a positive integer, got ${o.batchSize}`);
         const c = resolveTrainConfig(
           {},
           {
@@ -60,9 +70,13 @@ export function evalCommand(): Command {
             testCount: o.count,
           },
         );
-        const { attackSuite, evaluateModel } = await import('./robustness.ts');
+        const { attackSuite } = await import('./robustness.ts');
+        const { runShardedEvaluation } = await import('./sharded-run.ts');
         assertSavedModel(o.model);
-        await setupBackend({ backend: o.backend as 'auto' }); // before any tensor exists
+        await setupBackend({
+          backend: o.backend as 'auto',
+          ...(o.threads !== undefined ? { threads: o.threads } : {}),
+        }); // before any tensor exists
         const model = await loadSavedModel(o.model);
         const { test } = await loadData(c);
         const attacks = attackSuite({
@@ -72,12 +86,27 @@ export function evalCommand(): Command {
           autoAttack: o.autoattack === true ? (o.aaBudget < 1 ? { budget: o.aaBudget, nTargets: 9 } : true) : false,
           cw: o.cw === true,
         });
-        const row = await evaluateModel(model, test, o.count, attacks, o.report);
-        console.log(`clean ${pct(row.clean)}`);
-        for (const [name, acc] of Object.entries(row.attacks)) console.log(`${name} ${pct(acc)}`);
-        console.log(`worst case ${pct(row.worstCase)}  (n = ${Math.min(o.count, test.count)}, eps = ${o.eps})`);
-        for (const f of row.flags) console.log(`FLAG ${f}`);
-        console.log(`report: ${o.report}`);
+        const { path, merged } = await runShardedEvaluation({
+          command: 'eval',
+          modelDir: o.model,
+          model,
+          dataset: o.dataset,
+          test,
+          count: o.count,
+          attacks,
+          seed: o.seed,
+          batchSize: o.batchSize,
+          report: o.report,
+          ...(o.shard !== undefined ? { shardFlag: o.shard } : {}),
+          ...(o.shardCount !== undefined ? { shardCount: o.shardCount } : {}),
+        });
+        if (merged) {
+          console.log(`clean ${pct(merged.cleanAccuracy)}`);
+          for (const a of merged.attacks) console.log(`${a.name} ${pct(a.accuracy)}`);
+          console.log(`worst case ${pct(merged.worstCaseAccuracy)}  (n = ${merged.numSamples}, eps = ${o.eps})`);
+          for (const f of merged.flags) console.log(`FLAG [${f.severity}] ${f.id}: ${f.message}`);
+        }
+        console.log(`report: ${path}`);
       },
     );
 }

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { attackCommand } from './attack-command.ts';
 import { benchCommand } from './bench-command.ts';
 import { evalCommand } from './eval-command.ts';
+import { gridCommand } from './grid-command.ts';
+import { mergeCommand } from './merge-command.ts';
 import { quickstartCommand } from './quickstart-command.ts';
 import { reportCommand } from './report-command.ts';
 import { trainCommand } from './train-command.ts';
@@ -17,6 +19,8 @@ export function edlProgram(): Command {
     trainCommand(),
     evalCommand(),
     attackCommand(),
+    mergeCommand(),
+    gridCommand(),
     benchCommand(),
     reportCommand(),
     quickstartCommand(),

@@ -29,3 +29,12 @@ export function numList(value: string): number[] {
     .filter((s) => s.trim() !== '')
     .map((s) => num(s.trim()));
 }
+
+/** Commander help text of the sharding flags shared by `edl eval` and `edl attack`. */
+export const SHARD_HELP = {
+  shard:
+    'evaluate shard i of n (0 <= i < n) and write <report>.shard-i-of-n.json; without it, SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX (with --shard-count or EDL_SHARD_COUNT) are used; merge with `edl merge`; --shard 0/1 ignores them (an array job that is not a sharded evaluation)',
+  shardCount: 'number of shards for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX); default EDL_SHARD_COUNT',
+  batchSize: 'samples per attack batch; shards take whole batches, so a smaller batch splits finer',
+  threads: 'wasm backend threads (default min(cores, 8)); give each shard its own cores, e.g. $SLURM_CPUS_PER_TASK',
+} as const;

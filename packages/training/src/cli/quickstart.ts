@@ -1,8 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attack } from '@edl/attacks';
-import { saveModel } from '@edl/models';
-import { fileSystemHandler } from '@edl/models/node';
 import { setupBackend } from '@edl/ops';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
 import type { ReportData } from '../report/report-data.ts';
@@ -53,11 +51,14 @@ export async function runQuickstart(
   const models = [
     {
       name: 'standard ResNet',
-      config: resolveTrainConfig({ ...o.config, conv: 'standard' }, { out: join(o.out, 'standard') }),
+      config: resolveTrainConfig({ ...o.config, conv: 'standard' }, { out: join(o.out, 'standard'), overwrite: true }),
     },
     {
       name: 'Elastic DL ResNet',
-      config: resolveTrainConfig({ ...o.config, conv: 'vanilla', switchEpoch: half }, { out: join(o.out, 'edl') }),
+      config: resolveTrainConfig(
+        { ...o.config, conv: 'vanilla', switchEpoch: half },
+        { out: join(o.out, 'edl'), overwrite: true },
+      ),
     },
   ];
   const rows: Record<string, RobustnessRow> = {};
@@ -81,7 +82,6 @@ export async function runQuickstart(
           `  epoch ${e.epoch} (${e.phase}): loss ${e.loss.toFixed(3)}, test natural ${pct(e.testNatural)}, PGD-${m.config.attackSteps} ${pct(e.testRobust)}, ${e.seconds.toFixed(0)} s`,
         ),
     });
-    await saveModel(result.model, fileSystemHandler(join(m.config.out, 'final')));
     report.runs!.push({
       name: m.name,
       metrics: result.history,

@@ -11,11 +11,28 @@ export function readRun(dir: string, name?: string): ReportRun {
   const metricsPath = join(dir, 'metrics.jsonl');
   if (!existsSync(metricsPath))
     throw new UserError(`--run ${dir}: no metrics.jsonl there (is it an edl train --out folder?)`);
-  const metrics = readMetrics(metricsPath);
+  let metrics: ReportRun['metrics'];
+  try {
+    metrics = readMetrics(metricsPath);
+  } catch (error) {
+    throw new UserError(`--run ${dir}: ${(error as Error).message}`);
+  }
+  const repeated = metrics.filter((m, i) => i > 0 && m.epoch <= metrics[i - 1]!.epoch).map((m) => m.epoch);
+  if (repeated.length > 0) {
+    console.error(
+      `warning: ${metricsPath}: epochs out of order or repeated (${repeated.join(', ')}): the run was resumed ` +
+        'after a kill by an earlier edl, which kept lines the checkpoint did not have; the plot shows every line',
+    );
+  }
   const configPath = join(dir, 'config.json');
-  const config = existsSync(configPath)
-    ? (JSON.parse(readFileSync(configPath, 'utf8')) as { switchEpoch?: number })
-    : {};
+  let config: { switchEpoch?: number } = {};
+  if (existsSync(configPath)) {
+    try {
+      config = JSON.parse(readFileSync(configPath, 'utf8')) as { switchEpoch?: number };
+    } catch (error) {
+      throw new UserError(`--run ${dir}: ${configPath} is not valid JSON (${(error as Error).message})`);
+    }
+  }
   return {
     name: name ?? basename(dir),
     metrics,

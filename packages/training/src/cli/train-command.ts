@@ -104,7 +104,8 @@ export function addTrainFlags(cmd: Command): Command {
     )
     .option('--threads <n>', 'wasm threads', int)
     .option('--out <dir>', `output folder (default ${d.out})`)
-    .option('--resume', 'continue from <out>/checkpoints');
+    .option('--resume', 'continue the run in <out> from <out>/checkpoints (same settings; none yet: starts at epoch 0)')
+    .option('--overwrite', 'replace an earlier run in <out> (without it, an existing run is refused)');
 }
 
 /** Turns commander's parsed options into a validated {@link TrainConfig}. */
@@ -121,6 +122,7 @@ export function trainCommand(): Command {
     .addHelpText(
       'after',
       '\nOutputs: <out>/metrics.jsonl (one JSON line per epoch), <out>/checkpoints (atomic, resumable), <out>/final.\n' +
+        'An existing run in <out> is refused unless --resume or --overwrite; <out>/run.lock keeps two runs apart.\n' +
         'Example: edl train --conv vanilla --switch-epoch 1 --epochs 2 --out runs/edl',
     )
     .action(async (opts: Record<string, unknown>) => {
@@ -129,14 +131,11 @@ export function trainCommand(): Command {
       console.error(`backend: ${info.backend} (${info.threads} thread(s))`);
       const data = await loadData(c);
       const result = await trainFromConfig(c, data);
-      const { saveModel } = await import('@edl/models');
-      const { fileSystemHandler } = await import('@edl/models/node');
       if (result.interrupted) {
         console.error(`interrupted: checkpoint written to ${c.out}/checkpoints; continue with --resume`);
         process.exitCode = EXIT.interrupted;
         return;
       }
-      await saveModel(result.model, fileSystemHandler(`${c.out}/final`));
       const last = result.history.at(-1);
       if (last) {
         console.log(

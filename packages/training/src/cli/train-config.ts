@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { UserError } from './user-error.ts';
 
 /** Every setting of `edl train` (flags and `--config` JSON use these names). */
@@ -47,6 +48,8 @@ export interface TrainConfig {
   threads?: number;
   out: string;
   resume: boolean;
+  /** Replace an earlier run in `out` (deleting its config, metrics, checkpoints, best/ and final/). */
+  overwrite: boolean;
 }
 
 /** Defaults: the main job's MNIST setting. */
@@ -85,6 +88,23 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   backend: 'auto',
   out: 'runs/train',
   resume: false,
+  overwrite: false,
+};
+
+/** The JSON type of every setting a `--config` file may hold (own properties only: `toString` is no setting). */
+const SETTING_TYPES: Record<keyof TrainConfig, 'string' | 'number' | 'boolean' | 'number[]'> = {
+  ...(Object.fromEntries(
+    Object.entries(TRAIN_DEFAULTS).map(([k, v]) => [k, Array.isArray(v) ? 'number[]' : typeof v]),
+  ) as Record<keyof TrainConfig, 'string' | 'number' | 'boolean' | 'number[]'>),
+  dataDir: 'string',
+  helper: 'string',
+  switchEpoch: 'number',
+  switchLr: 'number',
+  earlyStopping: 'number',
+  threads: 'number',
+  lambda: 'number',
+  firstStageStride: 'number',
+  mixupAlpha: 'number',
 };
 
 const CHOICES: Partial<Record<keyof TrainConfig, readonly (string | number)[]>> = {
@@ -109,22 +129,16 @@ export function readConfigFile(path: string): Partial<TrainConfig> {
   if (parsed == null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UserError(`--config: ${path} must hold a JSON object of settings`);
   }
-  for (const key of Object.keys(parsed)) {
-    if (
-      !(key in TRAIN_DEFAULTS) &&
-      ![
-        'dataDir',
-        'helper',
-        'switchEpoch',
-        'switchLr',
-        'earlyStopping',
-        'threads',
-        'lambda',
-        'firstStageStride',
-        'mixupAlpha',
-      ].includes(key)
-    ) {
-      throw new UserError(`--config: unknown setting "${key}" in ${path} (see edl train --help)`);
+  for (const [key, value] of Object.entries(parsed)) {
+    const type = Object.hasOwn(SETTING_TYPES, key) ? SETTING_TYPES[key as keyof TrainConfig] : undefined;
+    if (type === undefined) throw new UserError(`--config: unknown setting "${key}" in ${path} (see edl train --help)`);
+    const ok =
+      type === 'number[]'
+        ? Array.isArray(value) && value.every((v) => typeof v === 'number')
+        : typeof value === type && !(type === 'number' && !Number.isFinite(value));
+    if (!ok) {
+      const what = type === 'number[]' ? 'an array of numbers' : type === 'boolean' ? 'true or false' : `a ${type}`;
+      throw new UserError(`--config: "${key}" in ${path} must be ${what}, got ${JSON.stringify(value)}`);
     }
   }
   return parsed as Partial<TrainConfig>;
@@ -202,6 +216,13 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
   need(!c.awp || c.method === 'pgd-at' || c.method === 'trades', `--awp wraps pgd-at or trades, not ${c.method}`);
   for (const m of c.milestones) {
     need(Number.isInteger(m) && m >= 1 && m < c.epochs, `--milestones: expected epochs in [1, ${c.epochs}), got ${m}`);
+  }
+  if (c.threads !== undefined) {
+    const cores = availableParallelism();
+    need(
+      Number.isInteger(c.threads) && c.threads >= 1 && c.threads <= cores,
+      `--threads: expected an integer in [1, ${cores}] (the logical cores of this machine; more only slow wasm down), got ${c.threads}`,
+    );
   }
   need(
     c.dataset === 'mnist' || c.dataDir !== undefined,

@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageSet } from '@edl/datasets';
 import { applyConstraints, getBetas } from '@edl/layers';
-import { loadModel, resnet, toElastic } from '@edl/models';
+import { loadModel, resnet, saveModel, toElastic } from '@edl/models';
 import { fileSystemHandler } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
 import { batchAugmentation } from '../loop/augmentation.ts';
@@ -17,6 +16,7 @@ import { standardTraining } from '../methods/standard-training.ts';
 import { trades } from '../methods/trades.ts';
 import type { TrainingMethod } from '../methods/training-method.ts';
 import { directoryStore } from '../store/directory-store.ts';
+import { openRunFolder } from './run-folder.ts';
 import type { TrainConfig } from './train-config.ts';
 
 /** Builds the ResNet a config describes. */
@@ -61,14 +61,31 @@ export function betasRecord(model: tf.LayersModel): Record<string, number> {
   return Object.fromEntries(getBetas(model).map((b) => [b.layer, b.beta]));
 }
 
-/** Trains from a resolved config: the work of `edl train`, the quickstart and the CIFAR example. */
+/**
+ * Trains from a resolved config: the work of `edl train`, the quickstart and the CIFAR example. Opens `c.out` as a
+ * run folder first (see `openRunFolder`: lock, existing-run and resume checks, `config.json`) and, unless
+ * interrupted, saves the model to `c.out/final` before releasing the folder.
+ */
 export async function trainFromConfig(
   c: TrainConfig,
   data: { train: ImageSet; test: ImageSet },
   extra: { progress?: boolean; onEpoch?: Parameters<typeof train>[0]['onEpoch'] } = {},
 ): Promise<TrainResult> {
-  mkdirSync(c.out, { recursive: true });
-  writeFileSync(join(c.out, 'config.json'), `${JSON.stringify(c, null, 2)}\n`);
+  const folder = openRunFolder(c);
+  try {
+    const result = await trainInFolder(c, data, extra);
+    if (!result.interrupted) await saveModel(result.model, fileSystemHandler(join(c.out, 'final')));
+    return result;
+  } finally {
+    folder.release();
+  }
+}
+
+async function trainInFolder(
+  c: TrainConfig,
+  data: { train: ImageSet; test: ImageSet },
+  extra: { progress?: boolean; onEpoch?: Parameters<typeof train>[0]['onEpoch'] },
+): Promise<TrainResult> {
   const model = buildModel(c, data.train);
   const method = await buildMethod(c);
   const augment = batchAugmentation({ crop: c.crop, flip: c.flip, cutout: c.cutout });

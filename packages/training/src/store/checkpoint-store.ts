@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadModel, saveModel } from '@edl/models';
 import { fileSystemHandler } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
@@ -92,7 +92,32 @@ function checkpointDir(root: string, pointer: string): string {
   return join(root, name);
 }
 
+function readOrExplain(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`resume: ${path}: ${code === 'ENOENT' ? 'missing' : 'cannot read'} (${what}): ${code ?? ''}`);
+  }
+}
+
+function readJsonObject(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readOrExplain(path, 'the training state').toString('utf8'));
+  } catch (error) {
+    if ((error as Error).message.startsWith('resume:')) throw error;
+    throw new Error(`resume: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`resume: ${path} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
 const STATE_NUMBERS = ['epoch', 'step', 'lossSum', 'lossCount', 'best', 'sinceBest', 'seed'] as const;
+/** Fields that count something: integers >= 0. */
+const STATE_COUNTS = new Set<string>(['epoch', 'step', 'lossCount', 'sinceBest']);
 
 /** Validates state.json's fields; numbers written as strings (non-finite) and a `best` of null (older files) restored. */
 function parseState(raw: Record<string, unknown>, path: string): TrainerState {
@@ -102,6 +127,10 @@ function parseState(raw: Record<string, unknown>, path: string): TrainerState {
     if (key === 'best' && v === null) v = Number.NEGATIVE_INFINITY; // written by earlier versions for -Infinity
     if (v === 'Infinity' || v === '-Infinity' || v === 'NaN') v = Number(v);
     if (typeof v !== 'number') throw new Error(`resume: ${path}: '${key}' must be a number, got ${JSON.stringify(v)}`);
+    if (STATE_COUNTS.has(key) && !(Number.isInteger(v) && v >= 0)) {
+      throw new Error(`resume: ${path}: '${key}' must be an integer >= 0, got ${v}`);
+    }
+    if (key === 'seed' && !Number.isInteger(v)) throw new Error(`resume: ${path}: 'seed' must be an integer, got ${v}`);
     state[key] = v;
   }
   if (raw.phase !== 'vanilla' && raw.phase !== 'elastic' && raw.phase !== 'single') {
@@ -122,15 +151,20 @@ export async function readCheckpoint(root: string, store: ModelStore = defaultSt
   const pointer = join(root, LATEST);
   if (!existsSync(pointer)) throw new Error(`resume: no checkpoint at ${pointer} (train without --resume first)`);
   const dir = checkpointDir(root, pointer);
-  const raw = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Record<string, unknown> & {
-    version: number;
-    optimizer: number[];
-  };
-  if (raw.version !== 1) throw new Error(`resume: ${dir}/state.json has unknown version ${raw.version}`);
+  if (!existsSync(dir)) {
+    throw new Error(`resume: ${pointer} names ${basename(dir)}, which does not exist in ${root} (deleted by hand?)`);
+  }
+  const statePath = join(dir, 'state.json');
+  const raw = readJsonObject(statePath) as Record<string, unknown> & { version: number; optimizer: number[] };
+  if (raw.version !== 1) throw new Error(`resume: ${statePath} has unknown version ${JSON.stringify(raw.version)}`);
   if (!Array.isArray(raw.optimizer) || !raw.optimizer.every((n) => Number.isInteger(n) && n >= -1)) {
     throw new Error(`resume: ${dir}/state.json: 'optimizer' must be an array of buffer lengths`);
   }
-  const bin = readFileSync(join(dir, 'optimizer.bin'));
+  const binPath = join(dir, 'optimizer.bin');
+  const bin = readOrExplain(binPath, 'the optimizer state');
+  if (bin.byteLength % 4 !== 0) {
+    throw new Error(`resume: ${binPath} has ${bin.byteLength} bytes, not a whole number of float32 values (damaged)`);
+  }
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   let off = 0;
   const buffers = raw.optimizer.map((len) => {
@@ -139,9 +173,9 @@ export async function readCheckpoint(root: string, store: ModelStore = defaultSt
     off += len;
     return b;
   });
-  if (off !== all.length) throw new Error(`resume: ${dir}/optimizer.bin has ${all.length} values, expected ${off}`);
+  if (off !== all.length) throw new Error(`resume: ${binPath} has ${all.length} values, ${statePath} describes ${off}`);
   const { version: _v, optimizer: _o, ...rest } = raw;
-  const state = parseState(rest, join(dir, 'state.json'));
+  const state = parseState(rest, statePath);
   const model = await store.load(join(dir, 'model'));
   return { model, optimizer: { buffers }, state, dir };
 }
