@@ -54,7 +54,7 @@ export function describeAttack(s: AttackSettings): string {
       return `PGD-${s.steps}: uniform random start in the ε-ball, ${s.steps} signed-gradient steps of ${step.toFixed(4)} (2.5ε/steps), cross-entropy, projected to the ε-ball and [0, 1].`;
     }
     case 'autoattack':
-      return `AutoAttack, standard version, REDUCED: APGD-CE, APGD-T, FAB-T, Square, each on the points still robust, with ${100 * REDUCED_AUTOATTACK.budget}% of the reference iterations (APGD/FAB 10 instead of 100, Square 500 queries instead of 5000) and ${REDUCED_AUTOATTACK.nTargets} target classes instead of 9. Weaker than the reference: an upper bound on robustness.`;
+      return `AutoAttack, REDUCED (not the standard evaluation): the standard attack list APGD-CE, APGD-T, FAB-T, Square, each on the points still robust, with ${100 * REDUCED_AUTOATTACK.budget}% of the reference iterations (APGD/FAB 10 instead of 100, Square 500 queries instead of 5000) and ${REDUCED_AUTOATTACK.nTargets} target classes instead of 9. Weaker than the reference: an upper bound on robustness.`;
     case 'autoattack-full':
       return 'AutoAttack, standard version, full reference budget: APGD-CE, APGD-T (9 targets), FAB-T (9 targets), Square (5000 queries). Can take a minute per robust digit on a CPU backend.';
   }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromLayersModel } from '../core/model.ts';
-import { makeImages, makeLinearModel } from '../testing/test-helpers.ts';
+import { minimalL1InBox, pairScore } from '../testing/minimal-l1.ts';
+import { linearLogits, makeImages, makeLinearModel } from '../testing/test-helpers.ts';
 import { deepfool } from './deepfool.ts';
 import { sparseLinearSolve } from './linear-solver.ts';
 import { sparsefool } from './sparsefool.ts';
@@ -52,6 +53,98 @@ describe('sparsefool', () => {
   });
 });
 
+/**
+ * Images whose pixels are half at the box edges (0 or 1, like MNIST strokes and background) and half inside: the
+ * unconstrained DeepFool direction pushes many saturated pixels out of the box.
+ */
+function edgeImages(n: number, d: number, seed: number): tf.Tensor4D {
+  const base = makeImages([n, d, 1, 1], seed, 0, 1).dataSync();
+  const px = Float32Array.from(base, (v, i) => (i % 2 === 0 ? (v < 0.5 ? 0 : 1) : 0.3 + 0.4 * v));
+  return tf.tensor4d(px, [n, d, 1, 1]);
+}
+
+/** Logit margin `max_{k != l} z_k - z_l` of each sample after a float32 round trip of the pixels. */
+function marginsAfterRoundTrip(model: (x: tf.Tensor4D) => tf.Tensor2D, xAdv: tf.Tensor4D, labels: number[]): number[] {
+  const back = tf.tensor4d(new Float32Array(Float32Array.from(xAdv.dataSync()).buffer.slice(0)), xAdv.shape);
+  const z = model(back).arraySync() as number[][];
+  back.dispose();
+  return z.map((row, i) => Math.max(...row.filter((_, k) => k !== labels[i])) - (row[labels[i] ?? 0] ?? 0));
+}
+
+describe('sparsefool against the exact minimal l1 perturbation of an affine model', () => {
+  const D = 64;
+  const lin = makeLinearModel(D, 2, 29);
+  const x = edgeImages(4, D, 5);
+  const rows = (tf.reshape(x, [4, -1]) as tf.Tensor2D).arraySync();
+  const preds = rows.map((r) => {
+    const z = linearLogits(lin, r);
+    return z[1]! > z[0]! ? 1 : 0;
+  });
+  const y = tf.tensor1d(preds, 'int32');
+  const l1 = (a: tf.Tensor4D) => (tf.sum(tf.abs(tf.sub(a, x)), [1, 2, 3]) as tf.Tensor1D).arraySync();
+
+  it('reaches the LP optimum (lambda = 1), up to its beta and overshoot, and the optimum support', async () => {
+    const r = await sparsefool({ lambda: 1, steps: 5 }).run(lin.model, x, y);
+    expect(r.success).toEqual([true, true, true, true]);
+    const got = l1(r.xAdv);
+    const supports: number[] = [];
+    rows.forEach((row, i) => {
+      const l = preds[i] ?? 0;
+      const { u, c } = pairScore(lin, l, 1 - l);
+      const norm = Math.sqrt(u.reduce((s, v) => s + v * v, 0));
+      const exact = minimalL1InBox(u, c, row, 0); // any adversarial point costs at least this
+      supports.push(exact.l0);
+      // SparseFool's solver aims (1e-4 + 1e-3) ||u|| past the boundary, then scales the perturbation by 1.02.
+      const aimed = minimalL1InBox(u, c, row, 1.1e-3 * norm);
+      expect(got[i]).toBeGreaterThanOrEqual(exact.l1 * (1 - 1e-5));
+      expect(got[i]).toBeLessThanOrEqual(1.02 * aimed.l1 + 1e-4);
+      expect(r.norms[i]).toBe(aimed.l0);
+    });
+    // Non-trivial cases: the optimum needs 8 and 3 coordinates, several of them pushed to the box edge.
+    expect(supports.filter((k) => k >= 3).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('with the default lambda = 3 stays within the LP bound of its aimed level, and clipping DeepFool costs more', async () => {
+    const r = await sparsefool({ steps: 5 }).run(lin.model, x, y);
+    const old = await sparsefool({ steps: 5, deepfoolClip: true }).run(lin.model, x, y);
+    expect(r.success).toEqual([true, true, true, true]);
+    const got = l1(r.xAdv);
+    const gotOld = l1(old.xAdv);
+    rows.forEach((row, i) => {
+      const l = preds[i] ?? 0;
+      const { u, c } = pairScore(lin, l, 1 - l);
+      const norm = Math.sqrt(u.reduce((s, v) => s + v * v, 0));
+      const z = linearLogits(lin, row);
+      const m0 = (z[l] ?? 0) - (z[1 - l] ?? 0);
+      // Unclipped DeepFool on an affine model: one step r = (m0 / ||u|| + 1e-4) u / ||u||, boundary point x + 3 r.
+      const level = 2 * m0 + 3e-4 * norm + 1e-3 * norm;
+      expect(got[i]).toBeGreaterThanOrEqual(minimalL1InBox(u, c, row, 0).l1 * (1 - 1e-5));
+      expect(got[i]).toBeLessThanOrEqual(1.02 * minimalL1InBox(u, c, row, level).l1 + 1e-4);
+      expect(gotOld[i]).toBeGreaterThanOrEqual((got[i] ?? 0) * (1 - 1e-5));
+    });
+    const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+    expect(sum(gotOld)).toBeGreaterThan(sum(got)); // the clipped inner DeepFool overshoots the boundary further
+  });
+});
+
+describe('DeepFool overshoot past the boundary', () => {
+  it('clipped DeepFool points stay misclassified by overshoot x the clean margin after a float32 round trip', async () => {
+    const D = 64;
+    const lin = makeLinearModel(D, 4, 31);
+    const x = edgeImages(6, D, 9);
+    const preds = Array.from(tf.argMax(lin.model(x), 1).dataSync());
+    const y = tf.tensor1d(preds, 'int32');
+    const clean = lin.model(x).arraySync() as number[][];
+    const m0 = clean.map((row, i) => (row[preds[i] ?? 0] ?? 0) - Math.max(...row.filter((_, k) => k !== preds[i])));
+    const r = await deepfool({ overshoot: 0.02 }).run(lin.model, x, y);
+    expect(r.success.every(Boolean)).toBe(true);
+    marginsAfterRoundTrip(lin.model, r.xAdv, preds).forEach((m, i) => {
+      expect(m).toBeGreaterThan(0);
+      expect(m).toBeGreaterThanOrEqual(0.02 * (m0[i] ?? 0) * (1 - 1e-4));
+    });
+  });
+});
+
 describe('DeepFool and SparseFool on a small CNN', () => {
   it('fool most points, DeepFool with a small l2 and SparseFool with few changed elements', async () => {
     const net = tf.sequential({
@@ -77,5 +170,16 @@ describe('DeepFool and SparseFool on a small CNN', () => {
     sf.norms.forEach((n, i) => {
       if (sf.success[i]) expect(n).toBeLessThanOrEqual(9); // a quarter of the 36 elements at most
     });
+    // Final points of both are misclassified with a positive margin after a float32 round trip.
+    const preds = Array.from(y.dataSync());
+    for (const res of [df, sf]) {
+      marginsAfterRoundTrip(model, res.xAdv, preds).forEach((m, i) => {
+        if (res.success[i]) expect(m).toBeGreaterThan(0);
+      });
+    }
+    // The published (unclipped) inner DeepFool is not less sparse than the clipped one.
+    const old = await sparsefool({ steps: 10, deepfoolClip: true }).run(model, x, y);
+    const total = (r: typeof sf) => r.norms.reduce((a, n, i) => a + (r.success[i] ? n : 36), 0);
+    expect(total(sf)).toBeLessThanOrEqual(total(old));
   });
 });

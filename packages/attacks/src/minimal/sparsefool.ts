@@ -20,6 +20,14 @@ export interface SparseFoolOptions {
   numClasses?: number;
   /** Iteration cap of the inner DeepFool (default 50). */
   deepfoolSteps?: number;
+  /** Overshoot of the inner DeepFool, `x + (1 + deepfoolOvershoot) r_tot` (default 0.02, the reference's). */
+  deepfoolOvershoot?: number;
+  /**
+   * Clip the inner DeepFool's points to [0, 1] at every step and take the boundary normal at the clipped point
+   * (default false). The published SparseFool does not clip there: its linear solver keeps the image in the box.
+   * `true` restores this package's earlier behaviour, which changes 1.4-1.7x more pixels on the MNIST models measured.
+   */
+  deepfoolClip?: boolean;
   /** Norm reported in `norms`: 'l0' (changed elements, default) or 'l1'. */
   reportNorm?: 'l0' | 'l1';
 }
@@ -29,6 +37,8 @@ export interface SparseFoolOptions {
  * DeepFool's boundary point `x_B = x_i + lambda r_tot`, the boundary normal at the flipped point, and the l1 linear
  * solver, repeated until the label of `x0 + (1 + overshoot)(x_i - x0)` changes or `steps` outer steps.
  * Batched over the still-active samples (the linear solver runs per sample in JS). Label = clean prediction.
+ * As published, the inner DeepFool is not clipped to [0, 1] (its points may leave the box); the box is enforced by
+ * the linear solver and the final clip. `deepfoolClip: true` clips it, which costs sparsity.
  */
 export function sparsefool(options: SparseFoolOptions = {}): Attack {
   const lambda = options.lambda ?? 3;
@@ -37,6 +47,9 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
   const overshoot = checkEps('overshoot', options.overshoot ?? 0.02);
   const numClasses = checkPositiveInt('numClasses', options.numClasses ?? 10);
   const deepfoolSteps = checkPositiveInt('deepfoolSteps', options.deepfoolSteps ?? 50);
+  const deepfoolOvershoot = checkEps('deepfoolOvershoot', options.deepfoolOvershoot ?? 0.02);
+  const deepfoolClip = options.deepfoolClip ?? false;
+  if (typeof deepfoolClip !== 'boolean') invalidOption('deepfoolClip', 'a boolean', deepfoolClip);
   const reportNorm = checkOneOf('reportNorm', options.reportNorm ?? 'l0', ['l0', 'l1'] as const);
   const settings: Record<string, unknown> = {
     lambda,
@@ -44,6 +57,8 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
     overshoot,
     numClasses,
     deepfoolMaxIter: deepfoolSteps,
+    deepfoolOvershoot,
+    deepfoolClip,
     reportNorm,
   };
 
@@ -63,10 +78,17 @@ export function sparsefool(options: SparseFoolOptions = {}): Attack {
         const idx = tf.tensor1d(activeIdx, 'int32');
         const xSub = tf.gather(xi, idx) as tf.Tensor4D;
         idx.dispose();
-        const state = await deepfoolLoop(model, xSub, { overshoot: 0.02, steps: deepfoolSteps, numClasses });
+        const state = await deepfoolLoop(model, xSub, {
+          overshoot: deepfoolOvershoot,
+          steps: deepfoolSteps,
+          numClasses,
+          clip: deepfoolClip,
+        });
         queries += state.queries;
         const { normal, boundary } = tf.tidy(() => {
-          const flipped = tf.clipByValue(tf.add(xSub, tf.mul(state.rTot, 1.02)), 0, 1);
+          // The boundary normal at the point where DeepFool flipped the label (clipped only in the legacy mode).
+          const unclipped = tf.add(xSub, tf.mul(state.rTot, 1 + deepfoolOvershoot));
+          const flipped = deepfoolClip ? tf.clipByValue(unclipped, 0, 1) : unclipped;
           const g = tf.grad((v: tf.Tensor) => {
             const z = model(v as tf.Tensor4D);
             const hotK = tf.oneHot(state.finalLabels, z.shape[1]);

@@ -24,7 +24,7 @@ export function evalCommand(): Command {
     .option('--eps <x>', 'L-inf budget', num, 0.1)
     .option('--pgd-steps <n>', 'PGD steps (step eps/4, random start)', int, 20)
     .option('--cw', 'also run CW-Linf (PGD on the CW margin loss)')
-    .option('--autoattack', 'also run AutoAttack (standard version)')
+    .option('--autoattack', 'also run AutoAttack (standard version; below --aa-budget 1 it is reduced and named so)')
     .option('--aa-budget <f>', 'fraction of AutoAttack reference iterations / queries (1 = the reference)', num, 1)
     .option('--seed <n>', 'seed of random starts', int, 0)
     .option('--report <file>', 'JSON report path', 'runs/eval/robustness.json')

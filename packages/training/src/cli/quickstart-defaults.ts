@@ -10,6 +10,8 @@ export interface QuickstartOptions {
   autoAttackCount: number;
   /** Fraction of AutoAttack's reference iterations / queries (0.1: APGD 10 iterations, Square 500 queries). */
   autoAttackBudget: number;
+  /** Target classes of AutoAttack's APGD-T and FAB-T (the reference uses 9). */
+  autoAttackTargets: number;
   /** PGD steps at evaluation. */
   pgdSteps: number;
   /** Epsilons of the accuracy-vs-epsilon curves (PGD-10) and the digits they use. */
@@ -44,6 +46,7 @@ export const QUICKSTART_DEFAULTS: QuickstartOptions = {
   evalCount: 400,
   autoAttackCount: 100,
   autoAttackBudget: 0.1,
+  autoAttackTargets: 3,
   pgdSteps: 20,
   sweep: [0.05, 0.1, 0.15, 0.2, 0.3, 0.4],
   sweepCount: 150,

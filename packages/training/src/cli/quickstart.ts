@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Attack } from '@edl/attacks';
 import { setupBackend } from '@edl/ops';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
 import type { ReportData } from '../report/report-data.ts';
@@ -16,6 +17,21 @@ const WORST = 'worst case (FGSM, PGD)';
 
 const pct = (v: number | undefined) =>
   v === undefined || !Number.isFinite(v) ? '   –  ' : `${(100 * v).toFixed(1).padStart(5)}%`;
+
+/** The main job's AutoAttack (shortened by `autoAttackBudget` and `autoAttackTargets`), as a one-attack list. */
+export function quickstartAutoAttack(o: QuickstartOptions, eps: number, seed: number): Attack[] {
+  return attackSuite({
+    eps,
+    pgdSteps: o.pgdSteps,
+    seed,
+    autoAttack: { budget: o.autoAttackBudget, nTargets: o.autoAttackTargets },
+  }).slice(-1);
+}
+
+/** Table column of the main job's AutoAttack: its label (what ran, from its settings) and the digits it ran on. */
+export function autoAttackColumn(label: string, o: Pick<QuickstartOptions, 'autoAttackCount'>): string {
+  return `${label} (n=${o.autoAttackCount})`;
+}
 
 /**
  * The main job: trains a standard ResNet and an EDL ResNet (Vanilla DL, switched to Elastic DL half-way) the same
@@ -54,12 +70,7 @@ export async function runQuickstart(
     flags: [],
   };
   const suite = attackSuite({ eps: base.eps, pgdSteps: o.pgdSteps, seed: base.seed, autoAttack: false });
-  const aa = attackSuite({
-    eps: base.eps,
-    pgdSteps: o.pgdSteps,
-    seed: base.seed,
-    autoAttack: { budget: o.autoAttackBudget, nTargets: 3 },
-  }).slice(-1);
+  const aa = quickstartAutoAttack(o, base.eps, base.seed);
   for (const m of models) {
     console.log(
       `\n== ${m.name}: ${m.config.method} (eps ${m.config.eps}, PGD-${m.config.attackSteps}), ${m.config.epochs} epochs${m.config.switchEpoch !== undefined ? `, Vanilla DL -> Elastic DL after epoch ${m.config.switchEpoch}` : ''}`,
@@ -95,7 +106,7 @@ export async function runQuickstart(
       ...main,
       attacks: {
         ...main.attacks,
-        ...Object.fromEntries(Object.entries(auto.attacks).map(([k, v]) => [`${k} (n=${o.autoAttackCount})`, v])),
+        ...Object.fromEntries(Object.entries(auto.attacks).map(([k, v]) => [autoAttackColumn(k, o), v])),
       },
       flags: [...main.flags, ...auto.flags],
     };

@@ -3,6 +3,7 @@ import { writeJsonAtomic } from '@edl/attacks/node';
 import type { ImageSet } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
+import { attackLabel } from './attack-label.ts';
 
 /** The attacks of the comparison table (all L∞ at `eps`). */
 export interface AttackSuiteOptions {
@@ -11,7 +12,8 @@ export interface AttackSuiteOptions {
   seed: number;
   /**
    * Include AutoAttack ('standard': APGD-CE, APGD-T, FAB-T, Square); an object shortens it: `budget` is the fraction
-   * of the reference iterations / queries, `nTargets` the target classes of APGD-T and FAB-T.
+   * of the reference iterations / queries, `nTargets` the target classes of APGD-T and FAB-T. A shortened run is
+   * `autoattack-reduced` and labelled by {@link attackLabel} with what was cut, never "standard".
    */
   autoAttack: boolean | { budget: number; nTargets: number };
   /** Also run CW-L∞ (PGD on the CW margin loss, kappa 50). */
@@ -47,7 +49,7 @@ export function attackSuite(o: AttackSuiteOptions): Attack[] {
 /** What the CLI prints and reports for one model. */
 export interface RobustnessRow {
   clean: number;
-  /** Accuracy per attack name. */
+  /** Accuracy per attack label ({@link attackLabel}: what ran, e.g. `autoattack (reduced: 10% budget, 3 targets)`). */
   attacks: Record<string, number>;
   /** Per-sample worst case over all attacks. */
   worstCase: number;
@@ -70,9 +72,10 @@ export async function evaluateModel(
   try {
     const report = await evaluateRobustness(fromLayersModel(model, { training: false }), { x, y }, attacks);
     await writeJsonAtomic(reportPath, report);
+    const labels = new Map(attacks.map((a) => [a.name, attackLabel(a)]));
     return {
       clean: report.cleanAccuracy,
-      attacks: Object.fromEntries(report.attacks.map((a) => [a.name, a.accuracy])),
+      attacks: Object.fromEntries(report.attacks.map((a) => [labels.get(a.name) ?? a.name, a.accuracy])),
       worstCase: report.worstCaseAccuracy,
       flags: report.flags.map((f) => `[${f.severity}] ${f.id}: ${f.message}`),
     };
