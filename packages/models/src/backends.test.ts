@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { decodeSafetensors } from './decode-safetensors.ts';
 import { exportSafetensors, importSafetensors } from './export-safetensors.ts';
 import { resnet } from './resnet.ts';
-import type { ConvKind } from './resnet-options.ts';
+import type { ConvKind, ResNetOptions } from './resnet-options.ts';
 import { loadModel, saveModel } from './save-model.ts';
 
 // A tiny ResNet10 (widths 4-32, 16x16x1 input, batch 4) of each conv kind on every backend available (cpu, wasm, wasm + native,
@@ -16,17 +16,16 @@ import { loadModel, saveModel } from './save-model.ts';
 const backends = await testBackends();
 const SHAPE: [number, number, number, number] = [4, 16, 16, 1];
 const CLASSES = 4;
-const options = (conv: ConvKind) =>
-  ({
-    depth: 10,
-    conv,
-    widthMultiplier: 1 / 16,
-    inputShape: [16, 16, 1],
-    numClasses: CLASSES,
-    seed: 5,
-    steps: 2,
-    lambda: 0.02,
-  }) as const;
+const options = (conv: ConvKind): ResNetOptions => ({
+  depth: 10,
+  conv,
+  widthMultiplier: 1 / 16,
+  inputShape: [16, 16, 1],
+  numClasses: CLASSES,
+  seed: 5,
+  steps: 2,
+  lambda: 0.02,
+});
 const xData = Float32Array.from(lcg(4 * 16 * 16, 21), (v) => 0.5 + 0.5 * v);
 const labels = [1, 3, 0, 2];
 
@@ -104,7 +103,7 @@ async function trainStep(conv: ConvKind, training: boolean) {
     loss: (await value.data())[0]!,
     names: model.trainableWeights.map((w) => w.originalName),
     grads: await Promise.all(vars.map(async (v) => Float32Array.from(await grads[v.name]!.data()))),
-    after: new Float32Array(0),
+    after: new Float32Array(0) as Float32Array,
     leaked: 0,
   };
   tf.dispose([value, ...Object.values(grads)]);
