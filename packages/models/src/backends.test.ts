@@ -1,6 +1,6 @@
 import { describeBackends, expectCloseTo, lcg, onCpu, testBackends } from '@edl/ops/testing';
 import * as tf from '@tensorflow/tfjs';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { decodeSafetensors } from './decode-safetensors.ts';
 import { exportSafetensors, importSafetensors } from './export-safetensors.ts';
 import { resnet } from './resnet.ts';
@@ -116,6 +116,17 @@ async function trainStep(conv: ConvKind, training: boolean) {
 }
 
 describeBackends(backends, 'tiny ResNet10 against cpu', (backend) => {
+  // One model per kind for the save / load and safetensors tests, which only read it: building an elastic model
+  // runs 50 power iterations per DictConv2D, the slowest part of these tests on a software WebGPU adapter.
+  const models = new Map<ConvKind, Promise<tf.LayersModel>>();
+  const shared = (conv: ConvKind) => {
+    if (!models.has(conv)) models.set(conv, build(conv));
+    return models.get(conv)!;
+  };
+  afterAll(async () => {
+    for (const m of models.values()) (await m).dispose();
+  });
+
   for (const conv of ['standard', 'elastic'] as const) {
     const modes = conv === 'standard' ? [true] : [false, true];
     for (const training of modes) {
@@ -151,7 +162,7 @@ describeBackends(backends, 'tiny ResNet10 against cpu', (backend) => {
     }
 
     it(`${conv}: saveModel / loadModel through an in-memory IOHandler gives the same weights and logits`, async () => {
-      const model = await build(conv);
+      const model = await shared(conv);
       let saved: tf.io.ModelArtifacts | undefined;
       await saveModel(
         model,
@@ -175,12 +186,11 @@ describeBackends(backends, 'tiny ResNet10 against cpu', (backend) => {
         return logits;
       });
       expectCloseTo(la, ref, backend.rtol, 'logits vs cpu');
-      model.dispose();
       loaded.dispose();
     });
 
     it(`${conv}: exportSafetensors gives cpu's weights; importSafetensors into a fresh model gives the same logits`, async () => {
-      const model = await build(conv);
+      const model = await shared(conv);
       const bytes = await exportSafetensors(model);
       const refBytes = await onCpu(async () => {
         const m = await build(conv);
@@ -209,7 +219,6 @@ describeBackends(backends, 'tiny ResNet10 against cpu', (backend) => {
       const [la, lb] = [await logitsOf(model), await logitsOf(fresh)];
       expect(Array.from(lb)).toEqual(Array.from(la));
       expect(Buffer.from(await exportSafetensors(fresh)).equals(Buffer.from(bytes))).toBe(true);
-      model.dispose();
       fresh.dispose();
     });
   }
