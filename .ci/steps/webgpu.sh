@@ -19,4 +19,7 @@ EDL_TEST_WEBGPU=1 EDL_TEST_BROWSER=1 VK_ICD_FILENAMES="$ICD" npx vitest run -t '
   packages/ops/src/backend/setup-backend.webgpu.test.ts \
   packages/ops/src/browser-page.test.ts \
   packages/ops/src/operators/conv-backends.test.ts \
-  packages/layers/src/backends.test.ts
+  packages/layers/src/backends.test.ts \
+  packages/models/src/backends.test.ts \
+  packages/attacks/src/backends.test.ts \
+  packages/training/src/backends.test.ts

@@ -84,7 +84,7 @@ describeBackends(backends, 'conv kernels against cpu', (backend) => {
     const got = await run();
     const ref = await onCpu(run);
     expect(ref.fused).toBe(false); // the reference is the composite ops
-    expect(got.fused).toBe(backend.name === 'wasm+native');
+    expect(got.fused).toBe(backend.name === 'wasm+native' || backend.name === 'webgpu'); // webgpu: our WGSL kernels
     expectCloseTo(got.value, ref.value, backend.rtol, 'value');
     for (const [i, name] of ['dz', 'dv', 'du', 'dbeta'].entries()) {
       expectCloseTo(got.grads[i]!, ref.grads[i]!, backend.rtol, name);
