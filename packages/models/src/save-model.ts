@@ -1,3 +1,4 @@
+import { isDictLayer } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './model-error.ts';
 
@@ -108,6 +109,8 @@ export async function loadModel(source: ModelLocation): Promise<tf.LayersModel> 
     const named = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
     const values = model.weights.map((w) => named[w.originalName]!);
     model.setWeights(values);
+    // model.setWeights bypasses each layer's setWeights: the step-size warm starts belong to the built kernels
+    for (const layer of model.layers) if (isDictLayer(layer)) layer.resetStepSizeState();
     tf.dispose(Object.values(named));
   } catch (error) {
     model.dispose();

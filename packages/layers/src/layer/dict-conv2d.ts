@@ -243,6 +243,22 @@ export class DictConv2D extends tf.layers.Layer {
     t.dispose();
   }
 
+  /**
+   * Forgets the power iteration's warm-start vector, which belongs to the kernel it was computed for: the next
+   * step-size refresh starts cold (50 seeded iterations). Call it after replacing the kernel through
+   * `model.setWeights` (which bypasses the layer's own `setWeights`); `loadModel`, `toElastic` and the
+   * safetensors / state-dict import of `@edl/models` do.
+   */
+  resetStepSizeState(): void {
+    this.tracker.dispose();
+  }
+
+  /** Sets the weights exactly as given (tfjs semantics) and forgets the warm start of the old kernel. */
+  override setWeights(weights: tf.Tensor[]): void {
+    super.setWeights(weights);
+    this.resetStepSizeState();
+  }
+
   private beforeTrainingCall(shape: readonly number[]): void {
     this.projectWeights();
     if (this.options.stepSize === 'auto' && this.trainingCalls % this.options.stepSizeRefresh === 0) {
