@@ -1,11 +1,11 @@
 import { describeBackends, expectCloseTo, lcg, onCpu, testBackends } from '@edl/ops/testing';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, expect, it } from 'vitest';
-import { decodeSafetensors } from './decode-safetensors.ts';
-import { exportSafetensors, importSafetensors } from './export-safetensors.ts';
-import { resnet } from './resnet.ts';
-import type { ConvKind, ResNetOptions } from './resnet-options.ts';
-import { loadModel, saveModel } from './save-model.ts';
+import { resnet } from './resnet/resnet.ts';
+import type { ConvKind, ResNetOptions } from './resnet/resnet-options.ts';
+import { decodeSafetensors } from './safetensors/decode-safetensors.ts';
+import { exportSafetensors, importSafetensors } from './safetensors/export-safetensors.ts';
+import { loadModel, saveModel } from './saving/save-model.ts';
 
 // A tiny ResNet10 (widths 4-32, 16x16x1 input, batch 4) of each conv kind on every backend available (cpu, wasm, wasm + native,
 // webgpu with EDL_TEST_WEBGPU=1), against the cpu backend: forward, one SGD step (loss, every gradient, the logits

@@ -1,4 +1,4 @@
-export { atomicWrite, atomicWriteSync } from './atomic-write.ts';
-export { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN, weightsFileName } from './file-system-handler.ts';
-export { readSafetensors, writeSafetensors } from './safetensors-file.ts';
-export { exportSafetensorsFile, importSafetensorsFile } from './safetensors-model-file.ts';
+export { readSafetensors, writeSafetensors } from './safetensors/safetensors-file.ts';
+export { exportSafetensorsFile, importSafetensorsFile } from './safetensors/safetensors-model-file.ts';
+export { atomicWrite, atomicWriteSync } from './saving/atomic-write.ts';
+export { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN, weightsFileName } from './saving/file-system-handler.ts';

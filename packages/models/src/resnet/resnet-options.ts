@@ -1,6 +1,6 @@
 import { type DictLayerForwardedOptions, pickDictLayerOptions } from '@edl/layers';
-import { checkNumber, checkOneOf, checkPositive, checkPositiveInt, invalidOption } from './checkers.ts';
-import { ModelError } from './model-error.ts';
+import { checkNumber, checkOneOf, checkPositive, checkPositiveInt, invalidOption } from '../core/checkers.ts';
+import { ModelError } from '../core/model-error.ts';
 
 /** Depths of the ResNets {@link resnet} builds. */
 export type ResNetDepth = 10 | 18 | 34 | 50;

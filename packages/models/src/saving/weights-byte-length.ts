@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { ModelError } from './model-error.ts';
+import { ModelError } from '../core/model-error.ts';
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 

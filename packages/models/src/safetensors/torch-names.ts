@@ -1,6 +1,6 @@
 import { DICT_WEIGHT_NAMES, type DictConv2D, type DictWeightName, isDictLayer } from '@edl/layers';
 import type * as tf from '@tensorflow/tfjs';
-import { ModelError } from './model-error.ts';
+import { ModelError } from '../core/model-error.ts';
 
 /** How a tfjs weight is laid out relative to its PyTorch counterpart. */
 export type TorchLayout = 'conv' | 'dense' | 'same';

@@ -1,7 +1,7 @@
 import { DICT_KINDS, type DictConv2DOptions, isDictLayerConfig, setBeta, withKind } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
+import { ModelError } from '../core/model-error.ts';
 import { dictLayersOf } from './dict-layers.ts';
-import { ModelError } from './model-error.ts';
 
 /** Options of {@link toElastic}. */
 export interface ToElasticOptions {

@@ -1,6 +1,6 @@
 import { isDictLayer } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
-import { ModelError } from './model-error.ts';
+import { ModelError } from '../core/model-error.ts';
 
 /** Where {@link saveModel} writes and {@link loadModel} reads: a tfjs IOHandler or a tfjs URL. */
 export type ModelLocation = string | tf.io.IOHandler;

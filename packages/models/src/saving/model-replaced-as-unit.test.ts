@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resnet } from '../resnet/resnet.ts';
 import { fileSystemHandler, WEIGHTS_BIN } from './file-system-handler.ts';
-import { resnet } from './resnet.ts';
 import { loadModel, saveModel } from './save-model.ts';
 
 // Simulates a kill part-way through a save: the atomic write of `model.json` fails after the weights were written.

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
+import { ModelError } from '../core/model-error.ts';
 import { decodeSafetensors } from './decode-safetensors.ts';
 import { encodeSafetensors } from './encode-safetensors.ts';
-import { ModelError } from './model-error.ts';
 import { fromTorchStateDict, type TorchStateDictOptions, toTorchStateDict } from './torch-state-dict.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { ModelError } from './model-error.ts';
+import { ModelError } from '../core/model-error.ts';
 import { assertLittleEndian, DTYPES, numElements, type SafeTensor } from './safetensors.ts';
 
 /**

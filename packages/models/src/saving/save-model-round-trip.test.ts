@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { applyConstraints } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resnet } from '../resnet/resnet.ts';
+import { toElastic } from '../resnet/to-elastic.ts';
 import { fileSystemHandler } from './file-system-handler.ts';
-import { resnet } from './resnet.ts';
 import { loadModel, saveModel } from './save-model.ts';
-import { toElastic } from './to-elastic.ts';
 
 const small = { depth: 10 as const, widthMultiplier: 1 / 16, inputShape: [8, 8, 3] as [number, number, number] };
 let root: string;

@@ -1,4 +1,4 @@
-import { ModelError } from './model-error.ts';
+import { ModelError } from '../core/model-error.ts';
 import { assertLittleEndian, DTYPES, numElements, type SafeTensor, type SafetensorsDtype } from './safetensors.ts';
 
 /** Largest header the reference implementation accepts (100 MB). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ModelError } from './model-error.ts';
+import { ModelError } from '../core/model-error.ts';
 import type { SafeTensor } from './safetensors.ts';
 import { type TorchLayout, torchWeightsOf } from './torch-names.ts';
 

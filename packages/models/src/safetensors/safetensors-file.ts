@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { atomicWrite } from './atomic-write.ts';
+import { ModelError } from '../core/model-error.ts';
+import { atomicWrite } from '../saving/atomic-write.ts';
 import { decodeSafetensors, type SafetensorsFile } from './decode-safetensors.ts';
 import { encodeSafetensors } from './encode-safetensors.ts';
-import { ModelError } from './model-error.ts';
 import type { SafeTensor } from './safetensors.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { ModelError } from '../core/model-error.ts';
 import { dictLayersOf } from './dict-layers.ts';
-import { ModelError } from './model-error.ts';
 
 /** Options of {@link embeddingDifference}. */
 export interface EmbeddingDifferenceOptions {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layerBetas } from '../resnet/layer-betas.ts';
+import { resnet } from '../resnet/resnet.ts';
 import { fileSystemHandler } from './file-system-handler.ts';
-import { layerBetas } from './layer-betas.ts';
-import { resnet } from './resnet.ts';
 import { loadModel, saveModel } from './save-model.ts';
 
 const small = { depth: 10 as const, widthMultiplier: 1 / 16, inputShape: [8, 8, 3] as [number, number, number] };

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { ModelError } from '../core/model-error.ts';
 import { atomicWrite } from './atomic-write.ts';
-import { ModelError } from './model-error.ts';
 import { weightByteLength } from './weights-byte-length.ts';
 
 /** File name of the model topology and weights manifest. */

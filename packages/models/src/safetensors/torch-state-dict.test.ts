@@ -5,15 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resnet } from '../resnet/resnet.ts';
 import { exportSafetensors, importSafetensors } from './export-safetensors.ts';
-import { resnet } from './resnet.ts';
 import type { SafeTensor } from './safetensors.ts';
 import { readSafetensors } from './safetensors-file.ts';
 import { exportSafetensorsFile, importSafetensorsFile } from './safetensors-model-file.ts';
 import { fromTorchStateDict, toTorchStateDict } from './torch-state-dict.ts';
 
 const PYTHON = '/usr/bin/python3';
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'torch_resnet_check.py');
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'torch_resnet_check.py');
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const small = { depth: 10 as const, widthMultiplier: 1 / 16, inputShape: [8, 8, 3] as [number, number, number] };
 

@@ -4,8 +4,8 @@
 import { isDictLayer } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { resnet } from './resnet.ts';
-import type { ResNetOptions } from './resnet-options.ts';
+import { resnet } from '../resnet/resnet.ts';
+import type { ResNetOptions } from '../resnet/resnet-options.ts';
 import { loadModel, saveModel } from './save-model.ts';
 
 const options: ResNetOptions = {

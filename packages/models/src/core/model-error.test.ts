@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors } from './decode-safetensors.ts';
+import { resolveResNetOptions } from '../resnet/resnet-options.ts';
+import { decodeSafetensors } from '../safetensors/decode-safetensors.ts';
 import { ModelError } from './model-error.ts';
-import { resolveResNetOptions } from './resnet-options.ts';
 
 describe('ModelError', () => {
   it('is what bad options throw, naming the option in the checkers style', () => {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { ModelError } from './model-error.ts';
+import { ModelError } from '../core/model-error.ts';
 import { readSafetensors, writeSafetensors } from './safetensors-file.ts';
 import { fromTorchStateDict, type TorchStateDictOptions, toTorchStateDict } from './torch-state-dict.ts';
 
