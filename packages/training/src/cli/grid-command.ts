@@ -92,7 +92,8 @@ export function gridCommand(): Command {
       const dir = cellDir(config, cell);
       const resolved = resolveTrainConfig(readConfigFile(trainConfig), {});
       const { runCli } = await import('./main.ts');
-      let code = await runCli(['train', '--config', trainConfig, '--out', dir]);
+      // --resume: a re-submitted cell continues from its own checkpoint (or starts, saying so, when there is none)
+      let code = await runCli(['train', '--config', trainConfig, '--out', dir, '--resume']);
       if (code === 0) {
         code = await runCli([
           'eval',
