@@ -11,7 +11,7 @@ import {
   nonNegativeSoftThreshold,
   registerWasmConvKernels,
   setupBackend,
-} from '../src/index.ts';
+} from '../src/index.node.ts';
 
 const config = process.argv[2] ?? 'ours2';
 const reps = Number(process.env.EDL_BENCH_REPS ?? 5);

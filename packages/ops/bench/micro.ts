@@ -1,6 +1,6 @@
 // Scratch micro-benchmark of the conv kernels' parts (min of 9): node --conditions=@edl/source --import tsx packages/ops/bench/micro.ts <threads>
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend } from '../src/index.ts';
+import { setupBackend } from '../src/index.node.ts';
 
 const threads = Number(process.argv[2] ?? 2);
 await setupBackend({ backend: 'wasm', threads, quiet: true });

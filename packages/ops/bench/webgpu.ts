@@ -18,7 +18,7 @@ import {
   registerWebgpuKernels,
   setupBackend,
   unregisterWebgpuKernels,
-} from '../src/index.ts';
+} from '../src/index.node.ts';
 
 const reps = Number(process.env.EDL_BENCH_REPS ?? 5);
 const warm = 2;
