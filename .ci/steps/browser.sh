@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 export CI=true
 PNPM="npx -y pnpm@10"
 
-if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libvulkan.so.1; then
+if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep libvulkan.so.1 >/dev/null; then
   if [ "$(id -u)" != 0 ]; then
     echo "browser.sh: needs /usr/bin/chromium and libvulkan1; run as root or: apt-get install -y chromium libvulkan1 fonts-liberation" >&2
     exit 1

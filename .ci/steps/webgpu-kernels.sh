@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ICD=/usr/lib/chromium/vk_swiftshader_icd.json
-if [ ! -f "$ICD" ] || ! ldconfig -p | grep -q 'libvulkan.so.1'; then
+if [ ! -f "$ICD" ] || ! ldconfig -p | grep 'libvulkan.so.1' >/dev/null; then
   echo "webgpu-kernels: SwiftShader not found ($ICD) or libvulkan1 missing; run: apt-get install -y libvulkan1 chromium" >&2
   exit 1
 fi

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ICD=/usr/lib/chromium/vk_swiftshader_icd.json
-if [ ! -f "$ICD" ] || ! ldconfig -p | grep -q libvulkan.so.1; then
+if [ ! -f "$ICD" ] || ! ldconfig -p | grep libvulkan.so.1 >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends libvulkan1 chromium >/dev/null
