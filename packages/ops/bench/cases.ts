@@ -2,16 +2,8 @@
 // Usage (from the repo root): node --conditions=@edl/source --import tsx packages/ops/bench/cases.ts <stock1|ours1|ours2|native2>
 // Prints one JSON line: { config, threads, kernels, cases: { name: { ms, min, max, n, gflop } }, profile }.
 import * as tf from '@tensorflow/tfjs';
-import {
-  convOperator,
-  elasticWeights,
-  fusedElasticResidual,
-  fusedRistaAvailable,
-  fusedShrinkStep,
-  nonNegativeSoftThreshold,
-  registerWasmConvKernels,
-  setupBackend,
-} from '../src/index.node.ts';
+import { fusedRistaAvailable, registerWasmConvKernels, setupBackend } from '../src/index.node.ts';
+import { elasticLayer } from './elastic-layer.ts';
 
 const config = process.argv[2] ?? 'ours2';
 const reps = Number(process.env.EDL_BENCH_REPS ?? 5);
@@ -83,30 +75,6 @@ const B = 32;
 const C = 64;
 const S = 32;
 const CONV_GFLOP = (2 * B * S * S * C * C * 9) / 1e9; // one 3x3 stride-1 conv, 2.416 GFLOP
-
-/**
- * Elastic unrolled layer, T = 3: z0 = relu(t A x - lam t), then 2 reweighted steps (beta = 0.5). With `fused`
- * (as `@edl/layers`' rista does when the native kernels are registered) the elementwise chains between the
- * convolutions are the fused kernels; otherwise the composite tfjs ops.
- */
-function elasticLayer(x: tf.Tensor4D, W: tf.Tensor4D, fused = fusedRistaAvailable()): tf.Tensor4D {
-  const op = convOperator(W, x.shape, { strides: 1, padding: 'symmetric' });
-  const t = 0.1;
-  const thr = 0.1 * t;
-  const beta = 0.5;
-  const update = (z: tf.Tensor4D | null, v: tf.Tensor4D): tf.Tensor4D =>
-    fused
-      ? fusedShrinkStep(z, v, t, thr, true)
-      : nonNegativeSoftThreshold((z ? tf.add(z, tf.mul(t, v)) : tf.mul(t, v)) as tf.Tensor4D, thr);
-  const residual = (u: tf.Tensor4D): tf.Tensor4D => {
-    if (fused) return fusedElasticResidual(x, u, beta, 1e-3);
-    const r = tf.sub(x, u);
-    return tf.mul(tf.add(beta, tf.mul(1 - beta, elasticWeights(r, 1e-3))), r) as tf.Tensor4D;
-  };
-  let z = update(null, op.forward(x));
-  for (let k = 1; k < 3; k++) z = update(z, op.forward(residual(op.adjoint(z))));
-  return z;
-}
 
 async function main(): Promise<void> {
   const { threads, kernels } = await init();

@@ -8,17 +8,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import {
-  convOperator,
-  elasticWeights,
-  fusedElasticResidual,
-  fusedRistaAvailable,
-  fusedShrinkStep,
-  nonNegativeSoftThreshold,
-  registerWebgpuKernels,
-  setupBackend,
-  unregisterWebgpuKernels,
-} from '../src/index.node.ts';
+import { registerWebgpuKernels, setupBackend, unregisterWebgpuKernels } from '../src/index.node.ts';
+import { elasticLayer } from './elastic-layer.ts';
 
 const reps = Number(process.env.EDL_BENCH_REPS ?? 5);
 const warm = 2;
@@ -50,27 +41,6 @@ async function time(fn: () => tf.Tensor[]): Promise<Timing> {
   ts.sort((a, b) => a - b);
   const r = (v: number) => Math.round(v * 100) / 100;
   return { ms: r(ts[Math.floor(ts.length / 2)]!), min: r(ts[0]!), max: r(ts.at(-1)!), n: reps };
-}
-
-/** The bench's T = 3 elastic unrolled layer (as cases.ts): fused kernels when registered, else composite ops. */
-function elasticLayer(x: tf.Tensor4D, W: tf.Tensor4D): tf.Tensor4D {
-  const fused = fusedRistaAvailable();
-  const op = convOperator(W, x.shape, { strides: 1, padding: 'symmetric' });
-  const t = 0.1;
-  const thr = 0.1 * t;
-  const beta = 0.5;
-  const update = (z: tf.Tensor4D | null, v: tf.Tensor4D): tf.Tensor4D =>
-    fused
-      ? fusedShrinkStep(z, v, t, thr, true)
-      : nonNegativeSoftThreshold((z ? tf.add(z, tf.mul(t, v)) : tf.mul(t, v)) as tf.Tensor4D, thr);
-  const residual = (u: tf.Tensor4D): tf.Tensor4D => {
-    if (fused) return fusedElasticResidual(x, u, beta, 1e-3);
-    const r = tf.sub(x, u);
-    return tf.mul(tf.add(beta, tf.mul(1 - beta, elasticWeights(r, 1e-3))), r) as tf.Tensor4D;
-  };
-  let z = update(null, op.forward(x));
-  for (let k = 1; k < 3; k++) z = update(z, op.forward(residual(op.adjoint(z))));
-  return z;
 }
 
 await setupBackend({ backend: 'webgpu', quiet: true });

@@ -1,31 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from './main.ts';
-
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
-    out += `${a.join(' ')}\n`;
-  });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-    err += `${a.join(' ')}\n`;
-  });
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return { code: await runCli(args), out, err };
-  } finally {
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliCaptured as cli } from '../testing/run-cli.ts';
 
 // Training a cell takes minutes on the cpu backend, so `grid run` is exercised here up to edl train's own config
 // validation; the train + eval path is `edl train` and `edl eval`, tested on their own.

@@ -3,33 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '@edl/datasets/node';
 import { fileSystemHandler } from '@edl/models/node';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MergedReport } from '../shard/shard-report.ts';
 import { prototypeModel } from '../testing/prototype-model.ts';
-import { runCli } from './main.ts';
-
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
-    out += `${a.join(' ')}\n`;
-  });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-    err += `${a.join(' ')}\n`;
-  });
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return { code: await runCli(args), out, err };
-  } finally {
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+import { runCliCaptured as cli } from '../testing/run-cli.ts';
 
 describe('edl eval --shard / edl attack --shard / edl merge', () => {
   let dir: string;
