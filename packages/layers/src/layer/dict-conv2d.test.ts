@@ -94,11 +94,11 @@ describe('DictConv2D forward', () => {
     });
     exact.vector.dispose();
     const L = exact.value;
-    // power iteration approaches L from below and the layer runs 50 iterations, so its estimate may be a little
-    // low (t a little high, up to ~2% seen): still well below 1 / L
+    // power iteration approaches L from below and the layer runs 50 iterations from a random start, so its estimate
+    // may be low (t high: up to ~6% seen with close top singular values); what RISTA needs is t * L < 1
     const ratio = stepSize!.dataSync()[0]! / (0.9 / L);
     expect(ratio).toBeGreaterThan(0.999);
-    expect(ratio).toBeLessThan(1.05);
+    expect(ratio * 0.9).toBeLessThan(1);
     const raw = built({ filters: 5, normalizeAtoms: false, stepSize: 0.05 }, [1, 7, 7, 3]);
     expect(Math.max(...atomNorms(raw).map((n) => Math.abs(n - 1)))).toBeGreaterThan(1e-2);
     expect(raw.getWeights()[3]!.dataSync()[0]).toBeCloseTo(0.05, 7);
