@@ -41,7 +41,9 @@ function dictionaryOptions(meta: EdlMetadata, source: string): DictionaryOptions
 /**
  * Rebuilds a tfjs ResNet from the bytes of a `.safetensors` file exported from a `resnet()` model, with nothing else:
  * the architecture and the dictionary settings come from the file's `edl.*` metadata, then the weights are loaded
- * (and checked) by {@link importSafetensors}. The model is named as the exported one. `source` labels errors.
+ * (and checked) by {@link importSafetensors}. The model is named as the exported one; its layers' initial-value
+ * options (`lambda`, `beta` in their configs) are the defaults, since the loaded tensors hold the values. The
+ * layers' `recompute` (a memory setting, not recorded) is off. `source` labels errors.
  * Throws for a file without `edl.model` (not a `resnet()` export, or written before the metadata schema).
  *
  * @example
