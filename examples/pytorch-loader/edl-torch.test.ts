@@ -54,13 +54,17 @@ function loader(args: string[]): Record<string, unknown> {
 }
 
 // eps conditioning: the reweighting w = 1 / (2(|r| + eps)) has slope up to 1 / (2 eps), so float32 round-off
-// differences between tfjs and PyTorch grow through the stages with the default eps = 1e-3 (3e-2 on the logits of
-// an untrained thin ResNet10, packages/models/README.md); robust and elastic layers use eps = 0.05 here, where
-// the two agree to 1e-6. Vanilla (beta = 1) has no reweighting: default eps.
+// differences between tfjs and PyTorch can grow through the stages with the default eps = 1e-3 (3e-2 on the logits of
+// an untrained thin ResNet10, packages/models/README.md). Here the robust and elastic models run both ways: with
+// eps = 0.05 (well conditioned) and with the default eps and T = 3, the settings a user trains with (measured
+// 2026-12-01 after these few steps: 1.7e-5 on logits of magnitude 103, robust; 7e-7 on 1.1, elastic). The bound is
+// relative to the logits' size: 1e-5 * max(1, max |logit|).
 const cases: { label: string; options: ResNetOptions; switchToElastic?: boolean }[] = [
   { label: 'standard ResNet10', options: { depth: 10, conv: 'standard' } },
   { label: 'vanilla ResNet10', options: { depth: 10, conv: 'vanilla' } },
   { label: 'robust ResNet10', options: { depth: 10, conv: 'robust', eps: 0.05 } },
+  { label: 'robust ResNet10, default eps, T = 3', options: { depth: 10, conv: 'robust', steps: 3 } },
+  { label: 'elastic ResNet10, default eps, T = 3', options: { depth: 10, conv: 'elastic', steps: 3 } },
   {
     label: 'elastic ResNet10 (vanilla pretrained, switched with toElastic)',
     options: { depth: 10, conv: 'vanilla', eps: 0.05 },
@@ -78,13 +82,13 @@ describe('a model trained with @edl/training, rebuilt in PyTorch from its export
       `${label}: same logits`,
       async () => {
         const model = resnet({
-          ...options,
           numClasses: 3,
           inputShape: [SIZE, SIZE, 3],
           widthMultiplier: 1 / 16,
           steps: 2,
           lambda: 0.01,
           seed: 7,
+          ...options,
         });
         const before = model.getWeights().map((w) => Array.from(w.dataSync()));
         const result = await train({
@@ -122,7 +126,7 @@ describe('a model trained with @edl/training, rebuilt in PyTorch from its export
         const out = loader([`${base}.safetensors`, '--input', `${base}.x.f32`, '--expected', `${base}.y.f32`]);
         expect(out).toMatchObject({ name: trained.name, depth: options.depth, conv: kind, logits_shape: [4, 3] });
         expect(out.max_abs as number).toBeGreaterThan(1e-2);
-        expect(out.max_abs_diff as number).toBeLessThan(1e-5);
+        expect(out.max_abs_diff as number).toBeLessThan(1e-5 * Math.max(1, out.max_abs as number));
         tf.dispose([x, y]);
         trained.dispose();
       },
