@@ -52,7 +52,8 @@ export function makeDirectory(dir: string, flag: string): void {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether process `pid` exists on this machine (EPERM: it exists, owned by another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
