@@ -128,6 +128,7 @@ async function runCell(config: GridConfig, cell: GridCell, total: number, from: 
     ...['--model', join(dir, 'final'), '--dataset', resolved.dataset],
     ...(resolved.dataDir ? ['--data-dir', resolved.dataDir] : []),
     ...['--seed', String(resolved.seed), '--backend', resolved.backend, '--shard', '0/1'],
+    ...(resolved.threads !== undefined ? ['--threads', String(resolved.threads)] : []),
     ...['--report', join(dir, CELL_REPORT), ...config.eval],
   ]);
   if (evaluated !== EXIT.ok) {
