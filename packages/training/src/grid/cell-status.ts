@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { atomicWriteSync } from '@edl/models/node';
-import { pidAlive } from '../cli/run-folder.ts';
+import { holderAlive } from '../cli/run-folder.ts';
 import type { GridCell } from './grid-plan.ts';
 
 /** The status file `edl grid run` keeps in each cell folder. */
@@ -87,7 +87,7 @@ export function differingSettings(status: CellStatus, cell: GridCell, evalFlags:
 
 /** Whether the run `status` records is alive right now (only checkable on its own machine). */
 export function isAliveHere(status: CellStatus): boolean {
-  return status.host === hostname() && pidAlive(status.pid);
+  return status.host === hostname() && holderAlive(status);
 }
 
 /** Classifies the cell in folder `dir` against the grid's current settings. */
@@ -128,7 +128,7 @@ export function cellState(dir: string, cell: GridCell, evalFlags: string[]): Cel
       if (status.host !== hostname()) {
         return { state: 'running', detail: `running on ${status.host} (pid ${status.pid}), or killed there` };
       }
-      return pidAlive(status.pid)
+      return holderAlive(status)
         ? { state: 'running', detail: `running (pid ${status.pid}, since ${status.started})` }
         : { state: 'killed', detail: `pid ${status.pid} is gone: killed mid-run; re-submit it to resume` };
   }
