@@ -105,23 +105,41 @@ describe('edl grid run (real tiny cells)', () => {
     gridFile(dir, 'straight'); // restored
   });
 
-  it('a cell killed mid-epoch resumes from its checkpoint past the stale lock, ending bit-exact', async () => {
-    const c = cell(killed.out);
-    const child = spawnSync(
+  /** Runs `edl grid run <config> --index 1` in a child that sends itself `signal` once epoch 1 is checkpointed. */
+  const signalled = (config: string, out: string, signal: 'SIGKILL' | 'SIGTERM') =>
+    spawnSync(
       process.execPath,
       [
         '--conditions=@edl/source',
         '--import',
         'tsx',
         join(import.meta.dirname, '..', 'testing', 'kill-after-checkpoint-child.ts'),
-        join(c, 'checkpoints'),
+        signal,
+        join(cell(out), 'checkpoints'),
         '1',
-        ...['grid', 'run', killed.config, '--index', '1'],
+        ...['grid', 'run', config, '--index', '1'],
       ],
       { encoding: 'utf8', timeout: 120_000 },
     );
+
+  /** The resumed cell ends as the uninterrupted one: final weights bit for bit, metrics, per-sample outcomes. */
+  const expectSameAsStraight = (c: string) => {
+    const reference = cell(straight.out);
+    const epochs = lines(join(c, 'metrics.jsonl')).map((l) => JSON.parse(l));
+    expect(epochs.map((m) => m.epoch)).toEqual([1, 2]);
+    expect(weights(join(c, 'final')).equals(weights(join(reference, 'final')))).toBe(true);
+    const strip = (m: Record<string, unknown>) => ({ ...m, seconds: 0 });
+    expect(epochs.map(strip)).toEqual(lines(join(reference, 'metrics.jsonl')).map((l) => strip(JSON.parse(l))));
+    expect(json(join(c, 'robustness.json')).samples).toEqual(json(join(reference, 'robustness.json')).samples);
+    expect(json(join(c, 'cell.json')).state).toBe('done');
+    expect(existsSync(join(c, 'run.lock'))).toBe(false);
+  };
+
+  it('a cell killed mid-epoch resumes from its checkpoint past the stale lock, ending bit-exact', async () => {
+    const c = cell(killed.out);
+    const child = signalled(killed.config, killed.out, 'SIGKILL');
     expect(child.signal, child.stdout + child.stderr).toBe('SIGKILL');
-    expect(child.stdout).toContain('KILLED after ckpt-e0001-');
+    expect(child.stdout).toContain('SIGKILL after ckpt-e0001-');
     // what a scheduler's kill leaves: an epoch-1 checkpoint, no final model, a stale lock, cell.json "running"
     expect(json(join(c, 'checkpoints', 'latest.json')).dir).toMatch(/^ckpt-e0001-/);
     expect(existsSync(join(c, 'final'))).toBe(false);
@@ -138,16 +156,27 @@ describe('edl grid run (real tiny cells)', () => {
     expect(resumed.out).toContain('ended without a word; resuming');
     expect(resumed.err).toMatch(new RegExp(`removing the stale lock .*pid ${child.pid} on .* is gone`));
     expect(resumed.err).not.toContain('no checkpoint');
-    const epochs = lines(join(c, 'metrics.jsonl')).map((l) => JSON.parse(l));
-    expect(epochs.map((m) => m.epoch)).toEqual([1, 2]);
-    // the same final weights as the uninterrupted cell, bit for bit, and the same per-sample outcomes
-    const reference = cell(straight.out);
-    expect(weights(join(c, 'final')).equals(weights(join(reference, 'final')))).toBe(true);
-    const strip = (m: Record<string, unknown>) => ({ ...m, seconds: 0 });
-    expect(epochs.map(strip)).toEqual(lines(join(reference, 'metrics.jsonl')).map((l) => strip(JSON.parse(l))));
-    expect(json(join(c, 'robustness.json')).samples).toEqual(json(join(reference, 'robustness.json')).samples);
-    expect(json(join(c, 'cell.json')).state).toBe('done');
+    expectSameAsStraight(c);
+  });
+
+  it("a cell stopped by the scheduler's SIGTERM checkpoints inside epoch 2, is marked interrupted, resumes bit-exact", async () => {
+    const stopped = gridFile(dir, 'stopped');
+    const c = cell(stopped.out);
+    const child = signalled(stopped.config, stopped.out, 'SIGTERM');
+    expect(child.status, child.stdout + child.stderr).toBe(130);
+    expect(child.stderr).toContain('interrupted: checkpoint written to');
+    // stopped inside epoch 2 at a step boundary (after step 1 of 2 here; step 0 if the signal lands sooner), lock released
+    expect(json(join(c, 'checkpoints', 'latest.json')).dir).toMatch(/^ckpt-e0001-s0000[01]-/);
     expect(existsSync(join(c, 'run.lock'))).toBe(false);
+    expect(existsSync(join(c, 'final'))).toBe(false);
+    expect(json(join(c, 'cell.json'))).toMatchObject({ state: 'interrupted', phase: 'train', exitCode: 130 });
+    const partial = await cli(['grid', 'report', stopped.config]);
+    expect(partial.out).toContain('cell 1 seed=4: INTERRUPTED: train interrupted (checkpoint kept)');
+
+    const resumed = await cli(['grid', 'run', stopped.config, '--index', '1']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toContain('grid cell 1: last run interrupted; resuming');
+    expectSameAsStraight(c);
   });
 
   it('report gathers the finished cells into one table and HTML page, marking the missing one', async () => {

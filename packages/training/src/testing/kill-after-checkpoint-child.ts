@@ -1,13 +1,15 @@
-// Child process for grid-run.test.ts: runs the `edl` CLI and SIGKILLs itself as soon as `<checkpoints>/latest.json`
-// points at a checkpoint of epoch `<epoch>`, i.e. mid-way through the next epoch (the trainer yields to the event
-// loop before every step, so this timer runs there): a run killed by a scheduler, leaving a checkpoint, a stale
-// run.lock and a cell.json saying "running".
-// Usage: node --conditions=@edl/source --import tsx kill-after-checkpoint-child.ts <checkpoints dir> <epoch> <edl args...>
+// Child process for grid-run.test.ts: runs the `edl` CLI and sends itself <signal> as soon as
+// `<checkpoints>/latest.json` points at a checkpoint of epoch `<epoch>`, i.e. early in the next epoch (the trainer
+// yields to the event loop before every step, so this timer runs there). SIGKILL: a run killed outright, leaving a
+// checkpoint, a stale run.lock and a cell.json saying "running"; SIGTERM: a scheduler's polite stop, which the
+// trainer answers with a mid-epoch checkpoint.
+// Usage: node --conditions=@edl/source --import tsx kill-after-checkpoint-child.ts <signal> <checkpoints dir> <epoch> <edl args...>
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../cli/main.ts';
 
-const [checkpoints, epoch, ...args] = process.argv.slice(2);
+const [signal, checkpoints, epoch, ...args] = process.argv.slice(2);
+let sent = false;
 const wanted = `ckpt-e${String(epoch).padStart(4, '0')}-`;
 const pointer = join(checkpoints!, 'latest.json');
 setInterval(() => {
@@ -18,11 +20,12 @@ setInterval(() => {
   } catch {
     return; // being replaced
   }
-  if (dir.startsWith(wanted)) {
-    process.stdout.write(`KILLED after ${dir}\n`);
-    process.kill(process.pid, 'SIGKILL');
+  if (dir.startsWith(wanted) && !sent) {
+    sent = true;
+    process.stdout.write(`${signal} after ${dir}\n`);
+    process.kill(process.pid, signal as NodeJS.Signals);
   }
 }, 1).unref();
 const code = await runCli(args);
-process.stdout.write(`NOT KILLED: exit ${code}\n`);
+process.stdout.write(`exit ${code}\n`);
 process.exit(code);
