@@ -56,6 +56,11 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--helper <dir>', 'HAT: saved standard-trained helper model')
     .option('--epochs <n>', `epochs (default ${d.epochs})`, int)
     .option('--batch-size <n>', `batch size (default ${d.batchSize})`, int)
+    .option(
+      '--accumulate <k>',
+      `split each batch into k micro-batches whose gradients are summed before one optimizer step: the same batch in less memory (exact but for BatchNorm statistics, which each micro-batch computes on its own; default ${d.accumulate})`,
+      int,
+    )
     .option('--lr <x>', `learning rate (default ${d.lr})`, num)
     .addOption(
       new Option(

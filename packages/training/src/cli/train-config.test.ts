@@ -34,3 +34,26 @@ describe('train config: --mixup-alpha', () => {
     expect(resolveTrainConfig(readConfigFile(path), {}).mixupAlpha).toBe(0.5);
   });
 });
+
+describe('train config: --accumulate', () => {
+  it('is 1 (off) by default, accepts 1..batch size and is a known --config setting', () => {
+    expect(resolveTrainConfig({}, {}).accumulate).toBe(1);
+    expect(resolveTrainConfig({}, { batchSize: 128, accumulate: 4 }).accumulate).toBe(4);
+    expect(resolveTrainConfig({}, { batchSize: 8, accumulate: 8 }).accumulate).toBe(8);
+    const path = join(mkdtempSync(join(tmpdir(), 'edl-cfg-')), 'c.json');
+    writeFileSync(path, JSON.stringify({ accumulate: 2 }));
+    expect(resolveTrainConfig(readConfigFile(path), {}).accumulate).toBe(2);
+  });
+
+  it('rejects a value that is not an integer in [1, --batch-size] with the flag named', () => {
+    for (const accumulate of [0, -2, 1.5, Number.NaN]) {
+      expect(resolve({ accumulate })).toThrow(/^--accumulate: expected a positive integer, got /);
+    }
+    expect(resolve({ batchSize: 8, accumulate: 16 })).toThrow(
+      /^--accumulate: expected an integer in \[1, --batch-size=8\] \(micro-batches per batch\), got 16$/,
+    );
+    const path = join(mkdtempSync(join(tmpdir(), 'edl-cfg-')), 'c.json');
+    writeFileSync(path, JSON.stringify({ accumulate: '2' }));
+    expect(() => readConfigFile(path)).toThrow(/"accumulate" in .* must be a number, got "2"/);
+  });
+});

@@ -20,6 +20,8 @@ export interface TrainConfig {
   helper?: string;
   epochs: number;
   batchSize: number;
+  /** Micro-batches per batch (gradient accumulation, see `TrainOptions.accumulate`); 1: none. */
+  accumulate: number;
   lr: number;
   schedule: 'multistep' | 'cosine' | 'constant';
   milestones: number[];
@@ -66,6 +68,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   awpGamma: 5e-3,
   epochs: 2,
   batchSize: 64,
+  accumulate: 1,
   lr: 0.05,
   schedule: 'cosine',
   milestones: [],
@@ -178,6 +181,7 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
     'ristaSteps',
     'epochs',
     'batchSize',
+    'accumulate',
     'attackSteps',
     'monitorCount',
   ] as const)
@@ -187,6 +191,10 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
   need(
     Number.isInteger(c.bnRecalibration) && c.bnRecalibration >= 0,
     `--bn-recalibration: expected an integer >= 0, got ${c.bnRecalibration}`,
+  );
+  need(
+    c.accumulate <= c.batchSize,
+    `--accumulate: expected an integer in [1, --batch-size=${c.batchSize}] (micro-batches per batch), got ${c.accumulate}`,
   );
   need(c.eps <= 1, `--eps: images are in [0, 1], so eps must be <= 1, got ${c.eps}`);
   need(c.momentum >= 0 && c.momentum < 1, `--momentum: expected a number in [0, 1), got ${c.momentum}`);

@@ -97,6 +97,7 @@ async function trainInFolder(
     test: data.test,
     epochs: c.epochs,
     batchSize: c.batchSize,
+    ...(c.accumulate > 1 ? { accumulate: c.accumulate } : {}),
     lr: schedule(c, c.lr, c.epochs),
     sgd: { momentum: c.momentum, nesterov: c.nesterov, weightDecay: c.weightDecay },
     regularizer: { l1: c.l1, l2: c.l2 },
