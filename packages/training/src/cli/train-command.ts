@@ -42,6 +42,11 @@ export function addTrainFlags(cmd: Command): Command {
     )
     .option('--rista-steps <n>', `unrolled RISTA steps (default ${d.ristaSteps})`, int)
     .option('--lambda <x>', 'sparsity weight lambda of the DL layers', num)
+    .option(
+      '--recompute-stages <list>',
+      'stages whose DL layers recompute RISTA in the backward pass (0 = stem, 1-4), e.g. 0,1: less memory, more time',
+      intList,
+    )
     .addOption(
       new Option('--method <m>', `training method (default ${d.method})`).choices([
         'standard',

@@ -14,6 +14,11 @@ export interface TrainConfig {
   firstStageStride?: 1 | 2;
   ristaSteps: number;
   lambda?: number;
+  /**
+   * Stages (0 = stem, 1-4 = residual stages) whose dictionary layers recompute their RISTA iterations in the
+   * backward pass instead of keeping them (gradient checkpointing: less memory, more time); absent: none.
+   */
+  recomputeStages?: number[];
   method: 'standard' | 'pgd-at' | 'trades' | 'mart' | 'hat';
   awp: boolean;
   awpGamma: number;
@@ -108,6 +113,7 @@ const SETTING_TYPES: Record<keyof TrainConfig, 'string' | 'number' | 'boolean' |
   lambda: 'number',
   firstStageStride: 'number',
   mixupAlpha: 'number',
+  recomputeStages: 'number[]',
 };
 
 const CHOICES: Partial<Record<keyof TrainConfig, readonly (string | number)[]>> = {
@@ -192,6 +198,16 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
     Number.isInteger(c.bnRecalibration) && c.bnRecalibration >= 0,
     `--bn-recalibration: expected an integer >= 0, got ${c.bnRecalibration}`,
   );
+  if (c.recomputeStages !== undefined) {
+    need(
+      c.recomputeStages.every((s) => Number.isInteger(s) && s >= 0 && s <= 4),
+      `--recompute-stages: expected stage indices 0-4 (0 = stem, 1-4 = residual stages), got ${c.recomputeStages.join(',')}`,
+    );
+    need(
+      c.conv !== 'standard',
+      '--recompute-stages: recomputation is for dictionary layers; the standard ResNet has none (use --conv vanilla, robust or elastic)',
+    );
+  }
   need(
     c.accumulate <= c.batchSize,
     `--accumulate: expected an integer in [1, --batch-size=${c.batchSize}] (micro-batches per batch), got ${c.accumulate}`,

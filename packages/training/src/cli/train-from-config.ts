@@ -30,6 +30,7 @@ export function buildModel(c: TrainConfig, data: ImageSet): tf.LayersModel {
     ...(c.conv === 'standard' ? {} : { steps: c.ristaSteps }),
     ...(c.lambda !== undefined && c.conv !== 'standard' ? { lambda: c.lambda } : {}),
     ...(c.firstStageStride ? { firstStageStride: c.firstStageStride } : {}),
+    ...(c.recomputeStages && c.conv !== 'standard' ? { recomputeStages: c.recomputeStages } : {}),
     seed: c.seed,
   });
 }
