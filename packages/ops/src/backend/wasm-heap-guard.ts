@@ -80,10 +80,9 @@ function guardEngine(): void {
       return run.call(this, params);
     } catch (err) {
       if (broken.has(backend)) throw err;
-      // the engine never saw the outputs of a kernel that threw (e.g. a native kernel out of scratch memory)
-      for (const t of frame.made) frame.backend.disposeData(t.dataId, true);
       if (err instanceof WebAssembly.RuntimeError) {
-        // a trap inside the wasm module (an unchecked allocation of its C++ side, typically): its state is unknown
+        // a trap inside the wasm module (an unchecked allocation of its C++ side, typically): its state is unknown,
+        // so nothing is freed into it
         broken.set(backend, `a wasm trap: ${err.message.split('\n')[0]}`);
         throw new OpsError(
           'out-of-memory',
@@ -91,6 +90,8 @@ function guardEngine(): void {
           `wasm backend: the wasm module trapped (${err.message.split('\n')[0]}), most likely because its heap is exhausted (heap at ${size((backend as GuardedWasmBackend).wasm?.HEAPU8.length ?? 0)}, at most 4 GiB). ${OUT_OF_MEMORY_FIXES}. This backend now refuses every op; call setupBackend() again to start a fresh one.`,
         );
       }
+      // the engine never saw the outputs of a kernel that threw (e.g. a native kernel out of scratch memory)
+      for (const t of frame.made) frame.backend.disposeData(t.dataId, true);
       if ((err as { code?: unknown } | null)?.code === 'EDL_OUT_OF_MEMORY') {
         // a scratch buffer of a native kernel (outside the wasm heap, which stays intact)
         throw new OpsError(
