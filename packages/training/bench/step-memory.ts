@@ -71,6 +71,7 @@ try {
   console.log(JSON.stringify({ ...figures(), stepSeconds: seconds }));
 } catch (err) {
   const e = err as Error & { code?: string };
-  console.log(JSON.stringify({ ...figures(), error: `${e.name}${e.code ? ` (${e.code})` : ''}: ${e.message}` }));
+  const error = `${e.name}${e.code ? ` (${e.code})` : ''}: ${e.message}`;
+  console.log(JSON.stringify({ ...figures(), stepsDone: seconds.length, stepSeconds: seconds, error }));
   process.exit(3);
 }
