@@ -11,6 +11,7 @@ import {
   type SetupBackendOptions,
 } from './backend-options.ts';
 import { warnOnce } from './warn-once.ts';
+import { dropBrokenWasmBackend, guardWasmHeap } from './wasm-heap-guard.ts';
 import { adapterLabel, describeAdapter, type GpuLike } from './webgpu-adapter.ts';
 
 // The part of setupBackend shared by the browser entry (setup-backend.ts) and the Node entry
@@ -92,10 +93,14 @@ async function setupWebgpu(platform: BackendPlatform, byName: boolean): Promise<
 }
 
 async function setupWasm(platform: BackendPlatform, o: ResolvedBackendOptions): Promise<BackendSetup> {
+  // a wasm backend whose heap ran out refuses every op: start a fresh module instead of re-activating it
+  const fresh = dropBrokenWasmBackend();
   const { wasm, note } = await platform.startWasm(o);
+  guardWasmHeap();
   const threads = wasm.getThreadsCount();
   const kernels = registerWasmConvKernels();
   let reason = `wasm (XNNPACK, SIMD)${note}, ${threads} thread${threads === 1 ? '' : 's'}, @edl/ops conv kernels`;
+  if (fresh) reason += ', a fresh heap (the previous one ran out)';
   const native = await platform.registerNative(o);
   for (const k of native?.kernels ?? []) if (!kernels.includes(k)) kernels.push(k);
   if (native) reason += native.note;

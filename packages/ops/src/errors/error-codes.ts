@@ -6,5 +6,13 @@
  * - `'invalid-state'`: a call made at the wrong time (a layer not built yet, a store without a checkpoint).
  * - `'invalid-file'`: a file or byte buffer that does not parse as the format it claims.
  * - `'unsupported'`: this platform or backend cannot do it (no WebGPU, not Node, no native kernels).
+ * - `'out-of-memory'`: a tensor or buffer could not be allocated (the wasm heap's 4 GB, the process's memory); the
+ *   message names the fixes (batch size, gradient accumulation, recomputation).
  */
-export type EdlErrorCode = 'invalid-option' | 'invalid-input' | 'invalid-state' | 'invalid-file' | 'unsupported';
+export type EdlErrorCode =
+  | 'invalid-option'
+  | 'invalid-input'
+  | 'invalid-state'
+  | 'invalid-file'
+  | 'unsupported'
+  | 'out-of-memory';

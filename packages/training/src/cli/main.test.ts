@@ -53,6 +53,17 @@ describe('edl CLI', () => {
     }
   });
 
+  it('rejects a bad --accumulate with exit code 2, naming the flag, before any work', async () => {
+    const zero = await cli('train', '--accumulate', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.err).toMatch(/edl: --accumulate: expected a positive integer, got 0/);
+    const big = await cli('train', '--batch-size', '8', '--accumulate', '16');
+    expect(big.code).toBe(2);
+    expect(big.err).toMatch(/edl: --accumulate: expected an integer in \[1, --batch-size=8\]/);
+    const help = await cli('train', '--help');
+    expect(help.out).toMatch(/--accumulate <k>/);
+  });
+
   it('rejects an unknown dataset, command or flag with exit code 2 and a message', async () => {
     const ds = await cli('train', '--dataset', 'imagenet21k');
     expect(ds.code).toBe(2);

@@ -47,6 +47,11 @@ export async function runCli(argv: string[]): Promise<number> {
       console.error(`edl: ${error.message}`);
       return EXIT.usage;
     }
+    if ((error as { code?: unknown } | null)?.code === 'out-of-memory') {
+      // a clear message that names the fixes; the stack would only bury it
+      console.error(`edl: ${(error as Error).message}`);
+      return EXIT.failure;
+    }
     console.error(`edl: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return EXIT.failure;
   }

@@ -42,6 +42,11 @@ export function addTrainFlags(cmd: Command): Command {
     )
     .option('--rista-steps <n>', `unrolled RISTA steps (default ${d.ristaSteps})`, int)
     .option('--lambda <x>', 'sparsity weight lambda of the DL layers', num)
+    .option(
+      '--recompute-stages <list>',
+      'stages whose DL layers recompute RISTA in the backward pass (0 = stem, 1-4), e.g. 0,1: less memory, more time',
+      intList,
+    )
     .addOption(
       new Option('--method <m>', `training method (default ${d.method})`).choices([
         'standard',
@@ -56,6 +61,11 @@ export function addTrainFlags(cmd: Command): Command {
     .option('--helper <dir>', 'HAT: saved standard-trained helper model')
     .option('--epochs <n>', `epochs (default ${d.epochs})`, int)
     .option('--batch-size <n>', `batch size (default ${d.batchSize})`, int)
+    .option(
+      '--accumulate <k>',
+      `split each batch into k micro-batches whose gradients are summed before one optimizer step: the same batch in less memory (exact but for BatchNorm statistics, which each micro-batch computes on its own; default ${d.accumulate})`,
+      int,
+    )
     .option('--lr <x>', `learning rate (default ${d.lr})`, num)
     .addOption(
       new Option(

@@ -14,12 +14,19 @@ export interface TrainConfig {
   firstStageStride?: 1 | 2;
   ristaSteps: number;
   lambda?: number;
+  /**
+   * Stages (0 = stem, 1-4 = residual stages) whose dictionary layers recompute their RISTA iterations in the
+   * backward pass instead of keeping them (gradient checkpointing: less memory, more time); absent: none.
+   */
+  recomputeStages?: number[];
   method: 'standard' | 'pgd-at' | 'trades' | 'mart' | 'hat';
   awp: boolean;
   awpGamma: number;
   helper?: string;
   epochs: number;
   batchSize: number;
+  /** Micro-batches per batch (gradient accumulation, see `TrainOptions.accumulate`); 1: none. */
+  accumulate: number;
   lr: number;
   schedule: 'multistep' | 'cosine' | 'constant';
   milestones: number[];
@@ -66,6 +73,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   awpGamma: 5e-3,
   epochs: 2,
   batchSize: 64,
+  accumulate: 1,
   lr: 0.05,
   schedule: 'cosine',
   milestones: [],
@@ -105,6 +113,7 @@ const SETTING_TYPES: Record<keyof TrainConfig, 'string' | 'number' | 'boolean' |
   lambda: 'number',
   firstStageStride: 'number',
   mixupAlpha: 'number',
+  recomputeStages: 'number[]',
 };
 
 const CHOICES: Partial<Record<keyof TrainConfig, readonly (string | number)[]>> = {
@@ -178,6 +187,7 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
     'ristaSteps',
     'epochs',
     'batchSize',
+    'accumulate',
     'attackSteps',
     'monitorCount',
   ] as const)
@@ -187,6 +197,20 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
   need(
     Number.isInteger(c.bnRecalibration) && c.bnRecalibration >= 0,
     `--bn-recalibration: expected an integer >= 0, got ${c.bnRecalibration}`,
+  );
+  if (c.recomputeStages !== undefined) {
+    need(
+      c.recomputeStages.every((s) => Number.isInteger(s) && s >= 0 && s <= 4),
+      `--recompute-stages: expected stage indices 0-4 (0 = stem, 1-4 = residual stages), got ${c.recomputeStages.join(',')}`,
+    );
+    need(
+      c.conv !== 'standard',
+      '--recompute-stages: recomputation is for dictionary layers; the standard ResNet has none (use --conv vanilla, robust or elastic)',
+    );
+  }
+  need(
+    c.accumulate <= c.batchSize,
+    `--accumulate: expected an integer in [1, --batch-size=${c.batchSize}] (micro-batches per batch), got ${c.accumulate}`,
   );
   need(c.eps <= 1, `--eps: images are in [0, 1], so eps must be <= 1, got ${c.eps}`);
   need(c.momentum >= 0 && c.momentum < 1, `--momentum: expected a number in [0, 1), got ${c.momentum}`);

@@ -30,6 +30,7 @@ export function buildModel(c: TrainConfig, data: ImageSet): tf.LayersModel {
     ...(c.conv === 'standard' ? {} : { steps: c.ristaSteps }),
     ...(c.lambda !== undefined && c.conv !== 'standard' ? { lambda: c.lambda } : {}),
     ...(c.firstStageStride ? { firstStageStride: c.firstStageStride } : {}),
+    ...(c.recomputeStages && c.conv !== 'standard' ? { recomputeStages: c.recomputeStages } : {}),
     seed: c.seed,
   });
 }
@@ -97,6 +98,7 @@ async function trainInFolder(
     test: data.test,
     epochs: c.epochs,
     batchSize: c.batchSize,
+    ...(c.accumulate > 1 ? { accumulate: c.accumulate } : {}),
     lr: schedule(c, c.lr, c.epochs),
     sgd: { momentum: c.momentum, nesterov: c.nesterov, weightDecay: c.weightDecay },
     regularizer: { l1: c.l1, l2: c.l2 },

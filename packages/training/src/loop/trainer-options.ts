@@ -32,6 +32,18 @@ export interface TrainOptions {
   test: LabelledImages;
   epochs: number;
   batchSize: number;
+  /**
+   * Gradient accumulation: each batch of `batchSize` runs as this many micro-batches (sizes as equal as possible),
+   * one after the other on the same weights, their gradients summed (weighted by their share of the batch) and
+   * applied in one optimizer step. Only one micro-batch's tape is in memory at a time, so a batch size that does not
+   * fit the backend's memory (the wasm heap's 4 GB) runs as, e.g., 4 micro-batches of a quarter of it. Exact for
+   * losses that are means over samples (all the methods here) in models without BatchNorm in training mode. With
+   * BatchNorm, each micro-batch normalises with its own batch statistics (as a batch of `batchSize / accumulate`
+   * would) and the moving averages are updated once per micro-batch. Each micro-batch's adversarial examples are
+   * computed on the same weights, as in one batch (with its own random-start seed); AWP's weight perturbation comes
+   * from each micro-batch's gradient. Default 1 (no accumulation); at most `batchSize`.
+   */
+  accumulate?: number;
   lr: LrSchedule;
   sgd?: SgdOptions;
   regularizer?: RegularizerOptions;

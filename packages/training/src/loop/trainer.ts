@@ -7,7 +7,9 @@ import type { StepContext } from '../methods/training-method.ts';
 import type { EpochMetrics } from '../store/epoch-metrics.ts';
 import type { TrainerState } from '../store/training-store.ts';
 import { checkLabelledImages, firstIndices, gatherBatch } from './labelled-images.ts';
+import { stepInMicroBatches } from './micro-batches.ts';
 import { monitorAccuracy } from './monitor-accuracy.ts';
+import { outOfMemoryHint } from './out-of-memory-hint.ts';
 import type { ProgressBar } from './progress-reporter.ts';
 import { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
 import { deriveSeed, seededPermutation } from './seeds.ts';
@@ -79,6 +81,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const history: EpochMetrics[] = [];
   const n = options.train.count;
   const stepsPerEpoch = Math.ceil(n / options.batchSize);
+  const accumulate = options.accumulate ?? 1;
   const save = async () => {
     if (store) await store.saveCheckpoint({ model, optimizer: await sgd.getState(), state: { ...state } });
   };
@@ -157,7 +160,31 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         };
         let lossValue: tf.Scalar;
         try {
-          lossValue = options.method.step(ctx, x, y);
+          lossValue =
+            accumulate === 1
+              ? options.method.step(ctx, x, y)
+              : stepInMicroBatches({
+                  method: options.method,
+                  x,
+                  y,
+                  ...(softLabels ? { softLabels } : {}),
+                  accumulate,
+                  context: (i) => ({
+                    forward: ctx.forward,
+                    numClasses: ctx.numClasses,
+                    variables: ctx.variables,
+                    stateVariables: ctx.stateVariables,
+                    seed: i === 0 ? stepSeed : deriveSeed(state.seed, epoch, step, 2, i),
+                  }),
+                  variables: ctx.variables as tf.Variable[],
+                  penalty: () => weightPenalty(ctx.variables as tf.Variable[], options.regularizer ?? {}),
+                  apply: (grads) => {
+                    sgd.apply(ctx.variables, grads, lr);
+                    constrain(current);
+                  },
+                });
+        } catch (err) {
+          throw outOfMemoryHint(err, indices.length, accumulate);
         } finally {
           tf.dispose(softLabels ? [x, y, softLabels] : [x, y]);
         }

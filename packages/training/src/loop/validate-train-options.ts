@@ -14,6 +14,16 @@ export function validateTrainOptions(o: TrainOptions): void {
     throw new TrainingError('invalid-option', 'method', 'train: method must be a TrainingMethod');
   checkPositiveInt('epochs', o.epochs);
   checkPositiveInt('batchSize', o.batchSize);
+  if (o.accumulate !== undefined) {
+    checkPositiveInt('accumulate', o.accumulate);
+    if (o.accumulate > o.batchSize) {
+      invalidOption(
+        'accumulate',
+        `an integer in [1, batchSize=${o.batchSize}] (micro-batches per batch)`,
+        o.accumulate,
+      );
+    }
+  }
   if (typeof o.lr !== 'function')
     throw new TrainingError('invalid-option', 'lr', 'train: lr must be a schedule function (e.g. multiStepLr(...))');
   if ('outDir' in o) {
