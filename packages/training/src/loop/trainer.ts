@@ -7,6 +7,7 @@ import type { StepContext } from '../methods/training-method.ts';
 import type { EpochMetrics } from '../store/epoch-metrics.ts';
 import { captureLayerState, restoreLayerState } from '../store/layer-state.ts';
 import type { TrainerState } from '../store/training-store.ts';
+import { checkResumable } from './check-resume.ts';
 import { checkLabelledImages, firstIndices, gatherBatch } from './labelled-images.ts';
 import { monitorAccuracy } from './monitor-accuracy.ts';
 import type { ProgressBar } from './progress-reporter.ts';
@@ -64,6 +65,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   const ckpt = options.resume && store ? await store.loadCheckpoint() : null;
   if (ckpt) {
+    try {
+      checkResumable(ckpt.state, ckpt.model, options, store!.description);
+    } catch (error) {
+      ckpt.model.dispose();
+      throw error;
+    }
     options.model.dispose(); // replaced by the checkpoint's model
     model = ckpt.model;
     state = ckpt.state;

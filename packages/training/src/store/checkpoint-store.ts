@@ -148,6 +148,11 @@ function parseState(raw: Record<string, unknown>, path: string): TrainerState {
       throw new Error(`resume: ${path}: '${key}' must be an integer >= 0, got ${v}`);
     }
     if (key === 'seed' && !Number.isInteger(v)) throw new Error(`resume: ${path}: 'seed' must be an integer, got ${v}`);
+    if (key === 'lossSum' && !Number.isFinite(v))
+      throw new Error(`resume: ${path}: 'lossSum' must be finite, got ${v}`);
+    if (key === 'best' && !(Number.isFinite(v) || v === Number.NEGATIVE_INFINITY)) {
+      throw new Error(`resume: ${path}: 'best' must be a finite score or -Infinity (none yet), got ${v}`);
+    }
     state[key] = v;
   }
   if (raw.phase !== 'vanilla' && raw.phase !== 'elastic' && raw.phase !== 'single') {
@@ -191,6 +196,13 @@ export async function readCheckpoint(root: string, store: ModelStore = defaultSt
     return b;
   });
   if (off !== all.length) throw new Error(`resume: ${binPath} has ${all.length} values, ${statePath} describes ${off}`);
+  const nonFinite = all.findIndex((v) => !Number.isFinite(v));
+  if (nonFinite >= 0) {
+    throw new Error(
+      `resume: ${binPath} holds ${all[nonFinite]} at value ${nonFinite}: a finite state was expected (a damaged ` +
+        'file, or a run that diverged before this checkpoint)',
+    );
+  }
   const { version: _v, optimizer: _o, layers: layerManifest, ...rest } = raw;
   const state = parseState(rest, statePath);
   let layers: LayerState | undefined;

@@ -104,8 +104,8 @@ const isShape = (v: unknown): v is [number, number, number, number] =>
 
 /**
  * The inverse of {@link encodeLayerState}, validating everything: a manifest that is not a list of
- * `{ layer, trainingCalls, shape }` entries, or a byte count that does not match it, is refused with an error naming
- * `manifestWhere` / `bytesWhere`.
+ * `{ layer, trainingCalls, shape }` entries, a byte count that does not match it, or a NaN / Inf value is refused with
+ * an error naming `manifestWhere` / `bytesWhere`.
  */
 export function decodeLayerState(
   manifest: unknown,
@@ -135,6 +135,13 @@ export function decodeLayerState(
     );
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const nonFinite = all.findIndex((v) => !Number.isFinite(v));
+  if (nonFinite >= 0) {
+    throw new Error(
+      `${bytesWhere} holds ${all[nonFinite]} at value ${nonFinite}: a finite state was expected (a damaged file, ` +
+        'or a run that diverged before this checkpoint)',
+    );
+  }
   let offset = 0;
   return (manifest as LayerStateManifestEntry[]).map((e) => {
     if (e.shape === null) return { layer: e.layer, trainingCalls: e.trainingCalls, warmStart: null };
