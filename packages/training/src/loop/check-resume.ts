@@ -1,3 +1,4 @@
+import { isDictLayer } from '@edl/layers';
 import type * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors/training-error.ts';
 import type { TrainerState } from '../store/training-store.ts';
@@ -7,7 +8,7 @@ import type { TrainOptions } from './trainer-options.ts';
  * Refuses a checkpoint that does not belong to the run `options` describe, before any step: a checkpoint model whose
  * input or output does not fit the data, a step beyond an epoch's steps (another train set or batch size), a
  * schedule phase of a run with(out) the vanilla -> elastic switch when this one is without (with) it, or an explicit
- * `options.seed` other than the checkpoint's. Each of these was carried on silently with the checkpoint's settings.
+ * `options.seed` other than the checkpoint's, or an 'elastic'-phase checkpoint whose model has non-elastic layers. Each of these was carried on silently with the checkpoint's settings.
  * `where` names the store.
  */
 export function checkResumable(state: TrainerState, model: tf.LayersModel, options: TrainOptions, where: string): void {
@@ -41,6 +42,17 @@ export function checkResumable(state: TrainerState, model: tf.LayersModel, optio
       'elasticSwitch',
       `is in the '${state.phase}' phase of a run with the vanilla -> elastic switch; set elasticSwitch`,
     );
+  }
+  if (state.phase === 'elastic') {
+    // (before the switch any DL kind may be pretrained; after it, toElastic has made every layer elastic)
+    const wrong = model.layers.filter(isDictLayer).filter((l) => l.kind !== 'elastic');
+    if (wrong.length > 0) {
+      throw refuse(
+        'model',
+        `is in the '${state.phase}' phase, but its model has ${wrong[0]!.kind} layers (${wrong.map((l) => l.name).join(', ')}): ` +
+          'model.json and state.json disagree (edited by hand?)',
+      );
+    }
   }
   if (options.seed !== undefined && options.seed !== state.seed) {
     throw refuse('seed', `was seeded with ${state.seed}, options.seed is ${options.seed}: resume with the run's seed`);

@@ -62,6 +62,29 @@ describe('resuming a checkpoint into a run it does not belong to is refused befo
     );
   });
 
+  it("an 'elastic'-phase checkpoint whose model.json was edited to vanilla layers", async () => {
+    const out = tmp();
+    const withSwitch = { elasticSwitch: { epoch: 1, toElastic: (m: tf.LayersModel) => toElastic(m) } };
+    const r = await train(
+      toyTrainOptions(out, { model: toyDictModel(1), ...withSwitch, shouldStop: (p) => p.epoch === 2 }),
+    );
+    r.model.dispose();
+    const root = join(out, 'checkpoints');
+    const modelJson = join(root, readdirSync(root).find((e) => e.startsWith('ckpt-'))!, 'model', 'model.json');
+    const text = readFileSync(modelJson, 'utf8');
+    expect(text).toContain('"kind":"elastic"');
+    // (kind vanilla with beta 0.5 or a trained beta is refused by the layer config itself, naming model.json; with
+    // beta 1 and train_beta false it is a valid vanilla layer)
+    const edited = text
+      .replaceAll('"kind":"elastic"', '"kind":"vanilla"')
+      .replaceAll('"beta":0.5', '"beta":1')
+      .replaceAll('"train_beta":true', '"train_beta":false');
+    writeFileSync(modelJson, edited);
+    await expect(train(toyTrainOptions(out, { model: toyDictModel(2), ...withSwitch, resume: true }))).rejects.toThrow(
+      /is in the 'elastic' phase, but its model has vanilla layers \(dict\): model\.json and state\.json disagree/,
+    );
+  });
+
   it('the checkpoint still resumes with the right options (the refusals left it intact)', async () => {
     const r = await resume({});
     expect(r.interrupted).toBe(false);
@@ -102,6 +125,12 @@ describe('a checkpoint holding NaN / Inf is refused, naming the file', () => {
 
   it('layers.bin with a NaN warm start', async () => {
     await refusedWith('layers.bin', nanAt(0), /layers\.bin holds NaN at value 0/);
+  });
+
+  it('model weights with a NaN (the resumed run failed at once with "loss became NaN", blaming the lr)', async () => {
+    const model = join(ckpt, 'model');
+    const weights = readdirSync(model).find((f) => f.endsWith('.bin'))!;
+    await refusedWith(join('model', weights), nanAt(2), /resume: .*model: weight '.*' holds NaN at index 2/);
   });
 
   it('state.json with lossSum "NaN" or best "Infinity" / "NaN"', async () => {

@@ -81,6 +81,34 @@ describe('checkpoint reader under fuzzing (fast-check)', () => {
     );
   });
 
+  it('hand-edited latest.json (any JSON value as the pointer): loaded only from a ckpt-… folder inside, else refused', async () => {
+    const name = JSON.parse(latest).dir as string;
+    const pointer = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        dir: fc.oneof(fc.jsonValue(), fc.constantFrom(name, `./${name}`, `../${name}`, `${name}/..`, '/etc')),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(pointer, async (value) => {
+        writeFileSync(join(root, 'latest.json'), JSON.stringify(value));
+        try {
+          const c = await readCheckpoint(root).catch((error: Error) => {
+            expect(error.message).toMatch(/^resume: /);
+            return null;
+          });
+          if (c) {
+            expect(c.dir).toBe(ckpt); // the only folder it may read
+            c.model.dispose();
+          }
+        } finally {
+          restore();
+        }
+      }),
+      { numRuns: 60, seed: 6 },
+    );
+  });
+
   it('damaged state.json, optimizer.bin and latest.json bytes: refused with "resume: …" or loaded', async () => {
     const files = ['state.json', 'optimizer.bin', 'latest.json', 'layers.bin'] as const;
     await fc.assert(

@@ -163,6 +163,20 @@ function parseState(raw: Record<string, unknown>, path: string): TrainerState {
   return state as unknown as TrainerState;
 }
 
+/** Refuses a checkpoint model holding NaN / Inf (training it would fail at once with a NaN loss, blaming the lr). */
+async function checkFiniteWeights(model: tf.LayersModel, where: string): Promise<void> {
+  for (const w of model.weights) {
+    const values = await w.read().data();
+    const i = values.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) {
+      throw new Error(
+        `resume: ${where}: weight '${w.originalName}' holds ${values[i]} at index ${i}: a finite model was expected ` +
+          '(a damaged file, or a run that diverged before this checkpoint)',
+      );
+    }
+  }
+}
+
 /** True when `root` holds a checkpoint pointer. */
 export function hasCheckpoint(root: string): boolean {
   return existsSync(join(root, LATEST));
@@ -212,5 +226,11 @@ export async function readCheckpoint(root: string, store: ModelStore = defaultSt
     layers = decodeLayerState(layerManifest, layerBytes, `resume: ${statePath}`, `resume: ${layersPath}`);
   }
   const model = await store.load(join(dir, 'model'));
+  try {
+    await checkFiniteWeights(model, join(dir, 'model'));
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   return { model, optimizer: { buffers }, state, dir, ...(layers ? { layers } : {}) };
 }
