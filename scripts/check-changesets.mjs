@@ -1,9 +1,14 @@
-// Fails when a package's src/ changed (non-test files) since a base commit and no changeset added in that range
-// names the package. Base: $EDL_CHANGESET_BASE, else `git merge-base HEAD origin/main` when origin/main exists,
-// else HEAD~1. Usage: node scripts/check-changesets.mjs   (run by .ci/steps/changesets.sh)
+// Changeset guardrail, two checks:
+// 1. every .changeset/*.md is well-formed (front matter of "<package>": <bump> lines naming public workspace packages
+//    once each with major, minor or patch, then a non-empty summary): meaningful on any clone, also a clean main;
+// 2. a package's src/ changed (non-test files) since a base commit needs a changeset added in that range naming the
+//    package. Base: $EDL_CHANGESET_BASE, else `git merge-base HEAD origin/main` when origin/main exists, else HEAD~1;
+//    skipped (saying so) in a single-commit clone.
+// Usage: node scripts/check-changesets.mjs   (run by .ci/steps/changesets.sh)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseChangeset } from './changeset-format.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
@@ -45,25 +50,40 @@ function publicPackages() {
   return out;
 }
 
-/** Package names listed in a changeset's front matter ("@edl/x": minor). */
-function namedIn(text) {
-  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
-  if (!m) return [];
-  return [...m[1].matchAll(/^\s*["']?([^"':\s]+)["']?\s*:/gm)].map((x) => x[1]);
+const packages = publicPackages();
+const packageNames = [...packages.values()];
+
+// 1. every changeset file well-formed
+const changesetFiles = readdirSync(join(root, '.changeset'))
+  .filter((f) => f.endsWith('.md') && f !== 'README.md')
+  .sort();
+const formatErrors = changesetFiles.flatMap(
+  (f) => parseChangeset(readFileSync(join(root, '.changeset', f), 'utf8'), `.changeset/${f}`, packageNames).errors,
+);
+if (formatErrors.length > 0) {
+  for (const e of formatErrors) console.error(`check-changesets: ${e}`);
+  console.error(`check-changesets: ${formatErrors.length} problem(s) in ${changesetFiles.length} changeset files`);
+  process.exit(1);
 }
+console.log(
+  `check-changesets: ${changesetFiles.length} changeset files well-formed (packages: ${packageNames.join(', ')})`,
+);
 
 const base = baseCommit();
 if (!base) {
-  console.log('check-changesets: no base commit (a single-commit clone): nothing to compare, passing');
+  console.log('check-changesets: no base commit (a single-commit clone): the per-package diff check is skipped');
   process.exit(0);
 }
 const changed = git('diff', '--name-only', '--diff-filter=ACMRD', `${base.sha}...HEAD`).split('\n').filter(Boolean);
 const added = git('diff', '--name-only', '--diff-filter=AM', `${base.sha}...HEAD`, '--', '.changeset')
   .split('\n')
   .filter((f) => /^\.changeset\/[^/]+\.md$/.test(f) && !f.endsWith('README.md'));
-const covered = new Set(added.flatMap((f) => namedIn(readFileSync(join(root, f), 'utf8'))));
+const covered = new Set(
+  added
+    .filter((f) => existsSync(join(root, f)))
+    .flatMap((f) => parseChangeset(readFileSync(join(root, f), 'utf8'), f, packageNames).releases.map((r) => r.name)),
+);
 
-const packages = publicPackages();
 const missing = [];
 for (const [dir, name] of packages) {
   const prefix = `packages/${dir}/src/`;

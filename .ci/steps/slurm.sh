@@ -1,7 +1,11 @@
 #!/bin/bash
-# A real single-node Slurm (Debian slurm-wlm 22.05 + munge) runs examples/cluster/submit-eval.sh: a 4-task job array
-# of sharded `edl eval` on a tiny MNIST model (cpu backend) plus the dependent merge job. Asserts the merged report
-# equals an unsharded run's sample by sample, and that each shard took its index from SLURM_ARRAY_TASK_ID.
+# A real single-node Slurm (Debian slurm-wlm 22.05 + munge) runs
+# 1. examples/cluster/submit-eval.sh: a 4-task job array of sharded `edl eval` on a tiny MNIST model (cpu backend)
+#    plus the dependent merge job. Asserts the merged report equals an unsharded run's sample by sample, and that
+#    each shard took its index from SLURM_ARRAY_TASK_ID;
+# 2. examples/cluster/submit-grid.sh: a 2-cell `edl grid` (tiny real training + eval per cell) as a job array plus
+#    the dependent `edl grid report` job; asserts each cell trained into its own folder from its array index, the
+#    report gathers both, and a cell re-submitted alone (sbatch --array=1) is skipped as done.
 # Job states are not trusted (a broken cgroup setup reports COMPLETED having run nothing): outputs are checked.
 # Runs as root from the repository root after `pnpm install`; daemons are stopped by PID on exit, also on failure.
 set -euo pipefail
@@ -27,7 +31,7 @@ teardown() {
   [ -f "$D/munge/munged.pid" ] && kill -TERM "$(cat "$D/munge/munged.pid")" 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
     echo "slurm.sh: FAILED (rc $rc); logs:" >&2
-    tail -n 30 "$D"/out/logs/* "$D/slurmctld.log" "$D/slurmd.log" 2>/dev/null >&2 || true
+    tail -n 30 "$D"/out/logs/* "$D"/grid/logs/* "$D/slurmctld.log" "$D/slurmd.log" 2>/dev/null >&2 || true
   fi
   echo "slurm.sh: $(($(date +%s) - t0)) s in all (work dir $D)"
 }
@@ -121,4 +125,59 @@ const robust = ref.samples.filter((s) => s.robust).length, clean = ref.samples.f
 if (!(robust > 0 && robust < clean)) { console.error("slurm.sh: degenerate workload"); process.exit(1); }
 console.log(`slurm.sh: merged 4 Slurm shards == unsharded run: ${ref.samples.length} samples, clean ${clean}, robust ${robust}`);
 ' "$D/reference.json" "$D/out/robustness.json"
-echo "slurm.sh: reference run $((t1 - t0)) s, cluster start $((t2 - t1)) s, array + merge $((t3 - t2)) s"
+
+# 5. an edl grid: 2 cells of tiny real training (wasm backend, 1 thread each, 2 epochs) as a job array, the report
+#    after both (afterany); then cell 1 re-submitted alone must be skipped as done
+wait_jobs() {
+  local deadline=$(($(date +%s) + 300))
+  while [ -n "$(squeue -h -j "$1" 2>/dev/null)" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "slurm.sh: jobs $1 still queued after 300 s" >&2; squeue >&2; exit 1; }
+    sleep 0.5
+  done
+}
+cat >"$D/grid.json" <<JSON
+{
+  "out": "$D/grid",
+  "train": { "trainCount": 16, "testCount": 8, "width": 0.0625, "conv": "standard", "method": "standard",
+             "epochs": 2, "batchSize": 8, "schedule": "constant", "monitorCount": 8, "attackSteps": 1,
+             "backend": "wasm", "threads": 1 },
+  "grid": { "seed": [3, 4] },
+  "eval": ["--count", "8", "--pgd-steps", "1", "--batch-size", "8"]
+}
+JSON
+read -r GARRAY GREPORT < <(examples/cluster/submit-grid.sh "$D/grid.json" --cpus-per-task=1)
+echo "slurm.sh: grid array job $GARRAY, report job $GREPORT"
+wait_jobs "$GARRAY,$GREPORT"
+t4=$(date +%s)
+for k in 0 1; do
+  grep -q "grid cell $k/2: seed=$((k + 3)) (from SLURM_ARRAY_TASK_ID)" "$D/grid/logs/grid-${GARRAY}_$k.out"
+  grep -q "grid cell $k: done" "$D/grid/logs/grid-${GARRAY}_$k.out"
+  test -s "$D/grid/cell-$k/robustness.json"
+  test -s "$D/grid/cell-$k/final/model.json"
+done
+grep -q "report: $D/grid/grid-report.json" "$D/grid/logs/report-$GREPORT.out"
+grep -q '<td>cell 1: seed=4</td>' "$D/grid/report/report.html"
+RESUB=$(EDL_GRID="$D/grid.json" sbatch --parsable --array=1 --cpus-per-task=1 \
+  --output="$D/grid/logs/resubmit-%A_%a.out" examples/cluster/grid-array.sbatch)
+wait_jobs "${RESUB%%;*}"
+grep -q "grid cell 1: already done" "$D/grid/logs/resubmit-${RESUB%%;*}_1.out"
+node -e '
+const fs = require("node:fs");
+const dir = process.argv[1];
+const read = (f) => JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"));
+const fail = (m) => { console.error(`slurm.sh: grid: ${m}`); process.exit(1); };
+const report = read("grid-report.json");
+if (!report.complete || report.cells.length !== 2) fail(`report not complete: ${JSON.stringify(report.counts)}`);
+for (const [k, row] of report.cells.entries()) {
+  const cell = read(`cell-${k}/robustness.json`), status = read(`cell-${k}/cell.json`);
+  if (status.state !== "done" || status.values.seed !== k + 3) fail(`cell ${k}: cell.json ${JSON.stringify(status)}`);
+  if (row.worstCase !== cell.worstCaseAccuracy || row.clean !== cell.cleanAccuracy) fail(`cell ${k}: report row differs`);
+  const epochs = fs.readFileSync(`${dir}/cell-${k}/metrics.jsonl`, "utf8").trim().split("\n").length;
+  if (epochs !== 2) fail(`cell ${k}: ${epochs} epochs in metrics.jsonl (trained again?)`);
+}
+const [a, b] = [0, 1].map((k) => read(`cell-${k}/robustness.json`).run.modelFingerprint);
+if (a === b) fail("both cells have the same model (seeds ignored?)");
+console.log(`slurm.sh: grid of 2 cells trained and evaluated as a Slurm array, report gathered, re-submitted cell skipped`);
+' "$D/grid"
+t5=$(date +%s)
+echo "slurm.sh: reference run $((t1 - t0)) s, cluster start $((t2 - t1)) s, array + merge $((t3 - t2)) s, grid array + report $((t4 - t3)) s, re-submit + checks $((t5 - t4)) s"

@@ -6,8 +6,10 @@ import * as nodeApi from './node.ts';
 
 // The curated public API: adding or removing a runtime export is a deliberate change to this list (and a changeset).
 const RUNTIME_EXPORTS = [
+  'EDL_SCHEMA_VERSION',
   'ModelError',
   'decodeSafetensors',
+  'describeModel',
   'embeddingDifference',
   'encodeSafetensors',
   'exportSafetensors',
@@ -18,6 +20,8 @@ const RUNTIME_EXPORTS = [
   'loadModel',
   'resnet',
   'saveModel',
+  'readEdlMetadata',
+  'resnetFromSafetensors',
   'toElastic',
   'toTorchStateDict',
   'torchWeightsOf',
@@ -31,6 +35,7 @@ const NODE_EXPORTS = [
   'fileSystemHandler',
   'importSafetensorsFile',
   'readSafetensors',
+  'resnetFromSafetensorsFile',
   'weightsFileName',
   'writeSafetensors',
 ];

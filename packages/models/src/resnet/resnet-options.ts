@@ -65,7 +65,8 @@ export interface ResolvedResNetOptions {
   recomputeStages: number[] | undefined;
 }
 
-const BLOCKS: Record<ResNetDepth, [number, number, number, number]> = {
+/** Blocks per stage of each depth. */
+export const BLOCKS: Record<ResNetDepth, [number, number, number, number]> = {
   10: [1, 1, 1, 1],
   18: [2, 2, 2, 2],
   34: [3, 4, 6, 3],

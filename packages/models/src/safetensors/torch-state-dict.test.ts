@@ -13,7 +13,9 @@ import { exportSafetensorsFile, importSafetensorsFile } from './safetensors-mode
 import { fromTorchStateDict, toTorchStateDict } from './torch-state-dict.ts';
 
 const PYTHON = '/usr/bin/python3';
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'torch_resnet_check.py');
+// The one PyTorch implementation of our models in the repository: the example loader, which rebuilds the network
+// from the file's metadata alone.
+const LOADER = join(dirname(fileURLToPath(import.meta.url)), '../../../../examples/pytorch-loader/edl_torch.py');
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const small = { depth: 10 as const, widthMultiplier: 1 / 16, inputShape: [8, 8, 3] as [number, number, number] };
 
@@ -201,14 +203,18 @@ describe('PyTorch state dict / safetensors export', () => {
     { depth: 10 as const, conv: 'robust' as const, eps: 0.05 },
     { depth: 50 as const, conv: 'standard' as const, eps: 1e-3 },
     { depth: 50 as const, conv: 'vanilla' as const, eps: 1e-3 },
+    { depth: 50 as const, conv: 'elastic' as const, eps: 0.05 },
+    { depth: 10 as const, conv: 'elastic' as const, eps: 0.05, nonNegative: false },
   ];
-  for (const { depth, conv, eps } of torchCases) {
+  for (const { depth, conv, eps, nonNegative } of torchCases) {
+    const threshold = nonNegative === false ? ', two-sided threshold' : '';
     it.skipIf(!hasTorch)(
-      `gives the same logits in PyTorch (${conv} ResNet${depth}, weights loaded strictly)`,
+      `gives the same logits in PyTorch (${conv} ResNet${depth}${threshold}, rebuilt from the file by examples/pytorch-loader, weights loaded strictly)`,
       async () => {
-        const dict = conv === 'standard' ? [] : ['--dict', '--steps', '3', '--eps', String(eps)];
-        const blocks = depth === 50 ? ['--bottleneck', '--blocks', '3,4,6,3'] : ['--blocks', '1,1,1,1'];
-        const options = conv === 'elastic' ? { beta: 0.4 } : {};
+        const options = {
+          ...(conv === 'elastic' ? { beta: 0.4 } : {}),
+          ...(nonNegative === false ? { nonNegative } : {}),
+        };
         const model = resnet({
           depth,
           conv,
@@ -231,20 +237,7 @@ describe('PyTorch state dict / safetensors export', () => {
         await writeFile(join(root, 'y.f32'), new Uint8Array(y.dataSync().buffer as ArrayBuffer));
         const out = execFileSync(
           PYTHON,
-          [
-            SCRIPT,
-            path,
-            join(root, 'x.f32'),
-            join(root, 'y.f32'),
-            ...blocks,
-            '--widths',
-            '4,8,16,32',
-            '--classes',
-            '10',
-            '--shape',
-            '2,16,16,3',
-            ...dict,
-          ],
+          [LOADER, path, '--input', join(root, 'x.f32'), '--expected', join(root, 'y.f32')],
           { encoding: 'utf8' },
         );
         const { max_abs_diff, max_abs } = JSON.parse(out) as { max_abs_diff: number; max_abs: number };

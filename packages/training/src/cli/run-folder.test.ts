@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changedSettings, lockRunFolder, makeDirectory, openRunFolder, RUN_LOCK } from './run-folder.ts';
+import { changedSettings, holderAlive, lockRunFolder, makeDirectory, openRunFolder, RUN_LOCK } from './run-folder.ts';
 import { resolveTrainConfig, type TrainConfig } from './train-config.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'edl-run-'));
@@ -77,6 +77,31 @@ describe('the run folder (edl train --out)', () => {
     const release = lockRunFolder(out, q.log);
     expect(q.lines.join('\n')).toMatch(new RegExp(`removing the stale lock .*pid ${dead} on .* is gone`));
     release();
+    // a lock naming this very process but older than it: left by a retried container whose pids repeat
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    writeFileSync(join(out, RUN_LOCK), JSON.stringify({ pid: process.pid, host: hostname(), started: hourAgo }));
+    lockRunFolder(out, q.log)();
+    expect(q.lines.join('\n')).toMatch(
+      new RegExp(`stale lock .*pid ${process.pid} on .* is now a process started after the lock \\(pid reused\\)`),
+    );
+    expect(holderAlive({ pid: process.pid, started: new Date().toISOString() })).toBe(true);
+    expect(holderAlive({ pid: process.pid, started: hourAgo })).toBe(false);
+    expect(holderAlive({ pid: dead, started: new Date().toISOString() })).toBe(false);
+    if (existsSync('/proc/1/stat')) {
+      // pid 1 started at boot: alive for a lock written now, reused for a lock written before it started
+      expect(holderAlive({ pid: 1, started: new Date().toISOString() })).toBe(true);
+      expect(holderAlive({ pid: 1, started: '2000-01-01T00:00:00.000Z' })).toBe(false);
+      // the start time read from /proc is right to the second: a process started now predates a lock of now
+      // + 0.5 s, and postdates one of 5 s ago
+      const sleeper = spawn('sleep', ['30']);
+      try {
+        const now = Date.now();
+        expect(holderAlive({ pid: sleeper.pid!, started: new Date(now + 500).toISOString() })).toBe(true);
+        expect(holderAlive({ pid: sleeper.pid!, started: new Date(now - 5000).toISOString() })).toBe(false);
+      } finally {
+        sleeper.kill();
+      }
+    }
     // a lock from another machine cannot be checked: refused with the file to delete
     writeFileSync(join(out, RUN_LOCK), JSON.stringify({ pid: 1, host: 'elsewhere', started: 'then' }));
     expect(() => lockRunFolder(out, q.log)).toThrow(/pid 1 on elsewhere.*if that run is gone, delete .*run\.lock/);

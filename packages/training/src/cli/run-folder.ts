@@ -52,13 +52,39 @@ export function makeDirectory(dir: string, flag: string): void {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether process `pid` exists on this machine (EPERM: it exists, owned by another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
+}
+
+/** When process `pid` of this machine started (ms since the epoch): this process, or Linux's /proc; else null. */
+function processStartMs(pid: number): number | null {
+  if (pid === process.pid) return Date.now() - process.uptime() * 1000;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22: starttime since boot
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + ticks * 10 : null; // USER_HZ = 100
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the process that wrote a lock or status (`pid`, at ISO time `started`) on this machine still runs: its pid
+ * exists and, where the start time of that pid is known, it started before `started` (a pid is reused, e.g. by a
+ * retried container whose first processes get the same pids: such a lock is stale).
+ */
+export function holderAlive(holder: { pid: number; started?: string }): boolean {
+  if (!pidAlive(holder.pid)) return false;
+  const since = holder.started === undefined ? Number.NaN : Date.parse(holder.started);
+  const start = processStartMs(holder.pid);
+  return !(Number.isFinite(since) && start !== null && start > since + 1000);
 }
 
 interface LockInfo {
@@ -95,8 +121,9 @@ export function lockRunFolder(dir: string, log: (line: string) => void = console
       if (other === null) {
         throw new UserError(`--out: ${path} is damaged; if no other edl train uses ${dir}, delete it and retry`);
       }
-      if (other.host === mine.host && !pidAlive(other.pid)) {
-        log(`--out: removing the stale lock ${path} (pid ${other.pid} on ${other.host} is gone)`);
+      if (other.host === mine.host && !holderAlive(other)) {
+        const why = pidAlive(other.pid) ? 'is now a process started after the lock (pid reused)' : 'is gone';
+        log(`--out: removing the stale lock ${path} (pid ${other.pid} on ${other.host} ${why})`);
         unlinkSync(path);
         continue;
       }

@@ -64,7 +64,10 @@ export interface TrainOptions {
   store?: TrainingStore;
   /** Continue from the store's latest checkpoint if it has one (needs `store`). */
   resume?: boolean;
-  /** Write a checkpoint and stop at the next step boundary on SIGINT (Node only). Default false. */
+  /**
+   * Write a checkpoint and stop at the next step boundary on SIGINT or SIGTERM (what Slurm and Kubernetes send before
+   * killing a job; Node only). Default false.
+   */
   handleSigint?: boolean;
   /** Stop (after writing a checkpoint to the store) when this returns true before a step; for tests and schedulers. */
   shouldStop?: (position: { epoch: number; step: number }) => boolean;

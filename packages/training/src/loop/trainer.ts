@@ -82,7 +82,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const onSigint = () => {
     stopRequested = true;
   };
-  if (options.handleSigint) process.once('SIGINT', onSigint);
+  if (options.handleSigint) {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint); // what Slurm (scancel, time limit) and Kubernetes send before killing
+  }
   const history: EpochMetrics[] = [];
   const n = options.train.count;
   const stepsPerEpoch = Math.ceil(n / options.batchSize);
@@ -213,7 +216,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     return { model, history, interrupted: false, stoppedEarly: false };
   } finally {
-    if (options.handleSigint) process.removeListener('SIGINT', onSigint);
+    if (options.handleSigint) {
+      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGTERM', onSigint);
+    }
     sgd.dispose();
   }
 }

@@ -16,8 +16,11 @@ export interface ReportData {
   /** Free text under the title (setting, command, machine). */
   subtitle?: string;
   runs?: ReportRun[];
-  /** The comparison table: one row per model, one column per attack (accuracies in [0, 1]). */
-  table?: { columns: string[]; rows: { model: string; values: Record<string, number | null> }[] };
+  /**
+   * The comparison table: one row per model, one column per attack (accuracies in [0, 1]); a `status` column is
+   * added when any row has a status (e.g. a grid cell that is missing or failed).
+   */
+  table?: { columns: string[]; rows: { model: string; values: Record<string, number | null>; status?: string }[] };
   /** Accuracy vs epsilon, one series per model (and attack). */
   epsilonCurves?: { series: string; points: { epsilon: number; accuracy: number }[] }[];
   /** RISTA objective per unrolled step (paper Fig. 6), one series per layer or model. */

@@ -12,12 +12,16 @@ const pct = (v: number | null | undefined) => (v == null || !Number.isFinite(v) 
 
 function table(data: ReportData): string {
   if (!data.table) return '';
-  const head = ['model', ...data.table.columns].map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const withStatus = data.table.rows.some((r) => r.status !== undefined);
+  const head = ['model', ...data.table.columns, ...(withStatus ? ['status'] : [])]
+    .map((c) => `<th>${escapeHtml(c)}</th>`)
+    .join('');
   const rows = data.table.rows
-    .map(
-      (r) =>
-        `<tr><td>${escapeHtml(r.model)}</td>${data.table!.columns.map((c) => `<td>${pct(r.values[c])}</td>`).join('')}</tr>`,
-    )
+    .map((r) => {
+      const status = withStatus ? `<td class="status">${escapeHtml(r.status ?? '')}</td>` : '';
+      const cells = data.table!.columns.map((c) => `<td>${pct(r.values[c])}</td>`).join('');
+      return `<tr><td>${escapeHtml(r.model)}</td>${cells}${status}</tr>`;
+    })
     .join('\n');
   return `<h2>Accuracy under attack</h2>\n<table id="comparison"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
@@ -54,7 +58,7 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px 
 h1{font-size:1.5em;margin-bottom:4px} h2{font-size:1.1em;margin:24px 0 8px}
 .sub{color:#555;white-space:pre-wrap} table{border-collapse:collapse} td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
 td:first-child,th:first-child{text-align:left} .flags{background:#fff3cd;border:1px solid #e0c060;padding:4px 16px}
-.ok{color:#2a7a2a} .grid{display:flex;flex-wrap:wrap;gap:16px} .chart svg{max-width:100%;height:auto}
+.ok{color:#2a7a2a} td.status{text-align:left} .grid{display:flex;flex-wrap:wrap;gap:16px} .chart svg{max-width:100%;height:auto}
 dt{font-weight:600} dd{margin:0 0 6px 16px;font-family:ui-monospace,monospace;font-size:.9em}
 </style></head><body>
 <h1>${escapeHtml(data.title)}</h1>

@@ -3,7 +3,7 @@ import { runCli } from '../cli/main.ts';
 
 /**
  * Runs the `edl` CLI in-process with `env` added to `process.env` (restored after), capturing what it logs: the exit
- * code, stdout and stderr lines.
+ * code, stdout and stderr lines. Clears `process.exitCode` first, so an earlier command's code does not leak into this one.
  */
 export async function runCliCaptured(
   args: string[],
@@ -17,6 +17,7 @@ export async function runCliCaptured(
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
     err += `${a.join(' ')}\n`;
   });
+  process.exitCode = undefined;
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
