@@ -2,7 +2,7 @@ export { applyConstraints } from './constraints/apply-constraints.ts';
 export { constraintsCallback } from './constraints/constraints-callback.ts';
 export { LayerError } from './core/layer-error.ts';
 export type { LayerSource } from './layer/collect-layers.ts';
-export { DictConv2D } from './layer/dict-conv2d.ts';
+export { DictConv2D, type StepSizeState } from './layer/dict-conv2d.ts';
 export {
   DICT_KINDS,
   type DictConv2DConfig,

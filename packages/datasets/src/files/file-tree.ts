@@ -9,6 +9,11 @@ export interface FileTree {
   readonly description: string;
   /** All file paths (not folders) under `prefix` (`''` for all), sorted. */
   list(prefix?: string): string[];
+  /**
+   * The immediate sub-folders of `prefix` (`''` for the top), empty ones included, sorted; only trees that know their
+   * folders have it (a folder on disk). Lets loaders refuse an empty class folder that a file listing cannot show.
+   */
+  folders?(prefix?: string): string[];
   /** Whether a file exists at `path`. */
   has(path: string): boolean;
   /** The bytes of the file at `path`; throws naming the path when missing. */

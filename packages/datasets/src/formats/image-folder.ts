@@ -36,7 +36,10 @@ function isImage(path: string): boolean {
 
 /**
  * Lists the images of a `root/<class>/**\/*.png|jpg|jpeg` layout without decoding them: one entry per image file,
- * label = index of its class folder in `classNames`. Files sorted by path within each class.
+ * label = index of its class folder in `classNames`. Files sorted by path within each class. A class folder without
+ * images (empty, or holding other files only) is refused, naming it, as is a class of `options.classNames` without
+ * images; a folder whose name starts with `.` (`.git`, `.ipynb_checkpoints`) is not refused for that. On disk, symbolic links are followed inside the root
+ * and refused outside it (see `openDirectory`).
  *
  * @param tree - a {@link FileTree} (folder or archive).
  * @param options - prefix, classNames, limitPerClass.
@@ -46,11 +49,16 @@ export function listImageFolder(tree: FileTree, options: ImageFolderOptions = {}
   const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const base = prefix === '' ? '' : `${prefix}/`;
   const byClass = new Map<string, string[]>();
+  // Every folder that could be a class: a file listing shows those holding files; a tree that knows its folders (a
+  // folder on disk) also shows empty ones.
+  const folders = new Set<string>(tree.folders?.(prefix) ?? []);
   for (const path of tree.list(prefix)) {
     const rel = path.slice(base.length);
     const slash = rel.indexOf('/');
-    if (slash <= 0 || !isImage(rel)) continue;
+    if (slash <= 0) continue;
     const cls = rel.slice(0, slash);
+    folders.add(cls);
+    if (!isImage(rel)) continue;
     const list = byClass.get(cls);
     if (list) list.push(path);
     else byClass.set(cls, [path]);
@@ -71,6 +79,21 @@ export function listImageFolder(tree: FileTree, options: ImageFolderOptions = {}
         `listImageFolder: folder ${base}${c} of ${tree.description} is not in options.classNames`,
       );
     }
+  }
+  // An empty class is refused (as torchvision's ImageFolder does): dropped, it would shift the label of every later
+  // class, and a split where it has images would disagree with this one.
+  const empty = options.classNames
+    ? classNames.filter((c) => !byClass.has(c))
+    : [...folders].filter((c) => !byClass.has(c) && !c.startsWith('.')).sort();
+  if (empty.length > 0) {
+    throw new DatasetError(
+      'invalid-file',
+      'tree',
+      `listImageFolder: class folder(s) ${empty.map((c) => `${base}${c}`).join(', ')} of ${tree.description} ` +
+        `hold no images (${IMAGE_EXTENSIONS.join(', ')}); an empty class would shift the labels of the classes ` +
+        'after it: add its images or delete the folder' +
+        (options.classNames ? ' and its name from options.classNames' : ''),
+    );
   }
   const limit = options.limitPerClass ?? Number.POSITIVE_INFINITY;
   if (!(limit >= 0))

@@ -21,6 +21,18 @@ import { assertSyncReadable } from './sync-read.ts';
 import { UnitInterval } from './unit-interval.ts';
 
 /**
+ * The part of a {@link DictConv2D}'s step-size state that is not a weight (see
+ * {@link DictConv2D.getStepSizeState}): what a checkpoint keeps so that a resumed run refreshes `t` exactly as the
+ * uninterrupted one.
+ */
+export interface StepSizeState {
+  /** Training calls so far (`t` is refreshed when it is a multiple of `stepSizeRefresh`). */
+  trainingCalls: number;
+  /** The power iteration's warm-start vector `[1, H, W, Cin]`, or null when the next refresh starts cold. */
+  warmStart: tf.Tensor4D | null;
+}
+
+/**
  * A convolutional dictionary-learning layer (paper §4, Alg. 1): its output is the sparse code `z` of its input
  * under the dictionary `kernel`, computed by `steps` unrolled RISTA steps (see {@link rista}).
  * `kind` selects Vanilla DL (beta = 1, plain ISTA), Robust DL (beta = 0) or Elastic DL (learnt beta).
@@ -251,6 +263,51 @@ export class DictConv2D extends tf.layers.Layer {
    */
   resetStepSizeState(): void {
     this.tracker.dispose();
+  }
+
+  /**
+   * The step-size state that is not a weight: the training-call count and a copy of the power iteration's warm-start
+   * vector (the caller owns the tensor). Saved beside the weights in a training checkpoint and given back to
+   * {@link DictConv2D.setStepSizeState} on resume, the next step-size refreshes are bit for bit those of the
+   * uninterrupted run (a loaded model otherwise starts cold: 50 seeded iterations, a `t` different in the last bits).
+   */
+  getStepSizeState(): StepSizeState {
+    return { trainingCalls: this.trainingCalls, warmStart: this.tracker.warmStart() };
+  }
+
+  /**
+   * Restores what {@link DictConv2D.getStepSizeState} returned (a copy of `warmStart` is kept; the caller still
+   * owns its tensor). Call it after the weights are set (setting weights forgets the warm start).
+   */
+  setStepSizeState(state: StepSizeState): void {
+    const { trainingCalls, warmStart } = state ?? {};
+    if (!Number.isInteger(trainingCalls) || trainingCalls < 0) {
+      throw new LayerError(
+        'invalid-option',
+        'trainingCalls',
+        `${this.owner}: trainingCalls must be an integer >= 0, got ${JSON.stringify(trainingCalls)}`,
+      );
+    }
+    if (!this.kernel) throw new LayerError('invalid-state', 'warmStart', `${this.owner}: build the layer first`);
+    const cin = this.kernel.shape[2];
+    if (
+      warmStart !== null &&
+      !(
+        warmStart instanceof tf.Tensor &&
+        warmStart.rank === 4 &&
+        warmStart.shape[0] === 1 &&
+        warmStart.shape[3] === cin
+      )
+    ) {
+      const got = warmStart instanceof tf.Tensor ? `shape [${warmStart.shape.join(', ')}]` : JSON.stringify(warmStart);
+      throw new LayerError(
+        'invalid-option',
+        'warmStart',
+        `${this.owner}: warmStart must be null or a [1, H, W, ${cin}] tensor, got ${got}`,
+      );
+    }
+    this.trainingCalls = trainingCalls;
+    this.tracker.setWarmStart(warmStart);
   }
 
   /** Sets the weights exactly as given (tfjs semantics) and forgets the warm start of the old kernel. */

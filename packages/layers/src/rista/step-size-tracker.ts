@@ -48,6 +48,18 @@ export class StepSizeTracker {
     });
   }
 
+  /** A copy of the warm-start vector (the caller owns it), or null when the next refresh starts cold. */
+  warmStart(): tf.Tensor4D | null {
+    return this.vector ? tf.keep(this.vector.clone()) : null;
+  }
+
+  /** Replaces the warm-start vector by a copy of `vector`; null makes the next refresh start cold. */
+  setWarmStart(vector: tf.Tensor4D | null): void {
+    const copy = vector ? tf.keep(vector.clone()) : null;
+    this.dispose();
+    this.vector = copy;
+  }
+
   /** Frees the warm-start vector. */
   dispose(): void {
     this.vector?.dispose();

@@ -1,4 +1,4 @@
-import { type DictConv2D, getBetas, isDictLayer } from '@edl/layers';
+import { type DictConv2D, getBetas, isDictLayer, vanillaDictConv2d } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resnet } from './resnet.ts';
@@ -91,6 +91,22 @@ describe('toElastic', () => {
     expect(toElastic(resnet({ ...small, conv: 'vanilla', name: 'mine' })).name).toBe('mine-elastic');
     expect(savedName(toElastic(vanilla, { name: 'finetune' }))).toBe('finetune');
     expect(() => toElastic(vanilla, { name: '' })).toThrow(/name: expected a non-empty string/);
+  });
+
+  it('converts a tf.sequential model too (it crashed inside tfjs: "Cannot read properties of undefined")', () => {
+    const vanilla = tf.sequential({
+      layers: [
+        vanillaDictConv2d({ inputShape: [8, 8, 3], filters: 4, steps: 2, name: 'dict' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2, name: 'head' }),
+      ],
+    });
+    const elastic = toElastic(vanilla, { beta: 1 });
+    expect(elastic).toBeInstanceOf(tf.Sequential);
+    expect((elastic.getLayer('dict') as DictConv2D).kind).toBe('elastic');
+    expect(maxAbsDiff(vanilla.predict(x) as tf.Tensor, elastic.predict(x) as tf.Tensor)).toBeLessThan(1e-5);
+    vanilla.dispose();
+    elastic.dispose();
   });
 
   it('refuses a model without dictionary layers and a beta outside [0, 1]', () => {

@@ -62,7 +62,9 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
       ? { ...entry, config: withKind(entry.config as unknown as DictConv2DOptions, 'elastic', { beta, trainBeta }) }
       : entry,
   );
-  const elastic = tf.LayersModel.fromConfig(tf.LayersModel, {
+  // a Sequential's config has no inputLayers / outputLayers: rebuild it as a Sequential (it crashed in tfjs before)
+  const cls = model instanceof tf.Sequential ? tf.Sequential : tf.LayersModel;
+  const elastic = cls.fromConfig(cls, {
     ...config,
     name,
     layers,

@@ -173,6 +173,26 @@ describe('PyTorch state dict / safetensors export', () => {
     );
   });
 
+  it('a transposed Linear weight or a conv weight in tfjs order: expected and actual shape, and the fix', async () => {
+    const model = tinyModel(); // fc: tfjs kernel [3, 2] = PyTorch [2, 3]; conv: tfjs [2, 2, 2, 3] = PyTorch [3, 2, 2, 2]
+    const sd = await toTorchStateDict(model);
+    const fc = sd['fc.weight']!;
+    // (the message was "has shape [3,2], which does not fit [3,2]": the tfjs shape given as the expected one)
+    expect(() => fromTorchStateDict(model, { ...sd, 'fc.weight': { ...fc, shape: [3, 2] } })).toThrow(
+      /'fc\.weight' has shape \[3, 2\], expected \[2, 3\] \(the tfjs weight \[3, 2\] in PyTorch layout\); it is transposed: .*`weight\.T`/,
+    );
+    const conv = sd['conv.weight']!;
+    expect(() => fromTorchStateDict(model, { ...sd, 'conv.weight': { ...conv, shape: [2, 2, 2, 3] } })).toThrow(
+      /'conv\.weight' has shape \[2, 2, 2, 3\], expected \[3, 2, 2, 2\] .*tfjs layout \[kh, kw, in, out\].*permute\(3, 2, 0, 1\)/,
+    );
+    expect(() => fromTorchStateDict(model, { ...sd, 'conv.weight': { ...conv, shape: [2, 3, 2, 2] } })).toThrow(
+      /has shape \[2, 3, 2, 2\], expected \[3, 2, 2, 2\].*another order: is it transposed\?/,
+    );
+    expect(() => fromTorchStateDict(model, { ...sd, 'fc.weight': { ...fc, shape: [6], data: fc.data } })).toThrow(
+      /'fc\.weight' has shape \[6\], expected \[2, 3\]/,
+    );
+  });
+
   // With the default eps = 1e-3 the reweighting w = 1 / (2(|r| + eps)) has slope up to 1 / (2 eps) = 500, so float32
   // round-off differences between tfjs and PyTorch grow about 10x per stage (measured: 1e-7 after the stem, 3e-2 at
   // layer4 for an elastic ResNet10). eps = 0.05 keeps the comparison well conditioned; vanilla (beta = 1) has no w.

@@ -41,6 +41,36 @@ export async function toTorchStateDict(
   return out;
 }
 
+const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+
+/**
+ * Says which PyTorch shape a weight needs (and the tfjs shape it becomes), the shape it has, and, when the given
+ * tensor is the expected one in another layout (a transposed Linear weight, a conv kernel left in tfjs order), the fix.
+ */
+function shapeMismatch(
+  torchName: string,
+  got: readonly number[],
+  tfShape: readonly number[],
+  layout: TorchLayout,
+): string {
+  const perm = TO_TORCH[layout];
+  const expected = perm ? perm.map((axis) => tfShape[axis]!) : [...tfShape];
+  let hint = '';
+  if (layout === 'dense' && got.length === 2 && got[0] === expected[1] && got[1] === expected[0]) {
+    hint =
+      '; it is transposed: PyTorch keeps a Linear weight as [out_features, in_features], so pass its transpose ' +
+      '(`weight.T` in PyTorch)';
+  } else if (layout === 'conv' && got.length === 4 && got.join() === tfShape.join() && got.join() !== expected.join()) {
+    hint =
+      '; it is in the tfjs layout [kh, kw, in, out]: PyTorch keeps a conv weight as [out, in, kh, kw] ' +
+      '(`weight.permute(3, 2, 0, 1)` in PyTorch)';
+  } else if (got.length === expected.length && [...got].sort().join() === [...expected].sort().join()) {
+    hint = '; the same sizes in another order: is it transposed?';
+  }
+  const tfNote = perm ? ` (the tfjs weight ${fmt(tfShape)} in PyTorch layout)` : '';
+  return `state dict: '${torchName}' has shape ${fmt(got)}, expected ${fmt(expected)}${tfNote}${hint}`;
+}
+
 /**
  * Sets the model's weights from a PyTorch state dict (names and layouts as {@link toTorchStateDict} writes them).
  * Every weight of the model must be present as finite F32 values with the right shape; extra keys other than
@@ -65,7 +95,7 @@ export function fromTorchStateDict(model: tf.LayersModel, tensors: Record<string
         throw new ModelError(
           'invalid-input',
           'stateDict',
-          `state dict: '${torchName}' has shape [${t.shape}], which does not fit [${target}]`,
+          shapeMismatch(torchName, t.shape, target as number[], layout),
         );
       }
       const data = t.data as Float32Array;

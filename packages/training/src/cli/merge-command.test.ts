@@ -52,6 +52,16 @@ describe('edl eval --shard / edl attack --shard / edl merge', () => {
     expect(a.flags.length).toBeGreaterThan(0); // recomputed over all samples, not per shard
     expect(a.samples.filter((s) => s.robust).length).toBeGreaterThan(0);
     expect(a.samples.filter((s) => s.clean && !s.robust).length).toBeGreaterThan(0);
+
+    // an interrupted merge into the shard folder itself leaves a partial temp file (and, once done, the merged
+    // report) beside the shards: merging again reads neither and gives the same report
+    writeFileSync(join(dir, 'shards', '.in.json.4242.0a1b2c.tmp'), '{"kind":"edl-shard-rep');
+    const into = join(dir, 'shards', 'in.json');
+    for (let i = 0; i < 2; i++) {
+      const again = await cli(['merge', join(dir, 'shards'), '--out', into]);
+      expect(again.code, again.err).toBe(0);
+      expect((JSON.parse(readFileSync(into, 'utf8')) as MergedReport).samples).toEqual(a.samples);
+    }
   });
 
   it('edl attack shards too; merge refuses a changed model and a missing shard, naming keys and files', async () => {

@@ -180,6 +180,13 @@ export function openRunFolder(c: TrainConfig, log: (line: string) => void = cons
     const present = RUN_ENTRIES.filter((e) => existsSync(join(c.out, e)));
     const configPath = join(c.out, 'config.json');
     if (c.resume) {
+      if (!existsSync(configPath) && hasCheckpoint(join(c.out, 'checkpoints'))) {
+        throw new UserError(
+          `--resume: ${c.out} holds a checkpoint but no config.json, so these settings cannot be checked against the ` +
+            "run's (the checkpoint would be continued with whatever they are); restore config.json, or start a new " +
+            'run (another --out, or --overwrite)',
+        );
+      }
       if (existsSync(configPath)) {
         const changed = changedSettings(savedConfig(configPath), c);
         if (changed.length > 0) {

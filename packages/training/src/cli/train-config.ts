@@ -194,6 +194,18 @@ export function resolveTrainConfig(file: Partial<TrainConfig>, flags: Partial<Tr
     posInt(k);
   for (const k of ['width', 'lr', 'eps', 'stepSize'] as const) pos(k);
   for (const k of ['weightDecay', 'l1', 'l2', 'beta', 'crop', 'cutout'] as const) nonNeg(k);
+  // pixels: a fractional crop failed at the first training step, naming no flag
+  for (const k of ['crop', 'cutout'] as const) {
+    need(Number.isInteger(c[k]), `--${k}: expected a whole number of pixels, got ${c[k]}`);
+  }
+  // a fractional seed trained, but its checkpoint could not be resumed ('seed' must be an integer)
+  need(Number.isSafeInteger(c.seed), `--seed: expected an integer, got ${c.seed}`);
+  // an empty path (an unset shell variable: --out "$OUT") meant the current folder
+  for (const k of ['out', 'dataDir', 'helper'] as const) {
+    if (c[k] !== undefined) need(c[k].trim() !== '', `--${kebab(k)}: expected a folder path, got an empty string`);
+  }
+  // a negative lambda was caught only when the model was built, after the run folder was written
+  if (c.lambda !== undefined) nonNeg('lambda');
   need(
     Number.isInteger(c.bnRecalibration) && c.bnRecalibration >= 0,
     `--bn-recalibration: expected an integer >= 0, got ${c.bnRecalibration}`,

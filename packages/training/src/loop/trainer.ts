@@ -1,11 +1,13 @@
-import { applyConstraints } from '@edl/layers';
+import { applyConstraints, isDictLayer } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors/training-error.ts';
 import { mixupInPlace } from '../methods/mixup.ts';
 import { weightPenalty } from '../methods/regularizer.ts';
 import type { StepContext } from '../methods/training-method.ts';
 import type { EpochMetrics } from '../store/epoch-metrics.ts';
+import { captureLayerState, restoreLayerState } from '../store/layer-state.ts';
 import type { TrainerState } from '../store/training-store.ts';
+import { checkResumable } from './check-resume.ts';
 import { checkLabelledImages, firstIndices, gatherBatch } from './labelled-images.ts';
 import { stepInMicroBatches } from './micro-batches.ts';
 import { monitorAccuracy } from './monitor-accuracy.ts';
@@ -65,10 +67,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   const ckpt = options.resume && store ? await store.loadCheckpoint() : null;
   if (ckpt) {
+    try {
+      checkResumable(ckpt.state, ckpt.model, options, store!.description);
+    } catch (error) {
+      ckpt.model.dispose();
+      throw error;
+    }
     options.model.dispose(); // replaced by the checkpoint's model
     model = ckpt.model;
     state = ckpt.state;
     sgd.setState(ckpt.optimizer, trainable(model));
+    if (ckpt.layers) restoreLayerState(model, ckpt.layers, `resume from ${store!.description}`);
+    else warnNoLayerState(model, store!.description);
   }
   let stopRequested = false;
   const onSigint = () => {
@@ -83,7 +93,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const stepsPerEpoch = Math.ceil(n / options.batchSize);
   const accumulate = options.accumulate ?? 1;
   const save = async () => {
-    if (store) await store.saveCheckpoint({ model, optimizer: await sgd.getState(), state: { ...state } });
+    if (!store) return;
+    const layers = await captureLayerState(model);
+    await store.saveCheckpoint({ model, optimizer: await sgd.getState(), state: { ...state }, layers });
   };
   try {
     while (state.epoch < options.epochs) {
@@ -237,6 +249,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     sgd.dispose();
   }
+}
+
+/** A checkpoint without layer state (an earlier version's, or a store that drops it): say what it costs, once. */
+function warnNoLayerState(model: tf.LayersModel, where: string): void {
+  const auto = model.layers.some((l) => isDictLayer(l) && l.options.stepSize === 'auto');
+  if (!auto) return;
+  console.error(
+    `resume: the checkpoint in ${where} has no layer state (written by an earlier version, or by a store that drops ` +
+      'StoredCheckpoint.layers): the DictConv2D step sizes restart their power iteration cold, so this run will not ' +
+      'be bit for bit the uninterrupted one (it trains correctly otherwise)',
+  );
 }
 
 // A macrotask, so a SIGINT handler (Node) or UI events (browser) run between steps.

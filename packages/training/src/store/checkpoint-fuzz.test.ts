@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { train } from '../loop/trainer.ts';
+import { toyDictModel } from '../testing/toy-problem.ts';
 import { toyTrainOptions } from '../testing/toy-train-options.ts';
 import { readCheckpoint } from './checkpoint-store.ts';
 
@@ -13,11 +14,12 @@ let ckpt: string;
 let state: Record<string, unknown>;
 let optimizer: Buffer;
 let latest: string;
+let layers: Buffer;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const dir = mkdtempSync(join(tmpdir(), 'edl-ckpt-fuzz-'));
-  const r = await train(toyTrainOptions(dir, { epochs: 1 }));
+  const r = await train(toyTrainOptions(dir, { epochs: 1, model: toyDictModel(11) })); // a DL model: layers.bin
   r.model.dispose();
   root = join(dir, 'checkpoints');
   const [name] = readdirSync(root).filter((e) => e.startsWith('ckpt-'));
@@ -25,6 +27,7 @@ beforeAll(async () => {
   state = JSON.parse(readFileSync(join(ckpt, 'state.json'), 'utf8'));
   optimizer = readFileSync(join(ckpt, 'optimizer.bin'));
   latest = readFileSync(join(root, 'latest.json'), 'utf8');
+  layers = readFileSync(join(ckpt, 'layers.bin'));
 });
 
 /** Reads the checkpoint: it loads (and then holds valid numbers), or fails with an Error that starts with "resume: ". */
@@ -46,6 +49,7 @@ function restore(): void {
   writeFileSync(join(ckpt, 'state.json'), JSON.stringify(state));
   writeFileSync(join(ckpt, 'optimizer.bin'), optimizer);
   writeFileSync(join(root, 'latest.json'), latest);
+  writeFileSync(join(ckpt, 'layers.bin'), layers);
 }
 
 describe('checkpoint reader under fuzzing (fast-check)', () => {
@@ -61,6 +65,8 @@ describe('checkpoint reader under fuzzing (fast-check)', () => {
       'seed',
       'version',
       'optimizer',
+      'layers',
+      'unknownField',
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...keys), fc.jsonValue(), async (key, value) => {
@@ -75,8 +81,36 @@ describe('checkpoint reader under fuzzing (fast-check)', () => {
     );
   });
 
+  it('hand-edited latest.json (any JSON value as the pointer): loaded only from a ckpt-… folder inside, else refused', async () => {
+    const name = JSON.parse(latest).dir as string;
+    const pointer = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        dir: fc.oneof(fc.jsonValue(), fc.constantFrom(name, `./${name}`, `../${name}`, `${name}/..`, '/etc')),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(pointer, async (value) => {
+        writeFileSync(join(root, 'latest.json'), JSON.stringify(value));
+        try {
+          const c = await readCheckpoint(root).catch((error: Error) => {
+            expect(error.message).toMatch(/^resume: /);
+            return null;
+          });
+          if (c) {
+            expect(c.dir).toBe(ckpt); // the only folder it may read
+            c.model.dispose();
+          }
+        } finally {
+          restore();
+        }
+      }),
+      { numRuns: 60, seed: 6 },
+    );
+  });
+
   it('damaged state.json, optimizer.bin and latest.json bytes: refused with "resume: …" or loaded', async () => {
-    const files = ['state.json', 'optimizer.bin', 'latest.json'] as const;
+    const files = ['state.json', 'optimizer.bin', 'latest.json', 'layers.bin'] as const;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...files),

@@ -4,6 +4,7 @@ import { loadModel, saveModel } from '@edl/models';
 import { fileSystemHandler, atomicWriteSync as writeFileAtomic } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
 import type { SgdState } from '../loop/sgd.ts';
+import { decodeLayerState, encodeLayerState, type LayerState } from './layer-state.ts';
 import type { StoredCheckpoint, TrainerState } from './training-store.ts';
 
 /** A checkpoint read back by {@link readCheckpoint}: the stored checkpoint and the directory it came from. */
@@ -23,6 +24,7 @@ export const defaultStore: ModelStore = {
   load: (dir) => loadModel(fileSystemHandler(dir)),
 };
 const LATEST = 'latest.json';
+const LAYERS_BIN = 'layers.bin';
 
 function encodeOptimizer(state: SgdState): { manifest: number[]; bytes: Uint8Array } {
   const manifest = state.buffers.map((b) => (b == null ? -1 : b.length));
@@ -41,7 +43,9 @@ function encodeOptimizer(state: SgdState): { manifest: number[]; bytes: Uint8Arr
 /**
  * Writes a checkpoint into a fresh directory under `root`, then atomically repoints `root/latest.json` at it
  * (temp file + rename), then prunes older checkpoint directories. A crash at any point leaves `latest.json`
- * pointing at a complete checkpoint.
+ * pointing at a complete checkpoint. Files: `model/` (the {@link ModelStore}'s), `optimizer.bin`, `layers.bin`
+ * (the dictionary layers' warm-start vectors of `layers`, when given) and `state.json` (written last; it describes
+ * both binary files).
  */
 export async function writeCheckpoint(
   root: string,
@@ -49,6 +53,7 @@ export async function writeCheckpoint(
   optimizer: SgdState,
   state: TrainerState,
   store: ModelStore = defaultStore,
+  layers?: LayerState,
 ): Promise<string> {
   mkdirSync(root, { recursive: true });
   const name = `ckpt-e${String(state.epoch).padStart(4, '0')}-s${String(state.step).padStart(5, '0')}-${Date.now()}`;
@@ -57,8 +62,14 @@ export async function writeCheckpoint(
   await store.save(model, join(dir, 'model'));
   const { manifest, bytes } = encodeOptimizer(optimizer);
   writeFileAtomic(join(dir, 'optimizer.bin'), bytes);
+  let layerManifest: object = {};
+  if (layers) {
+    const encoded = encodeLayerState(layers);
+    writeFileAtomic(join(dir, LAYERS_BIN), encoded.bytes);
+    layerManifest = { layers: encoded.manifest };
+  }
   // JSON has no Infinity / NaN: they are written as strings ("-Infinity" before the first evaluation) and restored.
-  const json = JSON.stringify({ version: 1, ...state, optimizer: manifest }, nonFiniteAsString, 2);
+  const json = JSON.stringify({ version: 1, ...state, optimizer: manifest, ...layerManifest }, nonFiniteAsString, 2);
   writeFileAtomic(join(dir, 'state.json'), `${json}\n`);
   writeFileAtomic(join(root, LATEST), `${JSON.stringify({ dir: name })}\n`);
   for (const entry of readdirSync(root)) {
@@ -120,7 +131,14 @@ const STATE_COUNTS = new Set<string>(['epoch', 'step', 'lossCount', 'sinceBest']
 
 /** Validates state.json's fields; numbers written as strings (non-finite) and a `best` of null (older files) restored. */
 function parseState(raw: Record<string, unknown>, path: string): TrainerState {
-  const state: Record<string, unknown> = { ...raw };
+  const unknown = Object.keys(raw).filter((k) => k !== 'phase' && !(STATE_NUMBERS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new Error(
+      `resume: ${path}: unknown field(s) ${unknown.map((k) => `'${k}'`).join(', ')} (expected version, epoch, step, ` +
+        'phase, lossSum, lossCount, best, sinceBest, seed, optimizer and layers)',
+    );
+  }
+  const state: Record<string, unknown> = { phase: raw.phase };
   for (const key of STATE_NUMBERS) {
     let v = raw[key];
     if (key === 'best' && v === null) v = Number.NEGATIVE_INFINITY; // written by earlier versions for -Infinity
@@ -130,6 +148,11 @@ function parseState(raw: Record<string, unknown>, path: string): TrainerState {
       throw new Error(`resume: ${path}: '${key}' must be an integer >= 0, got ${v}`);
     }
     if (key === 'seed' && !Number.isInteger(v)) throw new Error(`resume: ${path}: 'seed' must be an integer, got ${v}`);
+    if (key === 'lossSum' && !Number.isFinite(v))
+      throw new Error(`resume: ${path}: 'lossSum' must be finite, got ${v}`);
+    if (key === 'best' && !(Number.isFinite(v) || v === Number.NEGATIVE_INFINITY)) {
+      throw new Error(`resume: ${path}: 'best' must be a finite score or -Infinity (none yet), got ${v}`);
+    }
     state[key] = v;
   }
   if (raw.phase !== 'vanilla' && raw.phase !== 'elastic' && raw.phase !== 'single') {
@@ -138,6 +161,20 @@ function parseState(raw: Record<string, unknown>, path: string): TrainerState {
     );
   }
   return state as unknown as TrainerState;
+}
+
+/** Refuses a checkpoint model holding NaN / Inf (training it would fail at once with a NaN loss, blaming the lr). */
+async function checkFiniteWeights(model: tf.LayersModel, where: string): Promise<void> {
+  for (const w of model.weights) {
+    const values = await w.read().data();
+    const i = values.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) {
+      throw new Error(
+        `resume: ${where}: weight '${w.originalName}' holds ${values[i]} at index ${i}: a finite model was expected ` +
+          '(a damaged file, or a run that diverged before this checkpoint)',
+      );
+    }
+  }
 }
 
 /** True when `root` holds a checkpoint pointer. */
@@ -173,8 +210,27 @@ export async function readCheckpoint(root: string, store: ModelStore = defaultSt
     return b;
   });
   if (off !== all.length) throw new Error(`resume: ${binPath} has ${all.length} values, ${statePath} describes ${off}`);
-  const { version: _v, optimizer: _o, ...rest } = raw;
+  const nonFinite = all.findIndex((v) => !Number.isFinite(v));
+  if (nonFinite >= 0) {
+    throw new Error(
+      `resume: ${binPath} holds ${all[nonFinite]} at value ${nonFinite}: a finite state was expected (a damaged ` +
+        'file, or a run that diverged before this checkpoint)',
+    );
+  }
+  const { version: _v, optimizer: _o, layers: layerManifest, ...rest } = raw;
   const state = parseState(rest, statePath);
+  let layers: LayerState | undefined;
+  if (layerManifest !== undefined) {
+    const layersPath = join(dir, LAYERS_BIN);
+    const layerBytes = readOrExplain(layersPath, 'the layer state');
+    layers = decodeLayerState(layerManifest, layerBytes, `resume: ${statePath}`, `resume: ${layersPath}`);
+  }
   const model = await store.load(join(dir, 'model'));
-  return { model, optimizer: { buffers }, state, dir };
+  try {
+    await checkFiniteWeights(model, join(dir, 'model'));
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return { model, optimizer: { buffers }, state, dir, ...(layers ? { layers } : {}) };
 }

@@ -66,6 +66,12 @@ describe('a damaged checkpoint is refused with the file named', () => {
     await expectRefused('state.json', edit({ step: -1 }), /state\.json: 'step' must be an integer >= 0/);
     await expectRefused('state.json', edit({ phase: 'bogus' }), /state\.json: 'phase' must be 'vanilla', 'elastic'/);
     await expectRefused('state.json', edit({ version: 2 }), /state\.json has unknown version 2/);
+    // a typo'd or invented field was carried into the resumed state and written back: refused, named
+    await expectRefused(
+      'state.json',
+      edit({ epochs: 3 }),
+      /state\.json: unknown field\(s\) 'epochs' \(expected version/,
+    );
   });
 
   it('optimizer.bin missing, cut mid-value, or shorter than state.json describes', async () => {

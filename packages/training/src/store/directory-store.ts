@@ -24,8 +24,8 @@ export function directoryStore(outDir: string, options: DirectoryStoreOptions = 
   const root = join(outDir, 'checkpoints');
   return {
     description: outDir,
-    async saveCheckpoint({ model, optimizer, state }) {
-      await writeCheckpoint(root, model, optimizer, state, models);
+    async saveCheckpoint({ model, optimizer, state, layers }) {
+      await writeCheckpoint(root, model, optimizer, state, models, layers);
     },
     async loadCheckpoint() {
       const checkpoint = hasCheckpoint(root) ? await readCheckpoint(root, models) : null;

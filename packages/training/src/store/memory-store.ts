@@ -1,6 +1,7 @@
 import { loadModel, saveModel } from '@edl/models';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from './epoch-metrics.ts';
+import type { LayerState } from './layer-state.ts';
 import type { StoredCheckpoint, TrainerState, TrainingStore } from './training-store.ts';
 
 /** A {@link TrainingStore} in memory, with what it holds readable. */
@@ -23,6 +24,12 @@ async function toArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts>
   return out!;
 }
 
+const copyLayerState = (layers: LayerState): LayerState =>
+  layers.map((l) => ({
+    ...l,
+    warmStart: l.warmStart && { shape: [...l.warmStart.shape], values: l.warmStart.values.slice() },
+  }));
+
 /**
  * A {@link TrainingStore} that keeps the latest checkpoint, the best model and the metrics in memory, as serialised
  * model artifacts (so a resumed run gets a fresh model, as from disk). Works everywhere, browsers included; a page
@@ -35,17 +42,22 @@ async function toArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts>
  */
 export function memoryStore(): MemoryStore {
   const metrics: EpochMetrics[] = [];
-  let checkpoint: { artifacts: tf.io.ModelArtifacts; optimizer: (Float32Array | null)[]; state: TrainerState } | null =
-    null;
+  let checkpoint: {
+    artifacts: tf.io.ModelArtifacts;
+    optimizer: (Float32Array | null)[];
+    state: TrainerState;
+    layers: LayerState | undefined;
+  } | null = null;
   let best: tf.io.ModelArtifacts | null = null;
   return {
     description: 'memory',
     metrics,
-    async saveCheckpoint({ model, optimizer, state }: StoredCheckpoint) {
+    async saveCheckpoint({ model, optimizer, state, layers }: StoredCheckpoint) {
       checkpoint = {
         artifacts: await toArtifacts(model),
         optimizer: optimizer.buffers.map((b) => (b == null ? null : b.slice())),
         state: { ...state },
+        layers: layers && copyLayerState(layers),
       };
     },
     async loadCheckpoint() {
@@ -54,6 +66,7 @@ export function memoryStore(): MemoryStore {
         model: await loadModel(tf.io.fromMemory(checkpoint.artifacts)),
         optimizer: { buffers: checkpoint.optimizer.map((b) => (b == null ? null : b.slice())) },
         state: { ...checkpoint.state },
+        ...(checkpoint.layers ? { layers: copyLayerState(checkpoint.layers) } : {}),
       };
     },
     async saveBest(model) {

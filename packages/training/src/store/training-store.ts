@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { SgdState } from '../loop/sgd.ts';
 import type { EpochMetrics } from './epoch-metrics.ts';
+import type { LayerState } from './layer-state.ts';
 
 /** Training position and bookkeeping stored next to the weights. */
 export interface TrainerState {
@@ -28,6 +29,12 @@ export interface StoredCheckpoint {
   model: tf.LayersModel;
   optimizer: SgdState;
   state: TrainerState;
+  /**
+   * Model state that is not a weight (the dictionary layers' step-size state, see `captureLayerState`). The trainer
+   * always sets it; a store must give it back for a bit-exact resume. A checkpoint without it (written by an earlier
+   * version) resumes with a warning that the step sizes restart cold.
+   */
+  layers?: LayerState;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createRng } from '@edl/datasets';
+import { DictConv2D } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledImages } from '../loop/labelled-images.ts';
 
@@ -43,5 +44,29 @@ export function toyModel(seed: number): tf.LayersModel {
   });
   model.setWeights(fresh.map((t, i) => t ?? model.getWeights()[i]!));
   tf.dispose(fresh.filter((t): t is tf.Tensor => t != null));
+  return model;
+}
+
+/**
+ * Test fixture (not exported from the package): the smallest dictionary-learning classifier (an elastic DictConv2D
+ * with 3 atoms, step size 'auto', then flatten and dense 3) on the toy problem's 4x4x1 images, weights set from
+ * `seed`.
+ */
+export function toyDictModel(seed: number): tf.LayersModel {
+  const dict = new DictConv2D({ inputShape: [4, 4, 1], kind: 'elastic', filters: 3, steps: 2, name: 'dict' });
+  const model = tf.sequential({ layers: [dict, tf.layers.flatten(), tf.layers.dense({ units: 3, name: 'head' })] });
+  const rng = createRng(seed);
+  const random = (w: tf.Tensor) =>
+    tf.tensor(
+      Float32Array.from({ length: w.size }, () => rng.uniform() - 0.5),
+      w.shape,
+    );
+  const [kernel, ...rest] = dict.getWeights();
+  const fresh = random(kernel!);
+  dict.setWeights([fresh, ...rest]); // the layer's own setWeights also forgets the step size's warm start
+  const head = model.getLayer('head');
+  const headWeights = head.getWeights().map(random);
+  head.setWeights(headWeights);
+  tf.dispose([fresh, ...headWeights]); // (getWeights returns the variables themselves: not disposed)
   return model;
 }
