@@ -47,11 +47,24 @@ export interface DictConv2DOptions {
   /** One-sided threshold `max(z - lambda t, 0)` (SDNet) instead of the two-sided soft threshold. Default true. */
   nonNegative?: boolean;
   /**
-   * Step size `t`: a number > 0, or `'auto'` (default) = `0.9 / L` with `L = ||A||^2` from power iteration,
-   * computed without gradient at build and refreshed every {@link DictConv2DOptions.stepSizeRefresh} training
-   * calls. It is stored in the non-trainable `stepSize` weight, so a saved model keeps it.
+   * Step size `t`: a number > 0 (used as given for every beta), or `'auto'` (default): `0.9 / L` with
+   * `L = ||A||^2` from power iteration, computed without gradient at build and refreshed every
+   * {@link DictConv2DOptions.stepSizeRefresh} training calls, stored in the non-trainable `stepSize` weight (so a
+   * saved model keeps it), and turned into the RISTA step by {@link DictConv2DOptions.stepSizeRule} at every forward
+   * pass, with the beta of that pass.
    */
   stepSize?: 'auto' | number;
+  /**
+   * How `stepSize: 'auto'` sets the RISTA step from the stored `0.9 / L`:
+   * - `'elastic'` (default): `t = 0.9 / (L (beta + (1 - beta) / (2 eps)))` (`elasticStepSize`), the step at which
+   *   every RISTA step decreases the objective for every beta (`0.9 / L` at beta = 1, `0.9 * 2 eps / L` at beta = 0);
+   * - `'lipschitz'`: `t = 0.9 / L` for every beta (SDNet's rule, and this layer's before the `'elastic'` rule): it
+   *   descends for beta = 1, but with a small `eps` the objective of a robust or elastic layer can rise.
+   *
+   * A layer config saved without this key (before the option existed) loads as `'lipschitz'`, so it computes what
+   * it computed when it was saved. Ignored for a numeric `stepSize`.
+   */
+  stepSizeRule?: StepSizeRule;
   /** With `stepSize: 'auto'`, refresh `t` every this many training calls. Default 1 (every batch, as SDNet). */
   stepSizeRefresh?: number;
   /**
@@ -81,6 +94,12 @@ export interface DictConv2DOptions {
   kernelInitializer?: KernelInitializerName | KernelInitializer;
 }
 
+/** How a {@link DictConv2D} with `stepSize: 'auto'` turns `0.9 / L` into the RISTA step, see `stepSizeRule`. */
+export type StepSizeRule = 'elastic' | 'lipschitz';
+
+/** All step-size rules. */
+export const STEP_SIZE_RULES: readonly StepSizeRule[] = ['elastic', 'lipschitz'];
+
 /** Arguments of the {@link DictConv2D} constructor: the layer options plus the standard tfjs layer arguments. */
 export type DictConv2DConfig = DictConv2DOptions & {
   name?: string;
@@ -104,6 +123,7 @@ export interface ResolvedDictConv2DOptions {
   eps: number;
   nonNegative: boolean;
   stepSize: 'auto' | number;
+  stepSizeRule: StepSizeRule;
   stepSizeRefresh: number;
   normalizeAtoms: boolean;
   beta: number;
@@ -177,6 +197,7 @@ export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDic
   const nonNegative = checkBoolean('nonNegative', config.nonNegative ?? true);
   const stepSize = config.stepSize ?? 'auto';
   if (stepSize !== 'auto') checkNumber('stepSize', stepSize, { min: 0, exclusiveMin: true });
+  const stepSizeRule = checkOneOf('stepSizeRule', config.stepSizeRule ?? 'elastic', STEP_SIZE_RULES);
   const stepSizeRefresh = checkPositiveInt('stepSizeRefresh', config.stepSizeRefresh ?? 1);
   const normalizeAtoms = checkBoolean('normalizeAtoms', config.normalizeAtoms ?? true);
   const beta = checkBetaForKind(kind, config.beta ?? forced ?? 0.5);
@@ -203,6 +224,7 @@ export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDic
     eps,
     nonNegative,
     stepSize,
+    stepSizeRule,
     stepSizeRefresh,
     normalizeAtoms,
     beta,
