@@ -207,7 +207,7 @@ export class DictConv2D extends tf.layers.Layer {
         eps: o.eps,
         beta,
         stepSize,
-        initStepSize: stored, // z0 = T(0.9 / L A(x)), Vanilla DL's encoder pass, for every beta
+        initStepSize: stored, // z0 = T(t0 A(x)) at the stored step (0.9 / L with 'auto'), for every beta
         nonNegative: o.nonNegative,
         strides: o.strides,
         padding: this.pad,
