@@ -47,22 +47,23 @@ export interface DictConv2DOptions {
   /** One-sided threshold `max(z - lambda t, 0)` (SDNet) instead of the two-sided soft threshold. Default true. */
   nonNegative?: boolean;
   /**
-   * Step size `t`: a number > 0 (used as given for every beta), or `'auto'` (default): `0.9 / L` with
-   * `L = ||A||^2` from power iteration, computed without gradient at build and refreshed every
-   * {@link DictConv2DOptions.stepSizeRefresh} training calls, stored in the non-trainable `stepSize` weight (so a
-   * saved model keeps it), and turned into the RISTA step by {@link DictConv2DOptions.stepSizeRule} at every forward
-   * pass, with the beta of that pass.
+   * Step size `t0` (the encoder pass's step, ISTA's `t`): `'auto'` (default) = `0.9 / L` with `L = ||A||^2` from
+   * power iteration, computed without gradient at build and refreshed every
+   * {@link DictConv2DOptions.stepSizeRefresh} training calls, or a fixed number > 0. Stored in the non-trainable
+   * `stepSize` weight (so a saved model keeps it); {@link DictConv2DOptions.stepSizeRule} turns it into the
+   * corrections' step at every forward pass, with the beta of that pass.
    */
   stepSize?: 'auto' | number;
   /**
-   * How `stepSize: 'auto'` sets the RISTA step from the stored `0.9 / L`:
-   * - `'elastic'` (default): `t = 0.9 / (L (beta + (1 - beta) / (2 eps)))` (`elasticStepSize`), the step at which
-   *   every RISTA step decreases the objective for every beta (`0.9 / L` at beta = 1, `0.9 * 2 eps / L` at beta = 0);
-   * - `'lipschitz'`: `t = 0.9 / L` for every beta (SDNet's rule, and this layer's before the `'elastic'` rule): it
+   * The step `t` of the RISTA corrections, from the stored step `t0` (`0.9 / L` with `stepSize: 'auto'`):
+   * - `'elastic'` (default): `t = t0 / (beta + (1 - beta) / (2 eps))` (`elasticStepSize`): with `t0 = 0.9 / L`,
+   *   the step at which every correction decreases the objective for every beta (`0.9 / L` at beta = 1,
+   *   `0.9 * 2 eps / L` at beta = 0);
+   * - `'lipschitz'`: `t = t0` for every beta (SDNet's rule, and this layer's before the `'elastic'` rule): it
    *   descends for beta = 1, but with a small `eps` the objective of a robust or elastic layer can rise.
    *
    * A layer config saved without this key (before the option existed) loads as `'lipschitz'`, so it computes what
-   * it computed when it was saved. Ignored for a numeric `stepSize`.
+   * it computed when it was saved.
    */
   stepSizeRule?: StepSizeRule;
   /** With `stepSize: 'auto'`, refresh `t` every this many training calls. Default 1 (every batch, as SDNet). */

@@ -198,16 +198,16 @@ export class DictConv2D extends tf.layers.Layer {
         o.kind === 'vanilla' ? 1 : o.kind === 'robust' ? 0 : tf.clipByValue(this.betaWeight!.read(), 0, 1)
       ) as number | tf.Scalar;
       const stored = this.stepSizeWeight!.read() as tf.Scalar;
-      // 'auto' stores 0.9 / L; the step of this pass depends on its beta (learnt for elastic layers)
-      const elastic = o.stepSize === 'auto' && o.stepSizeRule === 'elastic';
-      const stepSize = elastic ? elasticStepSize(stored, beta, o.eps) : stored;
+      // the stored t0 (0.9 / L with 'auto'); the corrections' step depends on the beta of this pass (learnt for
+      // elastic layers)
+      const stepSize = o.stepSizeRule === 'elastic' ? elasticStepSize(stored, beta, o.eps) : stored;
       return rista(x, this.kernel!.read() as tf.Tensor4D, {
         steps: o.steps,
         lambda: tf.relu(this.lambdaWeight!.read()) as tf.Scalar,
         eps: o.eps,
         beta,
         stepSize,
-        initStepSize: stored, // z0 = T(t0 A(x)) at the stored step (0.9 / L with 'auto'), for every beta
+        initStepSize: stored, // z0 = T(t0 A(x)) for every beta
         nonNegative: o.nonNegative,
         strides: o.strides,
         padding: this.pad,

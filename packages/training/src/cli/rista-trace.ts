@@ -21,12 +21,10 @@ export async function ristaObjectiveSeries(
     padding?: unknown;
     nonNegative?: boolean;
     eps?: number;
-    stepSize?: 'auto' | number;
     stepSizeRule?: 'elastic' | 'lipschitz';
   };
   const eps = cfg.eps ?? 1e-3;
-  const stepOf = (b: number) =>
-    cfg.stepSize === 'auto' && cfg.stepSizeRule === 'elastic' ? elasticStepSize(stored, b, eps) : stored;
+  const stepOf = (b: number) => (cfg.stepSizeRule === 'elastic' ? elasticStepSize(stored, b, eps) : stored);
   const learned = (await beta.data())[0]!;
   const lam = (await lambda.data())[0]!;
   const input = tf.model({ inputs: model.inputs, outputs: layer.input as tf.SymbolicTensor });
