@@ -2,7 +2,7 @@
 // PyTorch from the file alone (edl_torch.py, written from the paper, reads the architecture and hyperparameters from
 // the file's metadata), and compare logits.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@edl/datasets';
@@ -59,7 +59,7 @@ function loader(args: string[]): Record<string, unknown> {
 // eps = 0.05 (well conditioned) and with the default eps and T = 3, the settings a user trains with (measured
 // 2026-12-01 after these few steps: 1.7e-5 on logits of magnitude 103, robust; 7e-7 on 1.1, elastic). The bound is
 // relative to the logits' size: 1e-5 * max(1, max |logit|).
-const cases: { label: string; options: ResNetOptions; switchToElastic?: boolean }[] = [
+const cases: { label: string; options: ResNetOptions; switchToElastic?: boolean; asSchema1?: boolean }[] = [
   { label: 'standard ResNet10', options: { depth: 10, conv: 'standard' } },
   { label: 'vanilla ResNet10', options: { depth: 10, conv: 'vanilla' } },
   { label: 'robust ResNet10', options: { depth: 10, conv: 'robust', eps: 0.05 } },
@@ -71,13 +71,34 @@ const cases: { label: string; options: ResNetOptions; switchToElastic?: boolean 
     switchToElastic: true,
   },
   {
+    // a file written before the step-size rules (schema 1): its layers step t0 everywhere ('lipschitz')
+    label: 'robust ResNet10 as a schema 1 file',
+    options: { depth: 10, conv: 'robust', eps: 0.05, stepSizeRule: 'lipschitz' },
+    asSchema1: true,
+  },
+  {
     label: 'elastic ResNet50 (bottleneck, two-sided threshold)',
     options: { depth: 50, conv: 'elastic', eps: 0.05, nonNegative: false },
   },
 ];
 
+/** Rewrites an exported file's metadata as schema 1 wrote it: no per-layer stepSizeRule. */
+function rewriteAsSchema1(path: string): void {
+  const { tensors, metadata } = decodeSafetensors(new Uint8Array(readFileSync(path)));
+  const layers = JSON.parse(metadata['edl.layers']!) as Record<string, { dictionary?: Record<string, unknown> }>;
+  for (const { dictionary } of Object.values(layers)) {
+    if (!dictionary) continue; // the 1x1 shortcuts are plain convs
+    expect(dictionary.stepSizeRule).toBe('lipschitz');
+    delete dictionary.stepSizeRule;
+  }
+  writeFileSync(
+    path,
+    encodeSafetensors(tensors, { ...metadata, 'edl.schema': '1', 'edl.layers': JSON.stringify(layers) }),
+  );
+}
+
 describe('a model trained with @edl/training, rebuilt in PyTorch from its exported file alone', () => {
-  for (const { label, options, switchToElastic } of cases) {
+  for (const { label, options, switchToElastic, asSchema1 } of cases) {
     it.skipIf(!hasTorch)(
       `${label}: same logits`,
       async () => {
@@ -121,6 +142,7 @@ describe('a model trained with @edl/training, rebuilt in PyTorch from its export
         const y = trained.predict(x) as tf.Tensor;
         const base = join(root, label.replace(/\W+/g, '-'));
         await exportSafetensorsFile(trained, `${base}.safetensors`);
+        if (asSchema1) rewriteAsSchema1(`${base}.safetensors`);
         writeFileSync(`${base}.x.f32`, new Uint8Array(x.dataSync().buffer as ArrayBuffer));
         writeFileSync(`${base}.y.f32`, new Uint8Array(y.dataSync().buffer as ArrayBuffer));
         const out = loader([`${base}.safetensors`, '--input', `${base}.x.f32`, '--expected', `${base}.y.f32`]);
@@ -173,10 +195,10 @@ describe('a model trained with @edl/training, rebuilt in PyTorch from its export
     const model = resnet({ depth: 10, conv: 'vanilla', widthMultiplier: 1 / 16, inputShape: [SIZE, SIZE, 3] });
     const { tensors, metadata } = decodeSafetensors(await exportSafetensors(model));
     const newer = join(root, 'newer.safetensors');
-    writeFileSync(newer, encodeSafetensors(tensors, { ...metadata, 'edl.schema': '2' }));
+    writeFileSync(newer, encodeSafetensors(tensors, { ...metadata, 'edl.schema': '3' }));
     const r = spawnSync(PYTHON, [LOADER, newer], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/metadata schema version 2 is newer than this loader reads \(1\)/);
+    expect(r.stderr).toMatch(/metadata schema version 3 is newer than this loader reads \(2\)/);
     const plain = join(root, 'plain.safetensors');
     writeFileSync(plain, encodeSafetensors(tensors, { format: 'pt' }));
     const p = spawnSync(PYTHON, [LOADER, plain], { encoding: 'utf8' });

@@ -2,8 +2,8 @@
 """Rebuild an EDL.js ResNet in PyTorch from its exported .safetensors file alone.
 
 EDL.js (`exportSafetensors` / `exportSafetensorsFile` of @edl/models) writes the weights with PyTorch names and
-layouts, and into the header's `__metadata__` the architecture and every layer's hyperparameters (metadata schema 1,
-documented in packages/models/README.md). This module reads both, builds the same network (standard, Vanilla DL,
+layouts, and into the header's `__metadata__` the architecture and every layer's hyperparameters (metadata schema 2,
+documented in packages/models/README.md; files of schema 1 are read too). This module reads both, builds the same network (standard, Vanilla DL,
 Robust DL or Elastic DL; BasicBlock or Bottleneck), loads the weights with `strict=True` and returns logits.
 
     import edl_torch
@@ -16,10 +16,12 @@ absolute difference between these logits and PyTorch's, as JSON.
 
 The dictionary layer follows the paper (Hou et al., "Boosting Adversarial Robustness and Generalization with
 Structural Prior", Alg. 1) as EDL.js implements it (the file's `edl.rista` entry says it in words):
-    z0 = T(t A(x));  then steps - 1 times:  r = x - A*(z),  w = 1 / (2 (|r| + eps)),
+    z0 = T0(t0 A(x));  then steps - 1 times:  r = x - A*(z),  w = 1 / (2 (|r| + eps)),
     z = T(z + t A((beta + (1 - beta) w) r)),
-A = conv2d, A* = its adjoint conv_transpose2d, T the one- or two-sided soft threshold at relu(lambda) t, t the stored
-step size, beta = 1 (Vanilla DL), 0 (Robust DL) or clamp(beta, 0, 1) (Elastic DL). Needs only torch (no
+A = conv2d, A* = its adjoint conv_transpose2d, T0 / T the one- or two-sided soft threshold at relu(lambda) t0 /
+relu(lambda) t, t0 the stored step size, t = t0 / (beta + (1 - beta) / (2 eps)) for a layer whose stepSizeRule is
+'elastic' (the step of guaranteed descent) and t = t0 for 'lipschitz' (every layer of a schema 1 file), beta = 1
+(Vanilla DL), 0 (Robust DL) or clamp(beta, 0, 1) (Elastic DL). Needs only torch (no
 `safetensors` package): the format is parsed here.
 """
 import argparse
@@ -30,7 +32,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READS = (1, 2)  # schema 1: every dictionary layer steps t0 (stepSizeRule 'lipschitz')
 DTYPES = {'F32': torch.float32, 'F64': torch.float64, 'I64': torch.int64, 'I32': torch.int32}
 
 
@@ -63,7 +66,7 @@ def read_edl_metadata(metadata, source='safetensors'):
         raise EdlFormatError(
             f'{source}: no edl.schema metadata: not exported by an EDL.js with the metadata schema '
             '(re-export it with a current @edl/models) or not an EDL.js file')
-    if not schema.isdigit() or int(schema) != SCHEMA_VERSION:
+    if not schema.isdigit() or int(schema) not in READS:
         newer = schema.isdigit() and int(schema) > SCHEMA_VERSION
         raise EdlFormatError(
             f'{source}: metadata schema version {schema} is ' +
@@ -78,6 +81,10 @@ def read_edl_metadata(metadata, source='safetensors'):
                                      "resnet(), so its architecture is unknown (its edl.layers still lists each conv)")
             raise EdlFormatError(f'{source}: metadata edl.{key} is missing')
         meta[key] = json.loads(text)
+    if meta['schema'] == 1:
+        for spec in meta['layers'].values():
+            if 'dictionary' in spec:
+                spec['dictionary']['stepSizeRule'] = 'lipschitz'
     if meta['model'].get('family') != 'resnet':
         raise EdlFormatError(f"{source}: edl.model family {meta['model'].get('family')!r}: only 'resnet' is known")
     return meta
@@ -99,7 +106,7 @@ class DictConv2d(nn.Module):
         super().__init__()
         d = spec['dictionary']
         kh, kw = spec['kernelSize']
-        self.kind, self.steps, self.eps = spec['kind'], d['steps'], d['eps']
+        self.kind, self.steps, self.eps, self.rule = spec['kind'], d['steps'], d['eps'], d['stepSizeRule']
         self.one_sided = d['threshold'] == 'one-sided'
         self.stride, self.padding = tuple(spec['stride']), tuple(spec['padding'])
         self.weight = nn.Parameter(torch.zeros(spec['outChannels'], spec['inChannels'], kh, kw))
@@ -122,12 +129,15 @@ class DictConv2d(nn.Module):
                                   output_padding=tuple(extra))
 
     def forward(self, x):
-        t = self.step_size
-        threshold = F.relu(getattr(self, 'lambda')) * t
+        t0 = self.step_size
+        lam = F.relu(getattr(self, 'lambda'))
         beta = {'vanilla': 1.0, 'robust': 0.0}.get(self.kind)
         if beta is None:
             beta = self.beta.clamp(0, 1)
-        z = shrink(t * self.A(x), threshold, self.one_sided)
+        # the corrections' step: 'elastic' divides t0 by the reweighted quadratic's curvature bound over L
+        t = t0 / (beta + (1 - beta) / (2 * self.eps)) if self.rule == 'elastic' else t0
+        threshold = lam * t
+        z = shrink(t0 * self.A(x), lam * t0, self.one_sided)
         for _ in range(1, self.steps):
             r = x - self.A_adjoint(z, x.shape[2:])
             if self.kind != 'vanilla':  # beta = 1 needs no reweighting
@@ -138,7 +148,7 @@ class DictConv2d(nn.Module):
 
     @torch.no_grad()
     def refresh_step_size(self, height, width, iterations=50):
-        """For training in PyTorch: t = 0.9 / L, L = ||A||^2 by power iteration on one (height, width) input."""
+        """For training in PyTorch: t0 = 0.9 / L, L = ||A||^2 by power iteration on one (height, width) input."""
         v = torch.randn(1, self.weight.shape[1], height, width)
         for _ in range(iterations):
             v = self.A_adjoint(self.A(v), (height, width))

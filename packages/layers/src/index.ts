@@ -12,6 +12,8 @@ export {
   type KernelInitializer,
   type KernelInitializerName,
   type ResolvedDictConv2DOptions,
+  STEP_SIZE_RULES,
+  type StepSizeRule,
 } from './layer/dict-conv2d-config.ts';
 export { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './layer/dict-conv2d-factories.ts';
 export {
@@ -25,5 +27,6 @@ export { isDictLayer, isDictLayerConfig } from './layer/is-dict-layer.ts';
 export { setBeta } from './layer/set-beta.ts';
 export { UnitInterval } from './layer/unit-interval.ts';
 export { withKind } from './layer/with-kind.ts';
+export { elasticStepSize } from './rista/elastic-step-size.ts';
 export { type RistaOptions, type RistaTrace, rista } from './rista/rista.ts';
 export { type ObjectiveReduction, ristaObjective } from './rista/rista-objective.ts';

@@ -21,6 +21,7 @@ describe('resolveDictConv2DOptions', () => {
       eps: 1e-3,
       nonNegative: true,
       stepSize: 'auto',
+      stepSizeRule: 'elastic',
       stepSizeRefresh: 1,
       normalizeAtoms: true,
       beta: 0.5,
@@ -56,6 +57,7 @@ describe('resolveDictConv2DOptions', () => {
       [{ stepSize: 0 }, /stepSize must be a finite number > 0/],
       [{ stepSize: 'fast' }, /stepSize/],
       [{ stepSizeRefresh: 0 }, /stepSizeRefresh/],
+      [{ stepSizeRule: 'sdnet' }, /stepSizeRule/],
       [{ kind: 'vanilla', beta: 0.5 }, /beta: kind 'vanilla' fixes beta = 1, got 0.5/],
       [{ kind: 'robust', beta: 1 }, /beta: kind 'robust' fixes beta = 0/],
       [{ kind: 'vanilla', trainBeta: true }, /trainBeta: kind 'vanilla' has a fixed beta/],
@@ -99,6 +101,7 @@ describe('DictConv2D getConfig / fromConfig', () => {
       eps: 0.02,
       nonNegative: false,
       stepSize: 0.3,
+      stepSizeRule: 'lipschitz',
       stepSizeRefresh: 5,
       normalizeAtoms: false,
       beta: 0.7,
@@ -117,6 +120,9 @@ describe('DictConv2D getConfig / fromConfig', () => {
     expect(a).toEqual({ ...b, kernelSize: [3, 5], strides: [2, 1] });
     expect(copy.options.recompute).toBe(true);
     expect((DictConv2D.fromConfig(DictConv2D, { filters: 2 }) as DictConv2D).options.recompute).toBe(false);
+    // a config saved before stepSizeRule existed keeps the rule it was computed with; a new layer gets 'elastic'
+    expect((DictConv2D.fromConfig(DictConv2D, { filters: 2 }) as DictConv2D).options.stepSizeRule).toBe('lipschitz');
+    expect(new DictConv2D({ filters: 2 }).options.stepSizeRule).toBe('elastic');
     // tfjs serialises glorotUniform as its VarianceScaling form
     expect(config.kernelInitializer).toEqual({
       className: 'VarianceScaling',

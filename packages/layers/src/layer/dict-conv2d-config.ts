@@ -47,11 +47,25 @@ export interface DictConv2DOptions {
   /** One-sided threshold `max(z - lambda t, 0)` (SDNet) instead of the two-sided soft threshold. Default true. */
   nonNegative?: boolean;
   /**
-   * Step size `t`: a number > 0, or `'auto'` (default) = `0.9 / L` with `L = ||A||^2` from power iteration,
-   * computed without gradient at build and refreshed every {@link DictConv2DOptions.stepSizeRefresh} training
-   * calls. It is stored in the non-trainable `stepSize` weight, so a saved model keeps it.
+   * Step size `t0` (the encoder pass's step, ISTA's `t`): `'auto'` (default) = `0.9 / L` with `L = ||A||^2` from
+   * power iteration, computed without gradient at build and refreshed every
+   * {@link DictConv2DOptions.stepSizeRefresh} training calls, or a fixed number > 0. Stored in the non-trainable
+   * `stepSize` weight (so a saved model keeps it); {@link DictConv2DOptions.stepSizeRule} turns it into the
+   * corrections' step at every forward pass, with the beta of that pass.
    */
   stepSize?: 'auto' | number;
+  /**
+   * The step `t` of the RISTA corrections, from the stored step `t0` (`0.9 / L` with `stepSize: 'auto'`):
+   * - `'elastic'` (default): `t = t0 / (beta + (1 - beta) / (2 eps))` (`elasticStepSize`): with `t0 = 0.9 / L`,
+   *   the step at which every correction decreases the objective for every beta (`0.9 / L` at beta = 1,
+   *   `0.9 * 2 eps / L` at beta = 0);
+   * - `'lipschitz'`: `t = t0` for every beta (SDNet's rule, and this layer's before the `'elastic'` rule): it
+   *   descends for beta = 1, but with a small `eps` the objective of a robust or elastic layer can rise.
+   *
+   * A layer config saved without this key (before the option existed) loads as `'lipschitz'`, so it computes what
+   * it computed when it was saved.
+   */
+  stepSizeRule?: StepSizeRule;
   /** With `stepSize: 'auto'`, refresh `t` every this many training calls. Default 1 (every batch, as SDNet). */
   stepSizeRefresh?: number;
   /**
@@ -81,6 +95,12 @@ export interface DictConv2DOptions {
   kernelInitializer?: KernelInitializerName | KernelInitializer;
 }
 
+/** How a {@link DictConv2D} with `stepSize: 'auto'` turns `0.9 / L` into the RISTA step, see `stepSizeRule`. */
+export type StepSizeRule = 'elastic' | 'lipschitz';
+
+/** All step-size rules. */
+export const STEP_SIZE_RULES: readonly StepSizeRule[] = ['elastic', 'lipschitz'];
+
 /** Arguments of the {@link DictConv2D} constructor: the layer options plus the standard tfjs layer arguments. */
 export type DictConv2DConfig = DictConv2DOptions & {
   name?: string;
@@ -104,6 +124,7 @@ export interface ResolvedDictConv2DOptions {
   eps: number;
   nonNegative: boolean;
   stepSize: 'auto' | number;
+  stepSizeRule: StepSizeRule;
   stepSizeRefresh: number;
   normalizeAtoms: boolean;
   beta: number;
@@ -177,6 +198,7 @@ export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDic
   const nonNegative = checkBoolean('nonNegative', config.nonNegative ?? true);
   const stepSize = config.stepSize ?? 'auto';
   if (stepSize !== 'auto') checkNumber('stepSize', stepSize, { min: 0, exclusiveMin: true });
+  const stepSizeRule = checkOneOf('stepSizeRule', config.stepSizeRule ?? 'elastic', STEP_SIZE_RULES);
   const stepSizeRefresh = checkPositiveInt('stepSizeRefresh', config.stepSizeRefresh ?? 1);
   const normalizeAtoms = checkBoolean('normalizeAtoms', config.normalizeAtoms ?? true);
   const beta = checkBetaForKind(kind, config.beta ?? forced ?? 0.5);
@@ -203,6 +225,7 @@ export function resolveDictConv2DOptions(config: DictConv2DOptions): ResolvedDic
     eps,
     nonNegative,
     stepSize,
+    stepSizeRule,
     stepSizeRefresh,
     normalizeAtoms,
     beta,

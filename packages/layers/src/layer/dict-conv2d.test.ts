@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyConstraints } from '../constraints/apply-constraints.ts';
 import { constraintsCallback } from '../constraints/constraints-callback.ts';
 import { rista } from '../rista/rista.ts';
+import { ristaObjective } from '../rista/rista-objective.ts';
+import { strokeImages } from '../testing/stroke-images.ts';
 import { DictConv2D } from './dict-conv2d.ts';
 import type { DictKind } from './dict-conv2d-config.ts';
 import { dictConv2d, elasticDictConv2d, robustDictConv2d, vanillaDictConv2d } from './dict-conv2d-factories.ts';
@@ -43,16 +45,26 @@ describe('DictConv2D forward', () => {
       const expectedBeta = kind === 'vanilla' ? 1 : kind === 'robust' ? 0 : 0.5;
       expect(beta!.dataSync()[0]).toBe(expectedBeta);
       const z = layer.apply(x) as tf.Tensor;
-      const ref = rista(x, kernel as tf.Tensor4D, {
-        steps: 3,
-        beta: expectedBeta,
-        lambda: lambda!.dataSync()[0]!,
-        stepSize: stepSize!.dataSync()[0]!,
-        strides: 2,
-      });
+      // the stored weight is 0.9 / L: the encoder pass's step; the corrections step
+      // 0.9 / (L (beta + (1 - beta) / (2 eps))), eps = 1e-3
+      const lipschitzStep = stepSize!.dataSync()[0]!;
+      const step = lipschitzStep / (expectedBeta + (1 - expectedBeta) * 500);
+      const reference = (t: number, t0 = t) =>
+        rista(x, kernel as tf.Tensor4D, {
+          steps: 3,
+          beta: expectedBeta,
+          lambda: lambda!.dataSync()[0]!,
+          stepSize: t,
+          initStepSize: t0,
+          strides: 2,
+        });
       expect(z.shape).toEqual([2, 3, 3, 4]);
-      expect(maxAbsDiff(z, ref)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(z, reference(step, lipschitzStep))).toBeLessThan(1e-5);
       expect(tf.sum(z).dataSync()[0]).toBeGreaterThan(0);
+      // stepSizeRule 'lipschitz' (SDNet; configs saved before the rule) steps 0.9 / L for every beta
+      const sdnet = built({ kind, filters: 4, strides: 2, steps: 3, stepSizeRule: 'lipschitz' });
+      sdnet.setWeights(layer.getWeights());
+      expect(maxAbsDiff(sdnet.apply(x) as tf.Tensor, reference(lipschitzStep))).toBeLessThan(1e-5);
     });
   }
 
@@ -128,6 +140,44 @@ describe('DictConv2D forward', () => {
     const [k, , l, t] = layer.getWeights();
     const ref = rista(x, k as tf.Tensor4D, { beta: 1, lambda: l!.dataSync()[0]!, stepSize: t!.dataSync()[0]! });
     expect(maxAbsDiff(layer.apply(x) as tf.Tensor, ref)).toBeLessThan(1e-6);
+  });
+
+  /** The objective of the layer's codes after 1..steps RISTA steps (layers sharing `base`'s weights), per sample. */
+  function layerObjectives(base: DictConv2D, x: tf.Tensor4D, steps: number, beta: number): number[] {
+    const [kernel, , lambda] = base.getWeights();
+    const op = convOperator(kernel as tf.Tensor4D, x.shape);
+    return Array.from({ length: steps }, (_, k) => {
+      const layer = built({ ...base.options, steps: k + 1 }, x.shape);
+      layer.setWeights(base.getWeights());
+      return tf.tidy(() => {
+        const z = layer.apply(x) as tf.Tensor4D;
+        return ristaObjective(op, x, z, { beta, lambda: lambda as tf.Scalar }).dataSync()[0]!;
+      });
+    });
+  }
+  const largestRise = (o: number[]) => Math.max(...o.slice(1).map((v, k) => (v - o[k]!) / Math.abs(o[k]!)));
+
+  it('every RISTA step lowers the objective at the default step size, for every kind (MNIST-like digits)', () => {
+    // Zero background + strokes: where the residual is 0 the weight w reaches 1 / (2 eps), the case that made the
+    // old step 0.9 / L raise the objective of robust and elastic layers.
+    const x = strokeImages(3, 12, 7);
+    for (const [kind, beta] of [
+      ['vanilla', 1],
+      ['robust', 0],
+      ['elastic', 0.5],
+    ] as const) {
+      const base = built({ kind, filters: 6, steps: 1 }, x.shape);
+      const o = layerObjectives(base, x, 6, beta);
+      expect(largestRise(o)).toBeLessThanOrEqual(1e-5);
+      expect(o[5]!).toBeLessThan(o[0]!);
+    }
+  });
+
+  it("stepSizeRule 'lipschitz' (0.9 / L for every beta) raises a robust layer's objective on the same digits", () => {
+    // the test that fails with the old rule: the same check as above, with the old step, sees the l1 objective rise
+    const x = strokeImages(3, 12, 7);
+    const base = built({ kind: 'robust', filters: 6, steps: 1, stepSizeRule: 'lipschitz' }, x.shape);
+    expect(largestRise(layerObjectives(base, x, 6, 0))).toBeGreaterThan(0.05);
   });
 });
 

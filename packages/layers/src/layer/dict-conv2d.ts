@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { projectAtomsToUnitNorm } from '../constraints/atom-unit-norm.ts';
 import { projectVariable } from '../constraints/project-variable.ts';
 import { LayerError } from '../core/layer-error.ts';
+import { elasticStepSize } from '../rista/elastic-step-size.ts';
 import { rista } from '../rista/rista.ts';
 import { StepSizeTracker } from '../rista/step-size-tracker.ts';
 import {
@@ -47,8 +48,10 @@ export interface StepSizeState {
  * only: at build, at the start of every training call (`training: true`, as `model.fit` passes; tfjs 4.22's
  * `model.fit` never applies constraints itself) and by {@link applyConstraints} after optimizer steps. They are not
  * tfjs variable constraints, so `setWeights` and loading a saved model set the weights exactly as given. The
- * projection is idempotent. Training calls with `stepSize: 'auto'` also refresh `t = 0.9 / L` every
- * `stepSizeRefresh` training calls, without gradient.
+ * projection is idempotent. Training calls with `stepSize: 'auto'` also refresh the stored `0.9 / L` every
+ * `stepSizeRefresh` training calls, without gradient; every forward pass turns it into the step of its beta,
+ * `0.9 / (L (beta + (1 - beta) / (2 eps)))` (`stepSizeRule: 'elastic'`, the default), so that RISTA descends for
+ * every beta (see `elasticStepSize`).
  *
  * Memory: with `recompute: true` (gradient checkpointing, off by default) the layer holds only its input and weights
  * between the forward and the backward pass and recomputes the unrolled steps during backprop: same gradients,
@@ -203,13 +206,20 @@ export class DictConv2D extends tf.layers.Layer {
     if (kwargs?.training === true) this.beforeTrainingCall(x.shape);
     return tf.tidy(() => {
       const o = this.options;
-      const beta = o.kind === 'vanilla' ? 1 : o.kind === 'robust' ? 0 : tf.clipByValue(this.betaWeight!.read(), 0, 1);
+      const beta = (
+        o.kind === 'vanilla' ? 1 : o.kind === 'robust' ? 0 : tf.clipByValue(this.betaWeight!.read(), 0, 1)
+      ) as number | tf.Scalar;
+      const stored = this.stepSizeWeight!.read() as tf.Scalar;
+      // the stored t0 (0.9 / L with 'auto'); the corrections' step depends on the beta of this pass (learnt for
+      // elastic layers)
+      const stepSize = o.stepSizeRule === 'elastic' ? elasticStepSize(stored, beta, o.eps) : stored;
       return rista(x, this.kernel!.read() as tf.Tensor4D, {
         steps: o.steps,
         lambda: tf.relu(this.lambdaWeight!.read()) as tf.Scalar,
         eps: o.eps,
-        beta: beta as number | tf.Scalar,
-        stepSize: this.stepSizeWeight!.read() as tf.Scalar,
+        beta,
+        stepSize,
+        initStepSize: stored, // z0 = T(t0 A(x)) for every beta
         nonNegative: o.nonNegative,
         strides: o.strides,
         padding: this.pad,
@@ -231,7 +241,8 @@ export class DictConv2D extends tf.layers.Layer {
   }
 
   /**
-   * Recomputes `t = 0.9 / L` by power iteration on the current kernel (warm-started), without gradient, and stores
+   * Recomputes the stored `0.9 / L` (the `stepSize` weight; the forward pass scales it by the step-size rule) by
+   * power iteration on the current kernel (warm-started), without gradient, and stores
    * it in the `stepSize` weight. Only for `stepSize: 'auto'`. Runs on the device without reading anything back, so
    * it works on every backend; where `L` is not a positive finite number (an all-zero kernel, which gives zero codes
    * with any step size, or NaN / Inf in the kernel) the weight keeps its value.
@@ -350,7 +361,9 @@ export class DictConv2D extends tf.layers.Layer {
     config: tf.serialization.ConfigDict,
   ): T {
     const kernelInitializer = deserializeKernelInitializer(config.kernelInitializer);
-    return new cls({ ...config, kernelInitializer });
+    // configs saved before `stepSizeRule` existed keep the rule they were computed with
+    const stepSizeRule = config.stepSizeRule ?? 'lipschitz';
+    return new cls({ ...config, stepSizeRule, kernelInitializer });
   }
 }
 tf.serialization.registerClass(DictConv2D);

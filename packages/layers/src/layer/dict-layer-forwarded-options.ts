@@ -13,6 +13,7 @@ export const DICT_LAYER_FORWARDED_OPTIONS = [
   'eps',
   'nonNegative',
   'stepSize',
+  'stepSizeRule',
   'stepSizeRefresh',
   'normalizeAtoms',
   'beta',

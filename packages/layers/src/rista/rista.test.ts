@@ -2,6 +2,7 @@ import { convOperator, lipschitzOnDevice } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adjoint, type Problem, randomArray, referenceLipschitz, referenceRista } from '../testing/reference-rista.ts';
+import { strokeImages } from '../testing/stroke-images.ts';
 import { rista } from './rista.ts';
 import { ristaObjective } from './rista-objective.ts';
 
@@ -64,20 +65,57 @@ describe('rista matches an independent plain-JS implementation', () => {
     }
   });
 
-  it("stepSize 'auto' is 0.9 / ||A||^2 from power iteration, a scalar tensor, leaking nothing", () => {
+  it("stepSize 'auto' is 0.9 / (L (beta + (1 - beta) / (2 eps))), L = ||A||^2 by power iteration, leaking nothing", () => {
     const p = problem(11, 1, [1, 5, 5, 2], [3, 3, 2, 3]);
-    const t = 0.9 / referenceLipschitz(p);
+    const L = referenceLipschitz(p);
     const { x, w } = tensors(p);
-    const out = rista(x, w, { steps: 2, trace: true });
-    expect(out.stepSize).toBeInstanceOf(tf.Tensor);
-    const ratio = (out.stepSize as tf.Scalar).dataSync()[0]! / t; // 50 iterations from below: t may be slightly high
-    expect(ratio).toBeGreaterThan(0.999);
-    expect(ratio).toBeLessThan(1.05);
+    for (const [beta, eps, t] of [
+      [1, 1e-3, 0.9 / L], // SDNet's step
+      [0, 1e-3, (0.9 * 2e-3) / L], // Lemma 4.1: t <= 2 eps / L
+      [0.5, 1e-2, 0.9 / (L * (0.5 + 0.5 * 50))],
+      [tf.scalar(0.25), 1e-3, 0.9 / (L * (0.25 + 0.75 * 500))],
+    ] as const) {
+      const out = rista(x, w, { steps: 2, beta, eps, trace: true });
+      expect(out.stepSize).toBeInstanceOf(tf.Tensor);
+      // 50 iterations from below: t may be slightly high
+      for (const [value, expected] of [
+        [out.stepSize, t],
+        [out.initStepSize, 0.9 / L], // the encoder pass keeps SDNet's step for every beta
+      ] as const) {
+        const ratio = (value as tf.Scalar).dataSync()[0]! / expected;
+        expect(ratio).toBeGreaterThan(0.999);
+        expect(ratio).toBeLessThan(1.05);
+      }
+    }
     const before = tf.memory().numTensors;
     for (const recompute of [false, true]) tf.dispose(rista(x, w, { steps: 2, recompute }));
     expect(tf.memory().numTensors).toBe(before);
     const zero = rista(x, tf.zerosLike(w), { steps: 2 }); // zero dictionary: zero codes, not NaN
     expect(Array.from(zero.dataSync()).every((v) => v === 0)).toBe(true);
+  });
+
+  it('initStepSize sets the step of the encoder pass only (checked against the plain-JS reference)', () => {
+    const p = problem(12, 1, [1, 5, 5, 2], [3, 3, 2, 3]);
+    const { x, w } = tensors(p);
+    const opts = { lambda: 0.1, beta: 0.3, eps: 1e-2, nonNegative: false } as const;
+    const z0 = referenceRista(p, { ...opts, steps: 1, t: 0.2 })[0]!;
+    expectClose(rista(x, w, { ...opts, steps: 1, stepSize: 0.05, initStepSize: 0.2 }).dataSync(), z0, 1e-5);
+    // the corrections use stepSize: with both equal it is the single-step-size RISTA
+    const same = rista(x, w, { ...opts, steps: 3, stepSize: 0.05, initStepSize: 0.05 }).dataSync();
+    expectClose(same, referenceRista(p, { ...opts, steps: 3, t: 0.05 })[2]!, 1e-4);
+    const mixed = rista(x, w, { ...opts, steps: 3, stepSize: 0.05, initStepSize: 0.2 });
+    const recomputed = rista(x, w, {
+      ...opts,
+      steps: 3,
+      stepSize: tf.scalar(0.05),
+      initStepSize: 0.2,
+      recompute: true,
+    });
+    expectClose(recomputed.dataSync(), mixed.dataSync(), 1e-6);
+    expect(Math.max(...Array.from(tf.abs(tf.sub(mixed, tf.tensor(same, mixed.shape))).dataSync()))).toBeGreaterThan(
+      1e-3,
+    );
+    expect(() => rista(x, w, { initStepSize: 0 })).toThrow(/initStepSize/);
   });
 
   it('scalar-tensor beta, lambda and stepSize give the same codes as numbers', () => {
@@ -123,6 +161,40 @@ describe('rista objective descent', () => {
       const o = objectives(seed, { beta: 0.5, eps: 1e-3, safeStep: false, steps: 8 });
       expect(Math.max(...increases(o))).toBeLessThanOrEqual(1e-6);
       expect(o[7]!).toBeLessThan(0.9 * o[0]!);
+    }
+  });
+
+  const stepRises = (o: ArrayLike<number>) =>
+    Math.max(
+      ...Array.from(o)
+        .slice(1)
+        .map((v, k) => (v - o[k]!) / Math.abs(o[k]!)),
+    );
+
+  it("default stepSize 'auto': the objective decreases at every step for beta = 0, 0.5 and 1 (digits and dense data)", () => {
+    for (let seed = 0; seed < 3; seed++) {
+      const raw = tf.randomNormal([3, 3, 1, 8], 0, 1, 'float32', seed + 100);
+      const w = tf.div(raw, tf.sqrt(tf.sum(tf.square(raw), [0, 1, 2], true))) as tf.Tensor4D;
+      const digits = strokeImages(2, 14, seed);
+      const dense = tf.randomNormal([2, 14, 14, 1], 0, 1, 'float32', seed) as tf.Tensor4D;
+      for (const x of [digits, dense]) {
+        for (const beta of [0, 0.5, 1]) {
+          const o = rista(x, w, { beta, steps: 8, trace: true }).objectives.dataSync();
+          expect(stepRises(o)).toBeLessThanOrEqual(1e-5); // float32 rounding only
+          expect(o[7]!).toBeLessThan(o[0]!);
+        }
+      }
+    }
+  });
+
+  it('the old step 0.9 / L raises the robust (beta = 0) objective on digits: what the default step fixes', () => {
+    for (let seed = 0; seed < 3; seed++) {
+      const raw = tf.randomNormal([3, 3, 1, 8], 0, 1, 'float32', seed + 100);
+      const w = tf.div(raw, tf.sqrt(tf.sum(tf.square(raw), [0, 1, 2], true))) as tf.Tensor4D;
+      const x = strokeImages(2, 14, seed);
+      const L = lipschitzOnDevice(convOperator(w, x.shape)).value.dataSync()[0]!;
+      const o = rista(x, w, { beta: 0, steps: 8, stepSize: 0.9 / L, trace: true }).objectives.dataSync();
+      expect(stepRises(o)).toBeGreaterThan(0.1); // 39 to 59% seen on a single step
     }
   });
 

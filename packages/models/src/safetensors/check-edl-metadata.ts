@@ -34,7 +34,12 @@ function comparable(meta: EdlMetadata): Map<string, string> {
     Object.entries(meta.layers).map(([name, spec]) => {
       if (!spec.dictionary) return [name, spec];
       const dictionary = Object.fromEntries(
-        Object.entries(spec.dictionary).filter(([k]) => !TRAINING_ONLY_KEYS.includes(k as keyof DictionarySpec)),
+        Object.entries(spec.dictionary).filter(
+          // at beta = 1 both step-size rules give the same step: a vanilla layer computes the same under either
+          ([k]) =>
+            !TRAINING_ONLY_KEYS.includes(k as keyof DictionarySpec) &&
+            !(k === 'stepSizeRule' && spec.kind === 'vanilla'),
+        ),
       );
       return [name, { ...spec, dictionary }];
     }),

@@ -1,4 +1,4 @@
-import { isDictLayer } from '@edl/layers';
+import { isDictLayer, type StepSizeRule } from '@edl/layers';
 import { resolvePadding } from '@edl/ops';
 import type * as tf from '@tensorflow/tfjs';
 import { convKindOf } from '../resnet/resnet-architecture.ts';
@@ -9,7 +9,7 @@ import type { ConvKind } from '../resnet/resnet-options.ts';
  * The learnt values themselves (`beta`, `lambda`, `step_size`) are tensors of the file.
  */
 export interface DictionarySpec {
-  /** Unrolled RISTA steps `T`: `z0 = T(t A x)` and `T - 1` corrections. */
+  /** Unrolled RISTA steps `T`: `z0 = T(t0 A x)` and `T - 1` corrections. */
   steps: number;
   /** `eps` of the reweighting `w = 1 / (2 (|r| + eps))`. */
   eps: number;
@@ -19,8 +19,14 @@ export interface DictionarySpec {
   betaTrainable: boolean;
   /** Whether the `lambda` tensor is trained (the forward pass uses `relu(lambda)`). */
   lambdaTrainable: boolean;
-  /** `'auto'`: `t = 0.9 / L` refreshed during training; a number: fixed. The forward pass uses the `step_size` tensor. */
+  /** `'auto'`: `step_size = 0.9 / L` refreshed during training; a number: fixed (the `step_size` tensor holds it). */
   stepSize: 'auto' | number;
+  /**
+   * How the forward pass steps, from the `step_size` tensor `t0` (schema 2; schema 1 files read as `'lipschitz'`):
+   * the encoder pass `z0` steps `t0` either way; the corrections step `t0 / (beta + (1 - beta) / (2 eps))` with
+   * `'elastic'` (the step of guaranteed descent, `@edl/layers`' default), `t0` with `'lipschitz'` (SDNet's).
+   */
+  stepSizeRule: StepSizeRule;
   /** With `'auto'`, training calls between refreshes of `t`. */
   stepSizeRefresh: number;
   /** Whether atoms (output channels of `weight`) are projected to unit l2 norm before every training call. */
@@ -95,6 +101,7 @@ export function convLayerSpec(l: tf.layers.Layer): ConvLayerSpec | undefined {
         betaTrainable: o.trainBeta,
         lambdaTrainable: o.trainLambda,
         stepSize: o.stepSize,
+        stepSizeRule: o.stepSizeRule,
         stepSizeRefresh: o.stepSizeRefresh,
         normalizeAtoms: o.normalizeAtoms,
         detachWeights: o.detachWeights,

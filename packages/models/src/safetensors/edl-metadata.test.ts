@@ -23,7 +23,7 @@ describe('edl.* metadata of an exported file', () => {
     const { metadata } = decodeSafetensors(await exportSafetensors(model, { metadata: { note: 'kept' } }));
     expect(metadata.format).toBe('pt');
     expect(metadata.note).toBe('kept');
-    expect(metadata['edl.schema']).toBe('1');
+    expect(metadata['edl.schema']).toBe('2');
     expect(metadata['edl.name']).toBe('resnet10-elastic');
     expect(JSON.parse(metadata['edl.library']!)).toEqual({ name: '@edl/models', version: packageVersion });
     expect(JSON.parse(metadata['edl.model']!)).toEqual({
@@ -61,6 +61,7 @@ describe('edl.* metadata of an exported file', () => {
         betaTrainable: true,
         lambdaTrainable: true,
         stepSize: 'auto',
+        stepSizeRule: 'elastic',
         stepSizeRefresh: 1,
         normalizeAtoms: true,
         detachWeights: false,
@@ -75,7 +76,9 @@ describe('edl.* metadata of an exported file', () => {
       padding: [0, 0],
       bias: false,
     });
-    expect(JSON.parse(metadata['edl.rista']!).z0).toBe('T(t * A(x))');
+    const rista = JSON.parse(metadata['edl.rista']!);
+    expect(rista.z0).toBe('T0(t0 * A(x)), T0 the threshold at relu(lambda) * t0');
+    expect(rista.t).toMatch(/^stepSizeRule 'elastic': t0 \/ \(beta \+ \(1 - beta\) \/ \(2 \* eps\)\)/);
   });
 
   it('reads padding, ReLUs and strides from the graph of standard and bottleneck models', () => {
@@ -124,8 +127,8 @@ describe('reading the metadata back', () => {
   it('checks the schema version: a newer one asks for an upgrade, an unknown one is named', async () => {
     const { metadata } = await file();
     expect(readEdlMetadata(metadata)?.schema).toBe(EDL_SCHEMA_VERSION);
-    expect(() => readEdlMetadata({ ...metadata, 'edl.schema': '2' }, 'm.safetensors')).toThrow(
-      /m\.safetensors: metadata schema version 2 is newer than this @edl\/models reads \(1\): upgrade @edl\/models/,
+    expect(() => readEdlMetadata({ ...metadata, 'edl.schema': '3' }, 'm.safetensors')).toThrow(
+      /m\.safetensors: metadata schema version 3 is newer than this @edl\/models reads \(2\): upgrade @edl\/models/,
     );
     expect(() => readEdlMetadata({ ...metadata, 'edl.schema': 'one' })).toThrow(
       /unknown metadata schema version "one"/,
@@ -141,8 +144,8 @@ describe('reading the metadata back', () => {
     const source = resnet({ ...small, conv: 'vanilla', seed: 2 });
     const { tensors, metadata } = decodeSafetensors(await exportSafetensors(source));
     const before = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const newer = encodeSafetensors(tensors, { ...metadata, 'edl.schema': '2' });
-    expect(() => importSafetensors(model, newer, 'new.safetensors')).toThrow(/new\.safetensors: .*schema version 2/);
+    const newer = encodeSafetensors(tensors, { ...metadata, 'edl.schema': '3' });
+    expect(() => importSafetensors(model, newer, 'new.safetensors')).toThrow(/new\.safetensors: .*schema version 3/);
     expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
   });
 
@@ -168,6 +171,35 @@ describe('reading the metadata back', () => {
     expect(() => importSafetensors(model, vanillaFile)).toThrow(/layers\.conv1\.kind: file "vanilla", model "elastic"/);
     const deeper = await exportSafetensors(resnet({ ...small, conv: 'elastic', eps: 1e-3, steps: 3 }));
     expect(() => importSafetensors(model, deeper)).toThrow(/layers\.conv1\.dictionary\.steps: file 3, model 2/);
+  });
+
+  it("reads a schema 1 file (no stepSizeRule) as 'lipschitz': it loads where that rule is, and is refused elsewhere", async () => {
+    const old = resnet({ ...small, conv: 'robust', steps: 2, stepSizeRule: 'lipschitz', seed: 1 });
+    const { tensors, metadata } = decodeSafetensors(await exportSafetensors(old));
+    const layers = JSON.parse(metadata['edl.layers']!) as Record<string, { dictionary?: Record<string, unknown> }>;
+    for (const l of Object.values(layers)) delete l.dictionary?.stepSizeRule;
+    const schema1 = { ...metadata, 'edl.schema': '1', 'edl.layers': JSON.stringify(layers) };
+    const read = readEdlMetadata(schema1)!;
+    expect(read.schema).toBe(1);
+    expect(read.layers.conv1?.dictionary?.stepSizeRule).toBe('lipschitz');
+    const bytes = encodeSafetensors(tensors, schema1);
+    const same = resnet({ ...small, conv: 'robust', steps: 2, stepSizeRule: 'lipschitz', seed: 2 });
+    importSafetensors(same, bytes);
+    const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 4);
+    expect(Array.from((same.predict(x) as tf.Tensor).dataSync())).toEqual(
+      Array.from((old.predict(x) as tf.Tensor).dataSync()),
+    );
+    const current = resnet({ ...small, conv: 'robust', steps: 2, seed: 3 });
+    expect(() => importSafetensors(current, bytes)).toThrow(
+      /layers\.conv1\.dictionary\.stepSizeRule: file "lipschitz", model "elastic"/,
+    );
+    // at beta = 1 both rules give the same step: a vanilla schema 1 file loads into a current vanilla model
+    const vanilla = resnet({ ...small, conv: 'vanilla', steps: 2, seed: 1 });
+    const v = decodeSafetensors(await exportSafetensors(vanilla));
+    importSafetensors(
+      resnet({ ...small, conv: 'vanilla', steps: 2, seed: 2 }),
+      encodeSafetensors(v.tensors, { ...v.metadata, 'edl.schema': '1' }),
+    );
   });
 
   it('accepts a file that differs only in training settings, and a file without edl metadata', async () => {

@@ -3,8 +3,11 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { describeResNet, type ResNetArchitecture } from '../resnet/resnet-architecture.ts';
 import { type ConvLayerSpec, convLayerSpec } from './conv-layer-spec.ts';
 
-/** Version of the `edl.*` metadata schema this library writes and reads (`edl.schema`). */
-export const EDL_SCHEMA_VERSION = 1;
+/**
+ * Version of the `edl.*` metadata schema this library writes (`edl.schema`). It reads this one and version 1 (whose
+ * dictionary layers step `step_size` everywhere: read as `stepSizeRule: 'lipschitz'`).
+ */
+export const EDL_SCHEMA_VERSION = 2;
 
 /**
  * What schema 1 means by its layers, written into every file as `edl.rista` for a reader without this library. The
@@ -24,6 +27,23 @@ export const EDL_RISTA_SCHEMA_1 = {
   normalizeAtoms: 'each output channel of weight projected to unit l2 norm before every training call',
 } as const;
 
+/**
+ * What schema 2 means by its layers (`edl.rista`): schema 1 plus the per-layer `stepSizeRule`. The encoder pass
+ * steps `t0`, the `step_size` tensor; the corrections step `t`, which the rule derives from `t0`.
+ */
+export const EDL_RISTA_SCHEMA_2 = {
+  ...EDL_RISTA_SCHEMA_1,
+  z0: 'T0(t0 * A(x)), T0 the threshold at relu(lambda) * t0',
+  t0: 'the step_size tensor',
+  t:
+    "stepSizeRule 'elastic': t0 / (beta + (1 - beta) / (2 * eps)) (the step of guaranteed descent; t0 at beta = 1); " +
+    "'lipschitz': t0",
+  stepSizeRule:
+    "stepSize 'auto': step_size = 0.9 / L, L = ||A||^2 by power iteration on one sample (50 iterations from a seeded " +
+    'start, 10 when warm-started), refreshed every stepSizeRefresh training calls, without gradient; a number: ' +
+    "fixed. Per layer, edl.layers.<name>.dictionary.stepSizeRule ('elastic' or 'lipschitz') says how t follows",
+} as const;
+
 /** The `edl.*` entries of an exported file, decoded (see the README's schema table). */
 export interface EdlMetadata {
   /** `edl.schema`: the schema version. */
@@ -36,8 +56,8 @@ export interface EdlMetadata {
   model?: ResNetArchitecture;
   /** `edl.layers`: every conv layer (ordinary and dictionary), by layer name, in model order. */
   layers: Record<string, ConvLayerSpec>;
-  /** `edl.rista`: the layer semantics of this schema version, for human readers ({@link EDL_RISTA_SCHEMA_1}). */
-  rista: typeof EDL_RISTA_SCHEMA_1;
+  /** `edl.rista`: the layer semantics of the file's schema version, for human readers ({@link EDL_RISTA_SCHEMA_2}). */
+  rista: typeof EDL_RISTA_SCHEMA_2 | typeof EDL_RISTA_SCHEMA_1;
 }
 
 /** Keys of the header's `__metadata__` this library writes (every other key is the user's). */
@@ -63,7 +83,7 @@ export function describeModel(model: tf.LayersModel): EdlMetadata {
     name: model.name,
     ...(arch ? { model: arch } : {}),
     layers,
-    rista: EDL_RISTA_SCHEMA_1,
+    rista: EDL_RISTA_SCHEMA_2,
   };
 }
 

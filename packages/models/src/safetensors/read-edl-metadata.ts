@@ -1,4 +1,5 @@
 import { ModelError } from '../core/model-error.ts';
+import type { ConvLayerSpec } from './conv-layer-spec.ts';
 import { EDL_SCHEMA_VERSION, type EdlMetadata } from './edl-metadata.ts';
 
 function bad(source: string, message: string): never {
@@ -21,9 +22,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Decodes and validates the `edl.*` entries of a safetensors header's `__metadata__`. Returns undefined for a file
- * without `edl.schema` (written by another tool, or by EDL.js before the schema existed: weights only). Throws a
- * {@link ModelError} naming `source` for a schema version other than {@link EDL_SCHEMA_VERSION} (a newer one asks
- * for a newer `@edl/models`) and for a missing or malformed entry.
+ * without `edl.schema` (written by another tool, or by EDL.js before the schema existed: weights only). Reads schema
+ * {@link EDL_SCHEMA_VERSION} and schema 1, whose dictionary layers get `stepSizeRule: 'lipschitz'` (what they
+ * computed). Throws a {@link ModelError} naming `source` for another version (a newer one asks for a newer
+ * `@edl/models`) and for a missing or malformed entry.
  *
  * @example
  * const { metadata } = decodeSafetensors(bytes);
@@ -33,7 +35,7 @@ export function readEdlMetadata(metadata: Record<string, string>, source = 'safe
   const schema = metadata['edl.schema'];
   if (schema === undefined) return undefined;
   const version = /^\d+$/.test(schema) ? Number(schema) : Number.NaN;
-  if (version !== EDL_SCHEMA_VERSION) {
+  if (version !== EDL_SCHEMA_VERSION && version !== 1) {
     const newer = version > EDL_SCHEMA_VERSION;
     bad(
       source,
@@ -60,7 +62,17 @@ export function readEdlMetadata(metadata: Record<string, string>, source = 'safe
     library: library as EdlMetadata['library'],
     name,
     ...(model !== undefined ? { model: model as unknown as EdlMetadata['model'] } : {}),
-    layers: layers as EdlMetadata['layers'],
+    layers: version === 1 ? withSchema1StepRule(layers as EdlMetadata['layers']) : (layers as EdlMetadata['layers']),
     rista: rista as unknown as EdlMetadata['rista'],
   };
+}
+
+/** Schema 1 layers stepped `step_size` in every RISTA step: the `'lipschitz'` rule of schema 2. */
+function withSchema1StepRule(layers: Record<string, ConvLayerSpec>): Record<string, ConvLayerSpec> {
+  return Object.fromEntries(
+    Object.entries(layers).map(([name, l]) => [
+      name,
+      l.dictionary ? { ...l, dictionary: { ...l.dictionary, stepSizeRule: 'lipschitz' as const } } : l,
+    ]),
+  );
 }

@@ -32,6 +32,7 @@ function dictionaryOptions(meta: EdlMetadata, source: string): DictionaryOptions
     trainBeta: d.betaTrainable,
     trainLambda: d.lambdaTrainable,
     stepSize: d.stepSize,
+    stepSizeRule: d.stepSizeRule,
     stepSizeRefresh: d.stepSizeRefresh,
     normalizeAtoms: d.normalizeAtoms,
     detachWeights: d.detachWeights,

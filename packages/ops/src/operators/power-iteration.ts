@@ -35,7 +35,8 @@ export interface LipschitzTensors {
 
 /**
  * Power iteration on `A* A` giving `L = ||A||_2^2`, the Lipschitz constant of the gradient of
- * `1/2 ||x - A* z||^2`; the ISTA / RISTA step size is `t = 0.9 / L`. No gradient is recorded.
+ * `1/2 ||x - A* z||^2`; the ISTA step size is `t = 0.9 / L` (RISTA's, for `beta < 1`, is smaller: see
+ * `elasticStepSize` in `@edl/layers`). No gradient is recorded.
  * The operator is applied to one sample only (batch 1 of the same geometry), since `||A||` does not depend on
  * the batch. Asynchronous: each iteration reads the estimate back with `await data()` to stop early, which works on
  * every backend (a synchronous read throws on WebGPU in Node). Synchronous code uses {@link lipschitzOnDevice}.
