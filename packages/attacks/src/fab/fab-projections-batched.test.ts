@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
 import { projectHyperplaneBoxBatched } from './fab-projections-batched.ts';
-import type { FabNorm } from './fab-targeted.ts';
+import type { FabNorm } from './fab-step-parts.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -149,11 +149,11 @@ describe('projectHyperplaneBoxBatched', () => {
     expect(batched([[0.5, 0.5]], [[1, 1]], [1], 'l2')).toEqual([[0, 0]]);
     expect(batched([[0.5, 0.5]], [[1, 1]], [1], 'l1')).toEqual([[0, 0]]);
     expect(tf.memory().numTensors).toBe(before);
-    expect(() => tf.tidy(() => projectHyperplaneBoxBatched(tf.zeros([2, 3]), tf.zeros([2, 4]), tf.zeros([2]), 'l2'))).toThrow(
-      /t \[2,3\] and w \[2,4\]/,
-    );
-    expect(() => tf.tidy(() => projectHyperplaneBoxBatched(tf.zeros([2, 3]), tf.zeros([2, 3]), tf.zeros([3]), 'l2'))).toThrow(
-      /b \[3\] must be \[rows\]/,
-    );
+    expect(() =>
+      tf.tidy(() => projectHyperplaneBoxBatched(tf.zeros([2, 3]), tf.zeros([2, 4]), tf.zeros([2]), 'l2')),
+    ).toThrow(/t \[2,3\] and w \[2,4\]/);
+    expect(() =>
+      tf.tidy(() => projectHyperplaneBoxBatched(tf.zeros([2, 3]), tf.zeros([2, 3]), tf.zeros([3]), 'l2')),
+    ).toThrow(/b \[3\] must be \[rows\]/);
   });
 });

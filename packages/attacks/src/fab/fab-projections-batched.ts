@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { FabNorm } from './fab-targeted.ts';
+import type { FabNorm } from './fab-step-parts.ts';
 
 /**
  * Minimal-norm projections onto a hyperplane intersected with the box [0, 1]^d for a whole batch at once, in tensor
@@ -65,7 +65,12 @@ function solvePiecewise(
  * `{u : w_row.u = b_row}` within the box [0, 1]^d, in the given norm. `t` and `w` are [rows, d], `b` is [rows].
  * Returns a tensor the caller owns; everything else is freed.
  */
-export function projectHyperplaneBoxBatched(t: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, norm: FabNorm): tf.Tensor2D {
+export function projectHyperplaneBoxBatched(
+  t: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  norm: FabNorm,
+): tf.Tensor2D {
   if (t.rank !== 2 || w.rank !== 2 || t.shape[0] !== w.shape[0] || t.shape[1] !== w.shape[1]) {
     throw new Error(`projectHyperplaneBoxBatched: t [${t.shape}] and w [${w.shape}] must be [rows, d] alike`);
   }
