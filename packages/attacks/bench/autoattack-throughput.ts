@@ -6,7 +6,7 @@
 //
 // Environment: EDL_AA_IMAGES (default 4), EDL_AA_WIDTH (width multiplier of the ResNet18s, default 0.125),
 // EDL_AA_MODELS (comma list of resnet18-standard, resnet18-elastic, dl-small; default all), EDL_AA_COMPONENTS
-// (comma list of apgd-ce, apgd-t, fab-t, square, standard; default all), EDL_AA_EPS (in 1/255, default 0.5),
+// (comma list of apgd-ce, apgd-t, fab-t, square, standard; default all; also fab-t-batched, ours only), EDL_AA_EPS (in 1/255, default 0.5),
 // EDL_AA_REPS (repetitions of the ours / reference pair, default 1), EDL_AA_BUDGET (fraction of the reference's
 // 100 iterations and 5000 queries for both sides, default 1: the full budget), EDL_AUTOATTACK_REF (a checkout of
 // fra31/auto-attack: the reference is skipped with a message without it).
@@ -25,8 +25,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const PEER = join(here, 'autoattack_peer.py');
 
-export type ComponentName = 'apgd-ce' | 'apgd-t' | 'fab-t' | 'square' | 'standard';
-const ALL_COMPONENTS: ComponentName[] = ['apgd-ce', 'apgd-t', 'fab-t', 'square', 'standard'];
+export type ComponentName = 'apgd-ce' | 'apgd-t' | 'fab-t' | 'fab-t-batched' | 'square' | 'standard';
+const DEFAULT_COMPONENTS: ComponentName[] = ['apgd-ce', 'apgd-t', 'fab-t', 'square', 'standard'];
+/** 'fab-t-batched': ours only, FAB-T with projection 'batched' (the GPU path) on the CPU, to check the 'auto' choice. */
+const ALL_COMPONENTS: ComponentName[] = [...DEFAULT_COMPONENTS, 'fab-t-batched'];
 
 interface BenchModel {
   name: string;
@@ -108,6 +110,8 @@ function makeAttack(component: ComponentName, eps: number, budget: number): Atta
       return apgdTargeted({ eps, norm: 'linf', nTargets: 9, steps, restarts: 1, seed: 0 });
     case 'fab-t':
       return fabTargeted({ eps, norm: 'linf', nTargets: 9, steps, restarts: 1, seed: 0 });
+    case 'fab-t-batched':
+      return fabTargeted({ eps, norm: 'linf', nTargets: 9, steps, restarts: 1, seed: 0, projection: 'batched' });
     case 'square':
       return square({ eps, norm: 'linf', queries, pInit: 0.8, restarts: 1, seed: 0 });
     case 'standard':
@@ -264,7 +268,7 @@ export async function autoAttackThroughput(root: string): Promise<Record<string,
   const budget = Number(process.env.EDL_AA_BUDGET ?? 1);
   if (!(budget > 0 && budget <= 1)) throw new Error(`EDL_AA_BUDGET must be in (0, 1], got ${budget}`);
   const wantedModels = (process.env.EDL_AA_MODELS ?? 'resnet18-standard,resnet18-elastic,dl-small').split(',');
-  const components = (process.env.EDL_AA_COMPONENTS ?? ALL_COMPONENTS.join(',')).split(',') as ComponentName[];
+  const components = (process.env.EDL_AA_COMPONENTS ?? DEFAULT_COMPONENTS.join(',')).split(',') as ComponentName[];
   for (const c of components) {
     if (!ALL_COMPONENTS.includes(c)) throw new Error(`EDL_AA_COMPONENTS: unknown component '${c}'`);
   }
@@ -312,7 +316,12 @@ export async function autoAttackThroughput(root: string): Promise<Record<string,
         for (let rep = 0; rep < reps; rep++) {
           const ours = await runOurs(component, base, timer, x, y, eps, budget);
           slot.ours.push(ours);
-          const ref = skipPeer === undefined ? runPeer(files, component, eps, budget) : { error: skipPeer };
+          const ref =
+            component === 'fab-t-batched'
+              ? { error: 'ours only (the reference runs fab-t)' }
+              : skipPeer === undefined
+                ? runPeer(files, component, eps, budget)
+                : { error: skipPeer };
           slot.reference.push(ref);
           const refCell =
             'error' in ref
