@@ -90,7 +90,10 @@ describe('fabTargeted on a linear model', () => {
       const run = (projection: 'batched' | 'per-sample') =>
         fabTargeted({ eps, norm, steps: 15, nTargets: 3, restarts: 2, seed: 4, projection }).run(lin4.model, x, y4);
       const a = await run('per-sample');
+      (await run('batched')).xAdv.dispose(); // warm-up
+      const before = tf.memory().numTensors;
       const b = await run('batched');
+      expect(tf.memory().numTensors).toBe(before + 1); // only b.xAdv is left
       expect(b.success).toEqual(a.success);
       expect(a.success.some(Boolean)).toBe(true);
       b.norms.forEach((v, i) => {
