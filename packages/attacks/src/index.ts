@@ -80,7 +80,7 @@ export {
   type RobustnessReport,
 } from './evaluate/evaluate-robustness.ts';
 export type { GradientCheck, RandomnessCheck } from './evaluate/trust-checks.ts';
-export { type FabNorm, type FabTargetedOptions, fabTargeted } from './fab/fab-targeted.ts';
+export { type FabNorm, type FabProjection, type FabTargetedOptions, fabTargeted } from './fab/fab-targeted.ts';
 export { type CarliniWagnerL2Options, carliniWagnerL2 } from './gradient/carlini-wagner-l2.ts';
 export { type FgsmOptions, fgsm } from './gradient/fgsm.ts';
 export { type PgdOptions, type PgdStepInfo, pgd } from './gradient/pgd.ts';

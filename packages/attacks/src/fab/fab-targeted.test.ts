@@ -82,7 +82,33 @@ describe('fabTargeted on a linear model', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  for (const norm of ['linf', 'l2', 'l1'] as const) {
+    it(`${norm}: the batched (tensor) and per-sample (float64 JS) runs find the same points, with a random restart`, async () => {
+      const lin4 = makeLinearModel(DIM, 5, 8);
+      const y4 = tf.tidy(() => tf.cast(tf.argMax(lin4.model(x), 1), 'int32') as tf.Tensor1D);
+      const eps = norm === 'l1' ? 100 : 10;
+      const run = (projection: 'batched' | 'per-sample') =>
+        fabTargeted({ eps, norm, steps: 15, nTargets: 3, restarts: 2, seed: 4, projection }).run(lin4.model, x, y4);
+      const a = await run('per-sample');
+      (await run('batched')).xAdv.dispose(); // warm-up
+      const before = tf.memory().numTensors;
+      const b = await run('batched');
+      expect(tf.memory().numTensors).toBe(before + 1); // only b.xAdv is left
+      expect(b.success).toEqual(a.success);
+      expect(a.success.some(Boolean)).toBe(true);
+      b.norms.forEach((v, i) => {
+        expect(v).toBeCloseTo(a.norms[i] ?? Number.NaN, 4);
+      });
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a.xAdv, b.xAdv))).dataSync()[0] ?? Number.NaN);
+      expect(diff).toBeLessThan(1e-4);
+      expect(fabTargeted({ eps, projection: 'per-sample' }).settings.projection).toBe('per-sample');
+      expect(fabTargeted({ eps }).settings.projection).toBe('auto');
+      tf.dispose([a.xAdv, b.xAdv, y4]);
+    });
+  }
+
   it('rejects bad options', () => {
+    expect(() => fabTargeted({ eps: 0.1, projection: 'gpu' as 'batched' })).toThrow(/projection/);
     expect(() => fabTargeted({ eps: 0.1, alphaMax: 2 })).toThrow(/alphaMax/);
     expect(() => fabTargeted({ eps: 0.1, steps: 0 })).toThrow(/steps must be an integer >= 1/);
     expect(() => fabTargeted({ eps: Number.NaN })).toThrow(/eps/);
