@@ -213,8 +213,6 @@ function runPeer(
       PEER,
       '--weights',
       files.weights,
-      '--arch',
-      JSON.stringify(files.arch),
       '--x',
       files.x,
       '--y',

@@ -2,13 +2,12 @@
 """Times the reference PyTorch AutoAttack (fra31/auto-attack, imported from the directory in EDL_AUTOATTACK_REF,
 never copied into this project) on the same model and images as packages/attacks/bench/autoattack-throughput.ts.
 
-The model is rebuilt from the EDL.js safetensors export by packages/models/scripts/torch_resnet_check.py (the PyTorch
-rebuild the models tests use). Each model call is counted (a call with autograd on is a forward+backward pass, one
+The model is rebuilt from the EDL.js safetensors export, from the file's metadata alone, by
+examples/pytorch-loader/edl_torch.py (the PyTorch loader the models tests use). Each model call is counted (a call with autograd on is a forward+backward pass, one
 without a forward pass) and one pass of each kind is timed alone at every batch size seen, so the output has the
 same fields as the tfjs side: wall and CPU seconds, passes, the time of those passes alone, their ratio.
 
-Usage: autoattack_peer.py --weights M.safetensors --arch '{"blocks":[2,2,2,2],"widths":[8,16,32,64],"dict":null}'
-       --x X.f32 --y Y.i32 --shape N,H,W,C --eps 0.00196 --component apgd-ce|apgd-t|fab-t|square|standard
+Usage: autoattack_peer.py --weights M.safetensors --x X.f32 --y Y.i32 --shape N,H,W,C --eps 0.00196 --component apgd-ce|apgd-t|fab-t|square|standard
        [--threads 2] [--iters 100] [--queries 5000]
 Prints one JSON line. Exits 3 with a message when EDL_AUTOATTACK_REF is not set or holds no autoattack package.
 """
@@ -27,7 +26,7 @@ from autoattack import AutoAttack  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
-    'torch_resnet_check', os.path.join(HERE, '..', '..', 'models', 'scripts', 'torch_resnet_check.py'))
+    'edl_torch', os.path.join(HERE, '..', '..', '..', 'examples', 'pytorch-loader', 'edl_torch.py'))
 rebuild = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(rebuild)
 
@@ -74,7 +73,6 @@ def pass_seconds(model, shape, counts, backward, reps=5):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--weights', required=True)
-    ap.add_argument('--arch', required=True)
     ap.add_argument('--x', required=True)
     ap.add_argument('--y', required=True)
     ap.add_argument('--shape', required=True)
@@ -86,13 +84,8 @@ def main():
     ap.add_argument('--queries', type=int, default=5000)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    arch = json.loads(a.arch)
     n, h, w, c = (int(v) for v in a.shape.split(','))
-    d = arch.get('dict')
-    opts = (d['steps'], d['eps'], not d.get('twoSided', False)) if d else None
-    net = rebuild.ResNet(arch['blocks'], arch['widths'], arch['classes'], c, opts)
-    net.load_state_dict(rebuild.read_safetensors(a.weights), strict=True)
-    net.eval()
+    net, _ = rebuild.load(a.weights)
     for p in net.parameters():
         p.requires_grad_(False)
     x = torch.frombuffer(bytearray(open(a.x, 'rb').read()), dtype=torch.float32).reshape(n, h, w, c)
