@@ -12,6 +12,7 @@ const RUNTIME_EXPORTS = [
   'LayerError',
   'UnitInterval',
   'applyConstraints',
+  'fusedBatchNormalization',
   'constraintsCallback',
   'dictConv2d',
   'elasticDictConv2d',
