@@ -82,7 +82,9 @@ describe('native addon argument validation', () => {
     expect(() => a.batchNormTrain(f(6), 4, null, null, 1e-5, f(6), f(4), f(4))).toThrow(
       /batchNormTrain\(.*\): argument 'channels' must divide x's 6 elements, got 4/,
     );
-    expect(() => a.batchNormTrain(f(0), 1, null, null, 1e-5, f(0), f(1), f(1))).toThrow(/argument 'x' must not be empty/);
+    expect(() => a.batchNormTrain(f(0), 1, null, null, 1e-5, f(0), f(1), f(1))).toThrow(
+      /argument 'x' must not be empty/,
+    );
     expect(() => a.batchNormTrain(f(6), 3, f(1), null, 1e-5, f(6), c3(), c3())).toThrow(
       /argument 'scale' has 1 elements, expected 3 \(channels\)/,
     );
@@ -92,12 +94,12 @@ describe('native addon argument validation', () => {
     expect(() => a.batchNormTrain(f(6), 3, null, null, 1e-5, f(6), c3(), f(2))).toThrow(
       /argument 'variance' has 2 elements, expected 3 \(channels\)/,
     );
-    expect(() =>
-      a.batchNormTrainGrad(f(6), f(5), 3, null, c3(), c3(), 1e-5, null, null, f(6), null, null),
-    ).toThrow(/batchNormTrainGrad\(.*\): argument 'x' has 5 elements, expected 6 \(as many as 'dy'\)/);
-    expect(() =>
-      a.batchNormTrainGrad(f(6), f(6), 3, null, c3(), c3(), 1e-5, f(2), null, f(6), null, null),
-    ).toThrow(/argument 'dmean' has 2 elements, expected 3 \(channels\)/);
+    expect(() => a.batchNormTrainGrad(f(6), f(5), 3, null, c3(), c3(), 1e-5, null, null, f(6), null, null)).toThrow(
+      /batchNormTrainGrad\(.*\): argument 'x' has 5 elements, expected 6 \(as many as 'dy'\)/,
+    );
+    expect(() => a.batchNormTrainGrad(f(6), f(6), 3, null, c3(), c3(), 1e-5, f(2), null, f(6), null, null)).toThrow(
+      /argument 'dmean' has 2 elements, expected 3 \(channels\)/,
+    );
     // two rows of three channels: mean (2.5, 3.5, 4.5), variance 2.25, y = +-1 without scale / offset
     const y = f(6);
     const mean = c3();
