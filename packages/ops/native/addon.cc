@@ -374,12 +374,12 @@ napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
 // unary(op, x, lo, hi, out): an edl_unary_op, sign or clip to [lo, hi].
 napi_value Unary(napi_env env, napi_callback_info info) {
   Args a(env, info, 5, 5, "unary(op, x, lo, hi, out)");
-  const int op = (int)a.integer(0, "op", EDL_UNARY_SIGN, EDL_UNARY_CLIP);
+  const int op = (int)a.integer(0, "op", EDL_UNARY_SIGN, EDL_UNARY_STEP);
   size_t n = 0;
   const float* x = a.f32(1, "x", &n);
   const double lo = a.real(2, "lo");
   const double hi = a.real(3, "hi");
-  if (a.ok() && op == EDL_UNARY_CLIP && std::isnan(lo)) a.reject("lo", "must not be NaN");
+  if (a.ok() && (op == EDL_UNARY_CLIP || op == EDL_UNARY_STEP) && std::isnan(lo)) a.reject("lo", "must not be NaN");
   if (a.ok() && op == EDL_UNARY_CLIP && std::isnan(hi)) a.reject("hi", "must not be NaN");
   if (a.ok() && op == EDL_UNARY_CLIP && lo > hi)
     a.reject("hi", "must be >= lo, got lo = " + describe_number(lo) + ", hi = " + describe_number(hi));
@@ -448,7 +448,7 @@ napi_value Abi(napi_env env, napi_callback_info) {
       object_of(env, {{"linear", EDL_ACT_LINEAR}, {"relu", EDL_ACT_RELU}, {"relu6", EDL_ACT_RELU6},
                       {"leakyrelu", EDL_ACT_LEAKYRELU}}));
   set(env, obj, "binary", object_of(env, {{"add", EDL_BINARY_ADD}, {"sub", EDL_BINARY_SUB}, {"mul", EDL_BINARY_MUL}}));
-  set(env, obj, "unary", object_of(env, {{"sign", EDL_UNARY_SIGN}, {"clip", EDL_UNARY_CLIP}}));
+  set(env, obj, "unary", object_of(env, {{"sign", EDL_UNARY_SIGN}, {"clip", EDL_UNARY_CLIP}, {"relu", EDL_UNARY_RELU}, {"step", EDL_UNARY_STEP}}));
   return obj;
 }
 

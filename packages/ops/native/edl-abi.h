@@ -37,6 +37,8 @@ typedef enum {
 typedef enum {
   EDL_UNARY_SIGN = 0,
   EDL_UNARY_CLIP = 1,
+  EDL_UNARY_RELU = 2,
+  EDL_UNARY_STEP = 3,
 } edl_unary_op;
 
 /** Most worker threads a pool may have (also the size of the per-thread partial-sum buffers). */

@@ -247,6 +247,10 @@ void unary_part(void* v, int p0, int p1) {
   // as tfjs' cpu backend: sign(NaN) = sign(-0) = 0; clip passes NaN through
   if (c.op == EDL_UNARY_SIGN)
     for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > 0.f ? 1.f : c.x[i] < 0.f ? -1.f : 0.f;
+  else if (c.op == EDL_UNARY_RELU)  // relu(NaN) = NaN
+    for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] < 0.f ? 0.f : c.x[i];
+  else if (c.op == EDL_UNARY_STEP)  // step(NaN) = NaN; alpha (in lo) at or below 0
+    for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > 0.f ? 1.f : c.x[i] <= 0.f ? c.lo : c.x[i];
   else
     for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > c.hi ? c.hi : c.x[i] < c.lo ? c.lo : c.x[i];
 }
@@ -255,7 +259,7 @@ void unary_part(void* v, int p0, int p1) {
 
 extern "C" edl_status edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out,
                                 const edl_parallel* par) {
-  if (op < EDL_UNARY_SIGN || op > EDL_UNARY_CLIP) return EDL_ERR_INVALID_ARGUMENT;
+  if (op < EDL_UNARY_SIGN || op > EDL_UNARY_STEP) return EDL_ERR_INVALID_ARGUMENT;
   UnaryCtx c{op, x, lo, hi, out, n, (size_t)1 << 16};
   const int jobs = (int)((n + c.block - 1) / c.block);
   if (n <= (1u << 15)) unary_part(&c, 0, jobs);

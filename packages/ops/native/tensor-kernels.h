@@ -51,8 +51,9 @@ edl_status edl_batch_norm_train_grad(const float* dy, const float* x, size_t row
                                      const float* dmean, const float* dvar, float* dx, float* dscale, float* doffset,
                                      const edl_parallel* par);
 
-/** out = sign(x) (EDL_UNARY_SIGN; 0 for NaN and -0, as tfjs' cpu backend) or clip(x, lo, hi) (EDL_UNARY_CLIP; NaN
- * passes through). */
+/** out = sign(x) (EDL_UNARY_SIGN; 0 for NaN and -0, as tfjs' cpu backend), clip(x, lo, hi) (EDL_UNARY_CLIP; NaN
+ * passes through), relu(x) (EDL_UNARY_RELU; NaN passes through) or step(x) with alpha = lo (EDL_UNARY_STEP: 1 above
+ * 0, alpha at or below, NaN for NaN), as tfjs' cpu backend. */
 edl_status edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out, const edl_parallel* par);
 
 #ifdef __cplusplus

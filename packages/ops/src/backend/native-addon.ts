@@ -95,8 +95,11 @@ export interface NativeConvAddon {
     dscale: Float32Array | null,
     doffset: Float32Array | null,
   ): void;
-  /** `out = sign(x)` (op 0; 0 for NaN) or `clip(x, lo, hi)` (op 1; NaN passes through), as the cpu backend. */
-  unary(op: 0 | 1, x: Float32Array, lo: number, hi: number, out: Float32Array): void;
+  /**
+   * `out = sign(x)` (op 0; 0 for NaN), `clip(x, lo, hi)` (op 1; NaN passes through), `relu(x)` (op 2) or `step(x)`
+   * with alpha `lo` (op 3; NaN for NaN), as the cpu backend.
+   */
+  unary(op: 0 | 1 | 2 | 3, x: Float32Array, lo: number, hi: number, out: Float32Array): void;
   /** `out = a op b` (op 0 add, 1 sub, 2 mul); each operand has `out.length` elements or repeats with a period dividing it. */
   binary(op: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** Resizes the worker pool of this thread's addon instance (1 to 256); returns the thread count now in use. */

@@ -157,8 +157,9 @@ describe('native addon argument validation', () => {
     const a = await addon();
     expect(() => a.unary(1, f(4), 1, 0, f(4))).toThrow(/argument 'hi' must be >= lo, got lo = 1, hi = 0/);
     expect(() => a.unary(1, f(4), Number.NaN, 0, f(4))).toThrow(/argument 'lo' must not be NaN/);
+    expect(() => a.unary(3, f(4), Number.NaN, 0, f(4))).toThrow(/argument 'lo' must not be NaN/); // step's alpha
     expect(() => a.unary(0.5 as never, f(4), 0, 0, f(4))).toThrow(
-      /argument 'op' must be an integer in \[0, 1\], got 0.5/,
+      /argument 'op' must be an integer in \[0, 3\], got 0.5/,
     );
     expect(raw(a.binary, '0', f(4), f(4), f(4))).toThrow(/argument 'op' must be a number, got a string/);
     expect(() => a.setThreads(257)).toThrow(/argument 'n' must be an integer in \[1, 256\], got 257/);

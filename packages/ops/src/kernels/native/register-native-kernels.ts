@@ -23,6 +23,8 @@ export const NATIVE_KERNELS = [
   'FusedBatchNorm',
   'Sign',
   'ClipByValue',
+  'Relu',
+  'Step',
 ] as const;
 
 /** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
@@ -52,6 +54,8 @@ export function registerNativeKernels(addon: NativeConvAddon): string[] {
     FusedBatchNorm: wasmKernel('FusedBatchNorm'),
     Sign: wasmKernel('Sign'),
     ClipByValue: wasmKernel('ClipByValue'),
+    Relu: wasmKernel('Relu'),
+    Step: wasmKernel('Step'),
   };
   const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
   for (const name of NATIVE_KERNELS) {
