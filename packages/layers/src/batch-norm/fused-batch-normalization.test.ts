@@ -33,7 +33,7 @@ function step(layer: tf.layers.Layer): Float32Array[] {
     const y = layer.apply(x, { training: true }) as tf.Tensor;
     const [dx] = tf.grads(f)([x]);
     const { grads } = tf.variableGrads(() => f(x), layer.trainableWeights.map((w) => w.read() as tf.Variable));
-    const dw = layer.trainableWeights.map((w) => grads[w.read().name]!);
+    const dw = layer.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]!);
     return [y, dx!, ...dw].map((t) => t.dataSync() as Float32Array);
   });
   const stats = layer.getWeights().slice(2).map((t) => t.dataSync() as Float32Array);
