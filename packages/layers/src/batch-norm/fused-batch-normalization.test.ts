@@ -19,7 +19,10 @@ const args = { axis: -1, epsilon: 1e-5, momentum: 0.9 };
 
 /** One training step of a BatchNorm layer: output, dx, dgamma, dbeta, then the moving statistics, then inference. */
 function step(layer: tf.layers.Layer): Float32Array[] {
-  const x = tf.tensor4d(rand(n, 1).map((v) => v * 2 + 0.5), shape as [number, number, number, number]);
+  const x = tf.tensor4d(
+    rand(n, 1).map((v) => v * 2 + 0.5),
+    shape as [number, number, number, number],
+  );
   const G = tf.tensor4d(rand(n, 2), shape as [number, number, number, number]);
   layer.build(shape);
   layer.setWeights([
@@ -32,11 +35,17 @@ function step(layer: tf.layers.Layer): Float32Array[] {
     const f = (a: tf.Tensor) => tf.sum(tf.mul(layer.apply(a, { training: true }) as tf.Tensor, G)) as tf.Scalar;
     const y = layer.apply(x, { training: true }) as tf.Tensor;
     const [dx] = tf.grads(f)([x]);
-    const { grads } = tf.variableGrads(() => f(x), layer.trainableWeights.map((w) => w.read() as tf.Variable));
+    const { grads } = tf.variableGrads(
+      () => f(x),
+      layer.trainableWeights.map((w) => w.read() as tf.Variable),
+    );
     const dw = layer.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]!);
     return [y, dx!, ...dw].map((t) => t.dataSync() as Float32Array);
   });
-  const stats = layer.getWeights().slice(2).map((t) => t.dataSync() as Float32Array);
+  const stats = layer
+    .getWeights()
+    .slice(2)
+    .map((t) => t.dataSync() as Float32Array);
   const infer = tf.tidy(() => (layer.apply(x, { training: false }) as tf.Tensor).dataSync() as Float32Array);
   tf.dispose([x, G]);
   return [...out, ...stats, infer];
