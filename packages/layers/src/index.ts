@@ -1,3 +1,4 @@
+export { type BatchNormalizationArgs, fusedBatchNormalization } from './batch-norm/fused-batch-normalization.ts';
 export { applyConstraints } from './constraints/apply-constraints.ts';
 export { constraintsCallback } from './constraints/constraints-callback.ts';
 export { LayerError } from './core/layer-error.ts';

@@ -13,6 +13,7 @@ const RUNTIME_EXPORTS = [
   'STEP_SIZE_RULES',
   'UnitInterval',
   'applyConstraints',
+  'fusedBatchNormalization',
   'constraintsCallback',
   'dictConv2d',
   'elasticDictConv2d',

@@ -319,15 +319,67 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
       "batchNorm");
 }
 
+// batchNormTrain(x, channels, scale | null, offset | null, eps, y, mean, variance)
+napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
+  Args a(env, info, 8, 8, "batchNormTrain(x, channels, scale, offset, eps, y, mean, variance)");
+  size_t n = 0;
+  const float* x = a.f32(0, "x", &n);
+  if (a.ok() && n == 0) a.reject("x", "must not be empty");
+  const int64_t c = a.integer(1, "channels", 1, n > 0 ? (double)n : 1);
+  if (a.ok() && n % (size_t)c != 0)
+    a.reject("channels", "must divide x's " + std::to_string(n) + " elements, got " + std::to_string(c));
+  const size_t C = a.ok() ? (size_t)c : 0;
+  const float* scale = a.f32_exactly(2, "scale", C, true, "channels");
+  const float* offset = a.f32_exactly(3, "offset", C, true, "channels");
+  const double eps = a.number_in(4, "eps", 0, kMaxDouble, "a finite number >= 0");
+  float* y = a.f32_exactly(5, "y", n, false, "as many as 'x'");
+  float* mean = a.f32_exactly(6, "mean", C, false, "channels");
+  float* var = a.f32_exactly(7, "variance", C, false, "channels");
+  if (!a.ok()) return a.fail();
+  const edl_parallel par = pool(env).parallel();
+  return status_result(env, edl_batch_norm_train(x, n / C, C, scale, offset, (float)eps, y, mean, var, &par),
+                       "batchNormTrain");
+}
+
+// batchNormTrainGrad(dy, x, channels, scale | null, mean, variance, eps, dmean | null, dvar | null, dx,
+//                    dscale | null, doffset | null)
+napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info, 12, 12,
+         "batchNormTrainGrad(dy, x, channels, scale, mean, variance, eps, dmean, dvar, dx, dscale, doffset)");
+  size_t n = 0;
+  const float* dy = a.f32(0, "dy", &n);
+  if (a.ok() && n == 0) a.reject("dy", "must not be empty");
+  const float* x = a.f32_exactly(1, "x", n, false, "as many as 'dy'");
+  const int64_t c = a.integer(2, "channels", 1, n > 0 ? (double)n : 1);
+  if (a.ok() && n % (size_t)c != 0)
+    a.reject("channels", "must divide dy's " + std::to_string(n) + " elements, got " + std::to_string(c));
+  const size_t C = a.ok() ? (size_t)c : 0;
+  const float* scale = a.f32_exactly(3, "scale", C, true, "channels");
+  const float* mean = a.f32_exactly(4, "mean", C, false, "channels");
+  const float* var = a.f32_exactly(5, "variance", C, false, "channels");
+  const double eps = a.number_in(6, "eps", 0, kMaxDouble, "a finite number >= 0");
+  const float* dmean = a.f32_exactly(7, "dmean", C, true, "channels");
+  const float* dvar = a.f32_exactly(8, "dvar", C, true, "channels");
+  float* dx = a.f32_exactly(9, "dx", n, false, "as many as 'dy'");
+  float* dscale = a.f32_exactly(10, "dscale", C, true, "channels");
+  float* doffset = a.f32_exactly(11, "doffset", C, true, "channels");
+  if (!a.ok()) return a.fail();
+  const edl_parallel par = pool(env).parallel();
+  return status_result(env,
+                       edl_batch_norm_train_grad(dy, x, n / C, C, scale, mean, var, (float)eps, dmean, dvar, dx,
+                                                 dscale, doffset, &par),
+                       "batchNormTrainGrad");
+}
+
 // unary(op, x, lo, hi, out): an edl_unary_op, sign or clip to [lo, hi].
 napi_value Unary(napi_env env, napi_callback_info info) {
   Args a(env, info, 5, 5, "unary(op, x, lo, hi, out)");
-  const int op = (int)a.integer(0, "op", EDL_UNARY_SIGN, EDL_UNARY_CLIP);
+  const int op = (int)a.integer(0, "op", EDL_UNARY_SIGN, EDL_UNARY_STEP);
   size_t n = 0;
   const float* x = a.f32(1, "x", &n);
   const double lo = a.real(2, "lo");
   const double hi = a.real(3, "hi");
-  if (a.ok() && op == EDL_UNARY_CLIP && std::isnan(lo)) a.reject("lo", "must not be NaN");
+  if (a.ok() && (op == EDL_UNARY_CLIP || op == EDL_UNARY_STEP) && std::isnan(lo)) a.reject("lo", "must not be NaN");
   if (a.ok() && op == EDL_UNARY_CLIP && std::isnan(hi)) a.reject("hi", "must not be NaN");
   if (a.ok() && op == EDL_UNARY_CLIP && lo > hi)
     a.reject("hi", "must be >= lo, got lo = " + describe_number(lo) + ", hi = " + describe_number(hi));
@@ -396,7 +448,7 @@ napi_value Abi(napi_env env, napi_callback_info) {
       object_of(env, {{"linear", EDL_ACT_LINEAR}, {"relu", EDL_ACT_RELU}, {"relu6", EDL_ACT_RELU6},
                       {"leakyrelu", EDL_ACT_LEAKYRELU}}));
   set(env, obj, "binary", object_of(env, {{"add", EDL_BINARY_ADD}, {"sub", EDL_BINARY_SUB}, {"mul", EDL_BINARY_MUL}}));
-  set(env, obj, "unary", object_of(env, {{"sign", EDL_UNARY_SIGN}, {"clip", EDL_UNARY_CLIP}}));
+  set(env, obj, "unary", object_of(env, {{"sign", EDL_UNARY_SIGN}, {"clip", EDL_UNARY_CLIP}, {"relu", EDL_UNARY_RELU}, {"step", EDL_UNARY_STEP}}));
   return obj;
 }
 
@@ -451,6 +503,8 @@ NAPI_MODULE_INIT() {
       {"shrinkStep", nullptr, ShrinkStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"shrinkStepGrad", nullptr, ShrinkStepGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrainGrad", nullptr, BatchNormTrainGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -9,7 +9,7 @@
 extern "C" {
 #endif
 
-#define EDL_ABI_VERSION 2
+#define EDL_ABI_VERSION 3
 
 /** What a kernel returns; the binding turns anything but EDL_OK into a thrown JavaScript Error. */
 typedef enum {
@@ -37,6 +37,8 @@ typedef enum {
 typedef enum {
   EDL_UNARY_SIGN = 0,
   EDL_UNARY_CLIP = 1,
+  EDL_UNARY_RELU = 2,
+  EDL_UNARY_STEP = 3,
 } edl_unary_op;
 
 /** Most worker threads a pool may have (also the size of the per-thread partial-sum buffers). */

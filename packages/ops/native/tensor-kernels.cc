@@ -247,6 +247,10 @@ void unary_part(void* v, int p0, int p1) {
   // as tfjs' cpu backend: sign(NaN) = sign(-0) = 0; clip passes NaN through
   if (c.op == EDL_UNARY_SIGN)
     for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > 0.f ? 1.f : c.x[i] < 0.f ? -1.f : 0.f;
+  else if (c.op == EDL_UNARY_RELU)  // relu(NaN) = NaN
+    for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] < 0.f ? 0.f : c.x[i];
+  else if (c.op == EDL_UNARY_STEP)  // step(NaN) = NaN; alpha (in lo) at or below 0
+    for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > 0.f ? 1.f : c.x[i] <= 0.f ? c.lo : c.x[i];
   else
     for (size_t i = i0; i < i1; i++) c.out[i] = c.x[i] > c.hi ? c.hi : c.x[i] < c.lo ? c.lo : c.x[i];
 }
@@ -255,10 +259,193 @@ void unary_part(void* v, int p0, int p1) {
 
 extern "C" edl_status edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out,
                                 const edl_parallel* par) {
-  if (op < EDL_UNARY_SIGN || op > EDL_UNARY_CLIP) return EDL_ERR_INVALID_ARGUMENT;
+  if (op < EDL_UNARY_SIGN || op > EDL_UNARY_STEP) return EDL_ERR_INVALID_ARGUMENT;
   UnaryCtx c{op, x, lo, hi, out, n, (size_t)1 << 16};
   const int jobs = (int)((n + c.block - 1) / c.block);
   if (n <= (1u << 15)) unary_part(&c, 0, jobs);
   else edl_pfor(par, jobs, &c, unary_part);
+  return EDL_OK;
+}
+
+namespace {
+
+// Per-channel sums over a range of rows for the training BatchNorm: s1 = sum a, s2 = sum a b (forward: a = b =
+// x - shift; gradient: a = dy, b = x - mean). Rows are summed in float in blocks of 64, the blocks in double.
+struct BnSumsCtx {
+  const float *a, *b;  // b null: b = a
+  const float* shift;  // subtracted from a (forward, b null) or from b (gradient)
+  size_t rows, channels;
+  int nparts;
+  double* sums;  // [nparts][2][channels]
+  std::atomic<int> status;
+};
+
+void bn_sums_part(void* v, int p0, int p1) {
+  BnSumsCtx& c = *static_cast<BnSumsCtx*>(v);
+  const size_t C = c.channels;
+  float* f = static_cast<float*>(edl_malloc(sizeof(float) * 2 * C));
+  if (!f) {
+    c.status.store(EDL_ERR_OUT_OF_MEMORY);
+    return;
+  }
+  float* f1 = f;
+  float* f2 = f + C;
+  for (int p = p0; p < p1; p++) {
+    double* d1 = c.sums + (size_t)p * 2 * C;
+    double* d2 = d1 + C;
+    const size_t r0 = c.rows * p / c.nparts, r1 = c.rows * (p + 1) / c.nparts;
+    for (size_t blk = r0; blk < r1; blk += 64) {
+      const size_t be = blk + 64 < r1 ? blk + 64 : r1;
+      for (size_t j = 0; j < C; j++) f1[j] = f2[j] = 0.f;
+      for (size_t r = blk; r < be; r++) {
+        const float* ar = c.a + r * C;
+        if (c.b == nullptr) {
+          for (size_t j = 0; j < C; j++) {
+            const float d = ar[j] - c.shift[j];
+            f1[j] += d;
+            f2[j] += d * d;
+          }
+        } else {
+          const float* br = c.b + r * C;
+          for (size_t j = 0; j < C; j++) {
+            f1[j] += ar[j];
+            f2[j] += ar[j] * (br[j] - c.shift[j]);
+          }
+        }
+      }
+      for (size_t j = 0; j < C; j++) {
+        d1[j] += f1[j];
+        d2[j] += f2[j];
+      }
+    }
+  }
+  edl_free(f);
+}
+
+/** Runs bn_sums_part over `rows` and adds the parts into out1 / out2 (double, `channels` each). */
+edl_status bn_sums(const float* a, const float* b, const float* shift, size_t rows, size_t channels, double* out1,
+                   double* out2, const edl_parallel* par) {
+  int nparts = par->threads;
+  if ((size_t)nparts * 256 > rows) nparts = rows / 256 > 1 ? (int)(rows / 256) : 1;
+  double* sums = static_cast<double*>(edl_calloc((size_t)nparts * 2 * channels, sizeof(double)));
+  if (!sums) return EDL_ERR_OUT_OF_MEMORY;
+  BnSumsCtx c{a, b, shift, rows, channels, nparts, sums, {EDL_OK}};
+  if (nparts == 1) bn_sums_part(&c, 0, 1);
+  else edl_pfor(par, nparts, &c, bn_sums_part);
+  for (size_t j = 0; j < channels; j++) {
+    double s1 = 0, s2 = 0;
+    for (int p = 0; p < nparts; p++) {
+      s1 += sums[(size_t)p * 2 * channels + j];
+      s2 += sums[(size_t)p * 2 * channels + channels + j];
+    }
+    out1[j] = s1;
+    out2[j] = s2;
+  }
+  edl_free(sums);
+  return (edl_status)c.status.load();
+}
+
+// Forward (xmul null): out = (a - sub) mul + add. Gradient: out = a mul + (x - sub) xmul + add. Per channel.
+struct AffineCtx {
+  const float *a, *x;
+  const float *sub, *mul, *xmul, *add;
+  float* out;
+  size_t rows, channels;
+};
+
+void affine_rows(void* v, int p0, int p1) {
+  const AffineCtx& c = *static_cast<AffineCtx*>(v);
+  const size_t r0 = (size_t)p0 * 256, r1 = (size_t)p1 * 256 < c.rows ? (size_t)p1 * 256 : c.rows;
+  const size_t C = c.channels;
+  for (size_t r = r0; r < r1; r++) {
+    const float* a = c.a + r * C;
+    float* o = c.out + r * C;
+    if (c.xmul) {
+      const float* x = c.x + r * C;
+      for (size_t j = 0; j < C; j++) o[j] = a[j] * c.mul[j] + (x[j] - c.sub[j]) * c.xmul[j] + c.add[j];
+    } else {
+      for (size_t j = 0; j < C; j++) o[j] = (a[j] - c.sub[j]) * c.mul[j] + c.add[j];
+    }
+  }
+}
+
+void affine(AffineCtx& c, const edl_parallel* par) {
+  const int jobs = (int)((c.rows + 255) / 256);
+  if (c.rows * c.channels <= (1u << 15)) affine_rows(&c, 0, jobs);
+  else edl_pfor(par, jobs, &c, affine_rows);
+}
+
+}  // namespace
+
+extern "C" edl_status edl_batch_norm_train(const float* x, size_t rows, size_t channels, const float* scale,
+                                           const float* offset, float eps, float* y, float* mean, float* var,
+                                           const edl_parallel* par) {
+  if (rows == 0 || channels == 0) return EDL_ERR_INVALID_ARGUMENT;
+  const size_t C = channels;
+  // doubles: s1, s2 (2C); floats: mul, add (2C)
+  double* s = static_cast<double*>(edl_malloc(sizeof(double) * 2 * C + sizeof(float) * 2 * C));
+  if (!s) return EDL_ERR_OUT_OF_MEMORY;
+  float* mul = reinterpret_cast<float*>(s + 2 * C);
+  float* add = mul + C;
+  // shifted by the first row: sums of x - x[0] lose less to cancellation when |mean| >> std
+  const edl_status st = bn_sums(x, nullptr, x, rows, C, s, s + C, par);
+  if (st != EDL_OK) {
+    edl_free(s);
+    return st;
+  }
+  for (size_t j = 0; j < C; j++) {
+    const double m1 = s[j] / (double)rows;
+    double v = s[C + j] / (double)rows - m1 * m1;
+    if (v < 0) v = 0;                        // round-off; NaN stays NaN
+    const double m = (double)x[j] + m1;
+    mean[j] = (float)m;
+    var[j] = (float)v;
+    const double g = scale ? (double)scale[j] : 1.0;
+    const double inv = 1.0 / std::sqrt((double)(float)v + (double)eps);
+    mul[j] = (float)(g * inv);
+    add[j] = offset ? offset[j] : 0.f;
+  }
+  AffineCtx c{x, nullptr, mean, mul, nullptr, add, y, rows, C};
+  affine(c, par);
+  edl_free(s);
+  return EDL_OK;
+}
+
+extern "C" edl_status edl_batch_norm_train_grad(const float* dy, const float* x, size_t rows, size_t channels,
+                                                const float* scale, const float* mean, const float* var, float eps,
+                                                const float* dmean, const float* dvar, float* dx, float* dscale,
+                                                float* doffset, const edl_parallel* par) {
+  if (rows == 0 || channels == 0) return EDL_ERR_INVALID_ARGUMENT;
+  const size_t C = channels;
+  double* s = static_cast<double*>(edl_malloc(sizeof(double) * 2 * C + sizeof(float) * 3 * C));
+  if (!s) return EDL_ERR_OUT_OF_MEMORY;
+  float* amul = reinterpret_cast<float*>(s + 2 * C);
+  float* xmul = amul + C;
+  float* add = xmul + C;
+  // s1 = sum dy, s2 = sum dy (x - mean)
+  const edl_status st = bn_sums(dy, x, mean, rows, C, s, s + C, par);
+  if (st != EDL_OK) {
+    edl_free(s);
+    return st;
+  }
+  const double n = (double)rows;
+  for (size_t j = 0; j < C; j++) {
+    const double inv = 1.0 / std::sqrt((double)var[j] + (double)eps);
+    const double g = scale ? (double)scale[j] : 1.0;
+    const double sdy = s[j], sdyx = s[C + j];
+    if (doffset) doffset[j] = (float)sdy;
+    if (dscale) dscale[j] = (float)(sdyx * inv);
+    // dx = A dy + Cx (x - mean) + B, with A = g inv, B = (dmean - A sdy) / n,
+    // Cx = (2 dvar - A inv^2 sdyx) / n   (x-hat = (x - mean) inv, dgamma = sdyx inv)
+    const double A = g * inv;
+    const double B = ((dmean ? (double)dmean[j] : 0.0) - A * sdy) / n;
+    const double Cx = ((dvar ? 2.0 * (double)dvar[j] : 0.0) - A * inv * inv * sdyx) / n;
+    amul[j] = (float)A;
+    xmul[j] = (float)Cx;
+    add[j] = (float)B;
+  }
+  AffineCtx c{dy, x, mean, amul, xmul, add, dx, rows, C};
+  affine(c, par);
+  edl_free(s);
   return EDL_OK;
 }

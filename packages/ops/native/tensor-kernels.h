@@ -33,8 +33,27 @@ edl_status edl_batch_norm(const float* x, size_t n, size_t channels, const float
                           size_t nvar, const float* scale, size_t nscale, const float* offset, size_t noffset,
                           float eps, float* out, const edl_parallel* par);
 
-/** out = sign(x) (EDL_UNARY_SIGN; 0 for NaN and -0, as tfjs' cpu backend) or clip(x, lo, hi) (EDL_UNARY_CLIP; NaN
- * passes through). */
+/**
+ * BatchNorm in training mode over the last axis of x (`rows` x `channels`): the batch statistics mean and (biased)
+ * variance per channel, written to `mean` / `var`, then y = (x - mean) scale / sqrt(var + eps) + offset (scale /
+ * offset may be null: 1 / 0). Two passes over x; sums in double per thread range, shifted by the first row.
+ */
+edl_status edl_batch_norm_train(const float* x, size_t rows, size_t channels, const float* scale, const float* offset,
+                                float eps, float* y, float* mean, float* var, const edl_parallel* par);
+
+/**
+ * Gradient of edl_batch_norm_train for upstream dy (and, when not null, per-channel upstream gradients dmean / dvar
+ * of the statistics): dx, and per channel dscale = sum dy (x - mean) / sqrt(var + eps) and doffset = sum dy
+ * (either may be null). `mean` / `var` are the forward's batch statistics. Two passes over dy and x.
+ */
+edl_status edl_batch_norm_train_grad(const float* dy, const float* x, size_t rows, size_t channels,
+                                     const float* scale, const float* mean, const float* var, float eps,
+                                     const float* dmean, const float* dvar, float* dx, float* dscale, float* doffset,
+                                     const edl_parallel* par);
+
+/** out = sign(x) (EDL_UNARY_SIGN; 0 for NaN and -0, as tfjs' cpu backend), clip(x, lo, hi) (EDL_UNARY_CLIP; NaN
+ * passes through), relu(x) (EDL_UNARY_RELU; NaN passes through) or step(x) with alpha = lo (EDL_UNARY_STEP: 1 above
+ * 0, alpha at or below, NaN for NaN), as tfjs' cpu backend. */
 edl_status edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out, const edl_parallel* par);
 
 #ifdef __cplusplus

@@ -6,17 +6,20 @@ import * as browserApi from './index.ts';
 
 // The curated public API: adding or removing a runtime export is a deliberate change to this list (and a changeset).
 const RUNTIME_EXPORTS = [
+  'FUSED_BATCH_NORM_KERNELS',
   'FUSED_RISTA_KERNELS',
   'NATIVE_KERNELS',
   'OpsError',
   'WASM_CONV_KERNELS',
   'WEBGPU_KERNELS',
+  'batchNormTraining',
   'convOperator',
   'convOutputSize',
   'createCheckers',
   'defaultThreads',
   'elasticWeights',
   'estimateLipschitz',
+  'fusedBatchNormAvailable',
   'fusedElasticResidual',
   'fusedRistaAvailable',
   'fusedShrinkStep',

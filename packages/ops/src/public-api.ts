@@ -15,6 +15,7 @@ export {
 } from './errors/create-checkers.ts';
 export type { EdlErrorCode } from './errors/error-codes.ts';
 export { OpsError } from './errors/ops-error.ts';
+export { FUSED_BATCH_NORM_KERNELS } from './kernels/native/native-batch-norm-kernels.ts';
 export { FUSED_RISTA_KERNELS } from './kernels/native/native-rista-kernels.ts';
 export {
   NATIVE_KERNELS,
@@ -33,6 +34,7 @@ export {
 } from './kernels/webgpu/register-webgpu-kernels.ts';
 export { type ConvGeometry, type ConvOperator, convOperator } from './operators/conv-operator.ts';
 export { elasticWeights } from './operators/elastic-weights.ts';
+export { type BatchNormTraining, batchNormTraining, fusedBatchNormAvailable } from './operators/fused-batch-norm.ts';
 export { fusedElasticResidual, fusedRistaAvailable, fusedShrinkStep } from './operators/fused-rista.ts';
 export {
   type ConvPadding,

@@ -1,3 +1,4 @@
+import { fusedBatchNormalization } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { dictConv } from './dict-conv.ts';
 import type { ConvKind, DictionaryOptions } from './resnet-options.ts';
@@ -87,9 +88,12 @@ export class LayerBuilder {
       .apply(input) as Symbolic;
   }
 
-  /** BatchNorm over channels with PyTorch's defaults: epsilon 1e-5, momentum 0.1 (tfjs 0.9). */
+  /**
+   * BatchNorm over channels with PyTorch's defaults: epsilon 1e-5, momentum 0.1 (tfjs 0.9). Its training step
+   * runs the fused kernels of `@edl/ops` where the backend has them (@edl/layers' `fusedBatchNormalization`).
+   */
   batchNorm(x: Symbolic, name: string): Symbolic {
-    return tf.layers.batchNormalization({ name, axis: -1, epsilon: 1e-5, momentum: 0.9 }).apply(x) as Symbolic;
+    return fusedBatchNormalization({ name, axis: -1, epsilon: 1e-5, momentum: 0.9 }).apply(x) as Symbolic;
   }
 
   /** ReLU. */

@@ -63,8 +63,43 @@ export interface NativeConvAddon {
     eps: number,
     out: Float32Array,
   ): void;
-  /** `out = sign(x)` (op 0; 0 for NaN) or `clip(x, lo, hi)` (op 1; NaN passes through), as the cpu backend. */
-  unary(op: 0 | 1, x: Float32Array, lo: number, hi: number, out: Float32Array): void;
+  /**
+   * BatchNorm in training mode over the last axis (`channels` wide): writes the batch `mean` and biased `variance`
+   * per channel and `y = (x - mean) scale / sqrt(variance + eps) + offset` (`scale` / `offset` null: 1 / 0).
+   */
+  batchNormTrain(
+    x: Float32Array,
+    channels: number,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    eps: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+  ): void;
+  /**
+   * Gradient of {@link batchNormTrain} for `dy` (and the statistics' upstream gradients `dmean` / `dvar`, null for
+   * none): writes `dx`, `dscale` and `doffset` (each of the last two may be null).
+   */
+  batchNormTrainGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    channels: number,
+    scale: Float32Array | null,
+    mean: Float32Array,
+    variance: Float32Array,
+    eps: number,
+    dmean: Float32Array | null,
+    dvar: Float32Array | null,
+    dx: Float32Array,
+    dscale: Float32Array | null,
+    doffset: Float32Array | null,
+  ): void;
+  /**
+   * `out = sign(x)` (op 0; 0 for NaN), `clip(x, lo, hi)` (op 1; NaN passes through), `relu(x)` (op 2) or `step(x)`
+   * with alpha `lo` (op 3; NaN for NaN), as the cpu backend.
+   */
+  unary(op: 0 | 1 | 2 | 3, x: Float32Array, lo: number, hi: number, out: Float32Array): void;
   /** `out = a op b` (op 0 add, 1 sub, 2 mul); each operand has `out.length` elements or repeats with a period dividing it. */
   binary(op: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** Resizes the worker pool of this thread's addon instance (1 to 256); returns the thread count now in use. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend/setup-backend.node.ts';
+import { FUSED_BATCH_NORM_KERNELS } from '../kernels/native/native-batch-norm-kernels.ts';
 import { FUSED_RISTA_KERNELS } from '../kernels/native/native-rista-kernels.ts';
 import { NATIVE_KERNELS } from '../kernels/native/register-native-kernels.ts';
 import { convOperator } from '../operators/conv-operator.ts';
@@ -202,7 +203,10 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
       expect(wasm.getThreadsCount()).toBe(2);
       expect(info.threads).toBe(2);
       const base = ['Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity'];
-      const all = native === 'off' ? base : [...new Set([...base, ...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS])];
+      const all =
+        native === 'off'
+          ? base
+          : [...new Set([...base, ...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS])];
       expect(info.kernels.sort()).toEqual(all.sort());
       if (native === 'require') expect(info.native?.threads).toBe(2);
       else expect(info.native).toBeNull();

@@ -2,7 +2,7 @@
 // addon. native-abi.test.ts parses the header and checks that both agree, and that the built addon reports them.
 
 /** Version of the binding signatures and codes; the loader refuses an addon built from other sources. */
-export const NATIVE_ABI_VERSION = 2;
+export const NATIVE_ABI_VERSION = 3;
 
 /** Kernel status codes (`edl_status`); anything but `ok` reaches JavaScript as a thrown Error. */
 export const NativeStatus = { ok: 0, outOfMemory: 1, invalidArgument: 2 } as const;
@@ -14,7 +14,7 @@ export const NativeActivation = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 } a
 export const NativeBinaryOp = { add: 0, sub: 1, mul: 2 } as const;
 
 /** Op codes of the addon's `unary` (`edl_unary_op`). */
-export const NativeUnaryOp = { sign: 0, clip: 1 } as const;
+export const NativeUnaryOp = { sign: 0, clip: 1, relu: 2, step: 3 } as const;
 
 /** Most worker threads of the addon's pool (`EDL_MAX_THREADS`). */
 export const NATIVE_MAX_THREADS = 256;
@@ -64,6 +64,8 @@ export const NATIVE_ABI_BY_C_NAME: Readonly<Record<string, number>> = {
   EDL_BINARY_MUL: NativeBinaryOp.mul,
   EDL_UNARY_SIGN: NativeUnaryOp.sign,
   EDL_UNARY_CLIP: NativeUnaryOp.clip,
+  EDL_UNARY_RELU: NativeUnaryOp.relu,
+  EDL_UNARY_STEP: NativeUnaryOp.step,
   EDL_MAX_THREADS: NATIVE_MAX_THREADS,
   EDL_TILE_MAX_RANK: NATIVE_TILE_MAX_RANK,
   EDL_GEOMETRY_LENGTH: NATIVE_GEOMETRY_LENGTH,

@@ -76,6 +76,40 @@ describe('native addon argument validation', () => {
     expect(Array.from(out)).toEqual([1, 3, 5, 7, 9, 11]); // (x - 0.5) / sqrt(0.25)
   });
 
+  it('batchNormTrain / batchNormTrainGrad: channels dividing x, per-channel arrays of channels values', async () => {
+    const a = await addon();
+    const c3 = () => f(3);
+    expect(() => a.batchNormTrain(f(6), 4, null, null, 1e-5, f(6), f(4), f(4))).toThrow(
+      /batchNormTrain\(.*\): argument 'channels' must divide x's 6 elements, got 4/,
+    );
+    expect(() => a.batchNormTrain(f(0), 1, null, null, 1e-5, f(0), f(1), f(1))).toThrow(
+      /argument 'x' must not be empty/,
+    );
+    expect(() => a.batchNormTrain(f(6), 3, f(1), null, 1e-5, f(6), c3(), c3())).toThrow(
+      /argument 'scale' has 1 elements, expected 3 \(channels\)/,
+    );
+    expect(() => a.batchNormTrain(f(6), 3, null, null, -1, f(6), c3(), c3())).toThrow(
+      /argument 'eps' must be a finite number >= 0, got -1/,
+    );
+    expect(() => a.batchNormTrain(f(6), 3, null, null, 1e-5, f(6), c3(), f(2))).toThrow(
+      /argument 'variance' has 2 elements, expected 3 \(channels\)/,
+    );
+    expect(() => a.batchNormTrainGrad(f(6), f(5), 3, null, c3(), c3(), 1e-5, null, null, f(6), null, null)).toThrow(
+      /batchNormTrainGrad\(.*\): argument 'x' has 5 elements, expected 6 \(as many as 'dy'\)/,
+    );
+    expect(() => a.batchNormTrainGrad(f(6), f(6), 3, null, c3(), c3(), 1e-5, f(2), null, f(6), null, null)).toThrow(
+      /argument 'dmean' has 2 elements, expected 3 \(channels\)/,
+    );
+    // two rows of three channels: mean (2.5, 3.5, 4.5), variance 2.25, y = +-1 without scale / offset
+    const y = f(6);
+    const mean = c3();
+    const variance = c3();
+    a.batchNormTrain(Float32Array.of(1, 2, 3, 4, 5, 6), 3, null, null, 0, y, mean, variance);
+    expect(Array.from(mean)).toEqual([2.5, 3.5, 4.5]);
+    expect(Array.from(variance)).toEqual([2.25, 2.25, 2.25]);
+    expect(Array.from(y)).toEqual([-1, -1, -1, 1, 1, 1]);
+  });
+
   it('shrinkStep and the other RISTA kernels: scalars must be numbers, flags booleans', async () => {
     const a = await addon();
     // t = 'x' silently became 0 before
@@ -123,8 +157,9 @@ describe('native addon argument validation', () => {
     const a = await addon();
     expect(() => a.unary(1, f(4), 1, 0, f(4))).toThrow(/argument 'hi' must be >= lo, got lo = 1, hi = 0/);
     expect(() => a.unary(1, f(4), Number.NaN, 0, f(4))).toThrow(/argument 'lo' must not be NaN/);
+    expect(() => a.unary(3, f(4), Number.NaN, 0, f(4))).toThrow(/argument 'lo' must not be NaN/); // step's alpha
     expect(() => a.unary(0.5 as never, f(4), 0, 0, f(4))).toThrow(
-      /argument 'op' must be an integer in \[0, 1\], got 0.5/,
+      /argument 'op' must be an integer in \[0, 3\], got 0.5/,
     );
     expect(raw(a.binary, '0', f(4), f(4), f(4))).toThrow(/argument 'op' must be a number, got a string/);
     expect(() => a.setThreads(257)).toThrow(/argument 'n' must be an integer in \[1, 256\], got 257/);

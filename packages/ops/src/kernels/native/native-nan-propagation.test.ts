@@ -181,6 +181,11 @@ cases.push({
       0,
     ),
 });
+cases.push({ name: 'relu: NaN, Inf, -Inf', run: () => tf.relu(tf.tensor1d(poisoned(12, 51))) });
+cases.push({
+  name: 'step (alpha 0 and 0.3): NaN, Inf, -Inf',
+  run: () => [tf.step(tf.tensor1d(poisoned(12, 52))), tf.step(tf.tensor1d(poisoned(12, 53)), 0.3)],
+});
 cases.push({ name: 'tile: NaN, Inf', run: () => tf.tile(tf.tensor2d(poisoned(12, 43), [3, 4]), [2, 3]) });
 cases.push({ name: 'sum over leading axes: NaN and Inf + -Inf', run: () => tf.sum(x4(44), [0, 1, 2]) });
 cases.push({

@@ -51,6 +51,10 @@ const cases: Case[] = [
   },
   { name: 'div by per-channel [C] (handed back)', run: () => tf.div(x4(), tf.tensor1d(rand(7, 13)).add(1)) },
   { name: 'div scalar by tensor (handed back)', run: () => tf.div(tf.scalar(2), tf.abs(x4()).add(0.5)) },
+  { name: 'relu (large, threaded)', run: () => tf.relu(big(18)) },
+  { name: 'step with alpha 0.25', run: () => tf.step(x4(), 0.25) },
+  { name: 'relu int32 (handed back)', run: () => tf.cast(tf.relu(tf.tensor1d([-2, 3], 'int32')), 'float32') },
+  { name: 'relu gradient (step x dy)', run: () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), a)))(big(19)) },
   {
     name: 'batchNorm with [C] mean, variance, offset, scale',
     run: () => {

@@ -13,7 +13,9 @@ export type NativeTensorKernel =
   | 'Multiply'
   | 'FusedBatchNorm'
   | 'Sign'
-  | 'ClipByValue';
+  | 'ClipByValue'
+  | 'Relu'
+  | 'Step';
 
 /**
  * The repeat period of `small` broadcast against `outShape` when the broadcast is a trailing one (its shape,
@@ -36,7 +38,8 @@ function leadingAxes(axes: number[]): number {
 }
 
 /**
- * Native float32 `Sign` and `ClipByValue` (the PGD step; wasm's `Sign` took 2 ms for 300 K values), `FusedBatchNorm` (per-channel parameters over the last axis), `Add` / `Sub` / `Multiply` (same
+ * Native float32 `Sign` and `ClipByValue` (the PGD step; wasm's `Sign` took 2 ms for 300 K values), `Relu` and `Step`
+ * (ReLU and its gradient, on the native pool's two threads), `FusedBatchNorm` (per-channel parameters over the last axis), `Add` / `Sub` / `Multiply` (same
  * shape, scalar or trailing broadcast such as `[C]` against
  * `[B,H,W,C]`; 2 threads, about 2x the wasm kernels on large tensors), native `Tile` (float32 / int32) and
  * float32 `Sum` / `Mean` over leading axes (the per-channel reductions of an
@@ -131,26 +134,36 @@ export function makeNativeTensorKernels(
   };
 
   const unary =
-    (name: 'Sign' | 'ClipByValue', op: (typeof NativeUnaryOp)[keyof typeof NativeUnaryOp]) =>
+    (name: 'Sign' | 'ClipByValue' | 'Relu' | 'Step', op: (typeof NativeUnaryOp)[keyof typeof NativeUnaryOp]) =>
     (args: KernelArgs): tf.TensorInfo => {
       const { x } = args.inputs as { x: tf.TensorInfo };
       const n = tf.util.sizeFromShape(x.shape);
-      const { clipValueMin = 0, clipValueMax = 0 } = (args.attrs ?? {}) as {
+      const {
+        clipValueMin = 0,
+        clipValueMax = 0,
+        alpha = 0,
+      } = (args.attrs ?? {}) as {
         clipValueMin?: number;
         clipValueMax?: number;
+        alpha?: number;
       };
-      // the addon clips to bounds that are numbers with lo <= hi only
-      const boundsOk = op !== NativeUnaryOp.clip || clipValueMin <= clipValueMax;
+      // the addon clips to bounds that are numbers with lo <= hi only, and takes a step's alpha that is not NaN
+      const boundsOk =
+        (op !== NativeUnaryOp.clip || clipValueMin <= clipValueMax) &&
+        (op !== NativeUnaryOp.step || !Number.isNaN(alpha));
       if (x.dtype !== 'float32' || n === 0 || !boundsOk) return fallback[name](args);
       const out = args.backend.makeOutput(x.shape, 'float32');
       const heap = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
-      addon.unary(op, heap(x), clipValueMin, clipValueMax, heap(out));
+      const lo = op === NativeUnaryOp.step ? alpha : clipValueMin;
+      addon.unary(op, heap(x), lo, clipValueMax, heap(out));
       return out;
     };
 
   return {
     Sign: unary('Sign', NativeUnaryOp.sign),
     ClipByValue: unary('ClipByValue', NativeUnaryOp.clip),
+    Relu: unary('Relu', NativeUnaryOp.relu),
+    Step: unary('Step', NativeUnaryOp.step),
     FusedBatchNorm: batchNorm,
     Tile: tile,
     Sum: reduce('Sum'),

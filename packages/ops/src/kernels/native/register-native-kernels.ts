@@ -3,6 +3,7 @@ import type { NativeConvAddon } from '../../backend/native-addon.ts';
 import { wasmConv2DBackpropFilter } from '../wasm/wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from '../wasm/wasm-conv-backprop-input.ts';
 import { type WasmKernel, wasmKernel } from '../wasm/wasm-kernel-utils.ts';
+import { FUSED_BATCH_NORM_KERNELS, makeNativeBatchNormKernels } from './native-batch-norm-kernels.ts';
 import { makeNativeConvKernels } from './native-conv-kernels.ts';
 import { FUSED_RISTA_KERNELS, makeNativeRistaKernels } from './native-rista-kernels.ts';
 import { makeNativeTensorKernels } from './native-tensor-kernels.ts';
@@ -22,6 +23,8 @@ export const NATIVE_KERNELS = [
   'FusedBatchNorm',
   'Sign',
   'ClipByValue',
+  'Relu',
+  'Step',
 ] as const;
 
 /** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
@@ -51,18 +54,20 @@ export function registerNativeKernels(addon: NativeConvAddon): string[] {
     FusedBatchNorm: wasmKernel('FusedBatchNorm'),
     Sign: wasmKernel('Sign'),
     ClipByValue: wasmKernel('ClipByValue'),
+    Relu: wasmKernel('Relu'),
+    Step: wasmKernel('Step'),
   };
   const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
   for (const name of NATIVE_KERNELS) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernels[name] as unknown as tf.KernelFunc });
   }
-  const rista = makeNativeRistaKernels(addon);
-  for (const name of FUSED_RISTA_KERNELS) {
+  const fused = { ...makeNativeRistaKernels(addon), ...makeNativeBatchNormKernels(addon) };
+  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS]) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: rista[name] as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fused[name] as unknown as tf.KernelFunc });
   }
-  return [...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS];
+  return [...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS];
 }
 
 /**
@@ -79,6 +84,7 @@ export function unregisterNativeKernels(): boolean {
       kernelFunc: fallbacks[name] as unknown as tf.KernelFunc,
     });
   }
-  for (const name of FUSED_RISTA_KERNELS) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS])
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   return true;
 }
