@@ -1,4 +1,8 @@
-export { type BatchNormalizationArgs, fusedBatchNormalization } from './batch-norm/fused-batch-normalization.ts';
+export {
+  type BatchNormalizationArgs,
+  fuseBatchNormalization,
+  fusedBatchNormalization,
+} from './batch-norm/fused-batch-normalization.ts';
 export { applyConstraints } from './constraints/apply-constraints.ts';
 export { constraintsCallback } from './constraints/constraints-callback.ts';
 export { LayerError } from './core/layer-error.ts';

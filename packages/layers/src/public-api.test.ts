@@ -13,6 +13,7 @@ const RUNTIME_EXPORTS = [
   'STEP_SIZE_RULES',
   'UnitInterval',
   'applyConstraints',
+  'fuseBatchNormalization',
   'fusedBatchNormalization',
   'constraintsCallback',
   'dictConv2d',

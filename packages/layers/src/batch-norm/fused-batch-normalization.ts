@@ -27,7 +27,8 @@ let fusedClass: LayerClass | undefined;
  * instead of tfjs' `moments` + `batchNorm` composite (a dozen elementwise kernels and broadcasts). Inference, other
  * backends, a non-last `axis`, `center` / `scale` false and non-float32 inputs run tfjs' own code. Same values,
  * gradients and moving-average updates (tfjs' rule: `moving -= (moving - batch) (1 - momentum)`, biased variance),
- * same weights and config: it serialises as `BatchNormalization`, so a saved model loads as tfjs' layer.
+ * same weights and config: it serialises as `BatchNormalization`, so tfjs' loader gives back tfjs' layer ({@link
+ * fuseBatchNormalization} restores the fused step; `@edl/models`' `loadModel` and `toElastic` call it).
  */
 function fusedBatchNormalizationClass(): LayerClass {
   if (fusedClass) return fusedClass;
@@ -76,11 +77,35 @@ function fusedBatchNormalizationClass(): LayerClass {
  * A BatchNormalization layer (the options of `tf.layers.batchNormalization`) whose training step runs the fused
  * BatchNorm kernels of `@edl/ops` where the backend has them: the statistics, normalisation and gradients in one
  * pass each instead of tfjs' composite. Elsewhere, and in inference, it is tfjs' layer. It serialises as
- * `BatchNormalization` (a loaded model gets tfjs' own layer, with the same values).
+ * `BatchNormalization` (tfjs' loader gives back tfjs' own layer, with the same values; see {@link fuseBatchNormalization}).
  *
  * @example
  * const bn = fusedBatchNormalization({ axis: -1, epsilon: 1e-5, momentum: 0.9 });
  */
 export function fusedBatchNormalization(args: BatchNormalizationArgs = {}): tf.layers.Layer {
   return new (fusedBatchNormalizationClass())(args);
+}
+
+/**
+ * Gives every `BatchNormalization` layer of `model` the fused training step of {@link fusedBatchNormalization}, in
+ * place, and returns how many it changed. A saved model loads its BatchNorm layers as tfjs' own class (that is how
+ * they serialise); `@edl/models`' `loadModel` and `toElastic` call this so that a loaded or converted model trains
+ * with the same kernels, and so the same float rounding, as the model it came from (a resumed run stays bit-exact).
+ * Only the class changes: weights, config and inference are untouched.
+ *
+ * @example
+ * const model = await tf.loadLayersModel('file://./saved/model.json');
+ * fuseBatchNormalization(model); // its training steps now use the fused BatchNorm kernels
+ */
+export function fuseBatchNormalization(model: tf.LayersModel): number {
+  const Fused = fusedBatchNormalizationClass();
+  const Base = Object.getPrototypeOf(Fused.prototype) as object;
+  let changed = 0;
+  for (const layer of model.layers) {
+    if (Object.getPrototypeOf(layer) === Base) {
+      Object.setPrototypeOf(layer, Fused.prototype);
+      changed++;
+    }
+  }
+  return changed;
 }

@@ -1,4 +1,11 @@
-import { DICT_KINDS, type DictConv2DOptions, isDictLayerConfig, setBeta, withKind } from '@edl/layers';
+import {
+  DICT_KINDS,
+  type DictConv2DOptions,
+  fuseBatchNormalization,
+  isDictLayerConfig,
+  setBeta,
+  withKind,
+} from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '../core/model-error.ts';
 import { dictLayersOf } from './dict-layers.ts';
@@ -87,6 +94,7 @@ export function toElastic(model: tf.LayersModel, options: ToElasticOptions = {})
       }),
     );
   }
+  fuseBatchNormalization(elastic);
   for (const layer of dictLayersOf(elastic)) setBeta(layer, beta);
   return elastic;
 }

@@ -1,4 +1,4 @@
-import { isDictLayer } from '@edl/layers';
+import { fuseBatchNormalization, isDictLayer } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '../core/model-error.ts';
 
@@ -111,6 +111,8 @@ export async function loadModel(source: ModelLocation): Promise<tf.LayersModel> 
     model.setWeights(values);
     // model.setWeights bypasses each layer's setWeights: the step-size warm starts belong to the built kernels
     for (const layer of model.layers) if (isDictLayer(layer)) layer.resetStepSizeState();
+    // BatchNorm layers load as tfjs' class: give them back the fused training step the saved model trained with
+    fuseBatchNormalization(model);
     tf.dispose(Object.values(named));
   } catch (error) {
     model.dispose();
