@@ -6,6 +6,7 @@ import { perSampleNorm, perSampleShape, project } from '../core/projections.ts';
 import { readValues } from '../core/read.ts';
 import type { Rng } from '../core/rng.ts';
 import { apgdCheckpointIntervals, lossOscillates } from './apgd-schedule.ts';
+import { chooseRows } from './choose-rows.ts';
 
 /** Settings of one APGD run ({@link apgdRun}). */
 export interface ApgdRunOptions {
@@ -79,10 +80,6 @@ function rowMask(flags: readonly boolean[]): tf.Tensor4D {
   return tf.tensor4d(Uint8Array.from(flags, Number), [flags.length, 1, 1, 1], 'bool');
 }
 
-function choose(flags: readonly boolean[], yes: tf.Tensor4D, no: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => tf.where(tf.broadcastTo(rowMask(flags), yes.shape), yes, no) as tf.Tensor4D);
-}
-
 async function wrongPredictions(logits: tf.Tensor2D, y: tf.Tensor1D): Promise<boolean[]> {
   const pred = tf.tidy(() => tf.notEqual(tf.cast(tf.argMax(logits, 1), 'int32'), tf.cast(y, 'int32')));
   return (await readValues(pred)).map((v) => v !== 0);
@@ -107,7 +104,7 @@ export async function apgdRun(
   let xOld = tf.clone(xAdv);
   let current = evaluate(model, xAdv, y, options);
   let fooled = await wrongPredictions(current.logits, y);
-  let xBestAdv = choose(fooled, xAdv, x);
+  let xBestAdv = chooseRows(fooled, xAdv, x);
   let xBest = tf.clone(xAdv);
   let gradBest = tf.clone(current.grad);
   const startLoss = Array.from(await current.loss.data());
@@ -138,7 +135,7 @@ export async function apgdRun(
       const [wrong, lossData] = await Promise.all([wrongPredictions(current.logits, y), current.loss.data()]);
       const newlyFooled = wrong.map((w, s) => w && !fooled[s]);
       if (newlyFooled.some(Boolean)) {
-        const updated = choose(newlyFooled, xAdv, xBestAdv);
+        const updated = chooseRows(newlyFooled, xAdv, xBestAdv);
         xBestAdv.dispose();
         xBestAdv = updated;
         fooled = fooled.map((f, s) => f || (wrong[s] ?? false));
@@ -151,8 +148,8 @@ export async function apgdRun(
         if (improved[s]) lossBest[s] = v;
       });
       if (improved.some(Boolean)) {
-        const bx = choose(improved, xAdv, xBest);
-        const bg = choose(improved, grad, gradBest);
+        const bx = chooseRows(improved, xAdv, xBest);
+        const bg = chooseRows(improved, grad, gradBest);
         tf.dispose([xBest, gradBest]);
         xBest = bx;
         gradBest = bg;
@@ -169,8 +166,8 @@ export async function apgdRun(
         lossBestLastCheck = [...lossBest];
         if (reduce.some(Boolean)) {
           const halved = tf.tidy(() => tf.where(rowMask(reduce), tf.div(step, 2), step) as tf.Tensor4D);
-          const restartX = choose(reduce, xBest, xAdv);
-          const restartGrad = choose(reduce, gradBest, grad);
+          const restartX = chooseRows(reduce, xBest, xAdv);
+          const restartGrad = chooseRows(reduce, gradBest, grad);
           tf.dispose([step, xAdv, grad]);
           step = halved;
           xAdv = restartX;

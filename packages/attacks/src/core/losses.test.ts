@@ -79,4 +79,26 @@ describe('losses (higher = better for the attacker)', () => {
         expect(g[i]![j]!).toBeCloseTo(fd, 2);
       }
   });
+  it('dlrTargeted gradient matches finite differences (5 classes: top-4 ranks, target, label and an unranked class)', () => {
+    const z5 = [
+      [2.0, -1.0, 0.5, 3.0, 1.2],
+      [0.1, 0.25, -0.3, 0.0, -0.7],
+      [5.0, 1.0, 4.0, -2.0, 2.5],
+    ];
+    const y = tf.tensor1d(Y, 'int32');
+    const t = tf.tensor1d([1, 4, 3], 'int32');
+    const f = (z: tf.Tensor) => tf.sum(dlrTargeted(z as tf.Tensor2D, y, t));
+    const g = tf.grad(f)(tf.tensor2d(z5)).arraySync() as number[][];
+    const h = 1e-3;
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 5; j++) {
+        const plus = z5.map((r) => [...r]);
+        const minus = z5.map((r) => [...r]);
+        plus[i]![j]! += h;
+        minus[i]![j]! -= h;
+        const fd = (f(tf.tensor2d(plus)).dataSync()[0]! - f(tf.tensor2d(minus)).dataSync()[0]!) / (2 * h);
+        expect(g[i]![j]!).toBeCloseTo(fd, 2);
+      }
+    expect(() => dlrTargeted(tf.tensor2d([[1, 2, 3]]), tf.tensor1d([0], 'int32'), t)).toThrow(/at least 4 classes/);
+  });
 });
