@@ -6,37 +6,14 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { setupBackend } from '@edl/ops';
-import * as tf from '@tensorflow/tfjs';
-import { resnet } from '../src/index.ts';
+import { resnet18Step } from './resnet18-step.ts';
 
 const conv = process.argv[2] ?? 'standard';
 if (conv !== 'standard' && conv !== 'elastic') throw new Error(`usage: cpu-time.ts <standard|elastic>, got ${conv}`);
 const threads = Number(process.env.EDL_BENCH_THREADS ?? 1);
 const setup = await setupBackend({ backend: 'wasm', threads, quiet: true });
 if (setup.backend !== 'wasm' || !setup.native) throw new Error(`expected wasm with the native addon: ${setup.reason}`);
-const model = resnet({
-  depth: 18,
-  conv,
-  numClasses: 10,
-  steps: 3,
-  stepSizeRefresh: 1e9,
-  seed: 1,
-  recomputeStages: conv === 'elastic' ? [0, 1] : undefined,
-});
-const x = tf.randomUniform([32, 32, 32, 3], 0, 1, 'float32', 1);
-const labels = tf.oneHot(tf.randomUniform([32], 0, 10, 'int32', 2), 10);
-const optimizer = tf.train.momentum(0.01, 0.9) as tf.Optimizer;
-const cases = {
-  train: () =>
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() =>
-        tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor),
-      );
-      optimizer.applyGradients(grads);
-      value.dataSync();
-    }),
-  infer: () => tf.tidy(() => void (model.predict(x) as tf.Tensor).dataSync()),
-};
+const cases = resnet18Step(conv, 32, true);
 /** CPU ms of each thread of this process (Linux /proc; clock ticks of 10 ms), by thread id. */
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();

@@ -3,7 +3,7 @@
 // Usage (repo root): node --conditions=@edl/source --import tsx packages/models/bench/profile.ts <standard|elastic> <train|infer> [batch]
 import { setupBackend } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
-import { resnet } from '../src/index.ts';
+import { resnet18Step } from './resnet18-step.ts';
 
 const [conv = 'standard', mode = 'train', batchArg = '32'] = process.argv.slice(2);
 if ((conv !== 'standard' && conv !== 'elastic') || (mode !== 'train' && mode !== 'infer')) {
@@ -12,25 +12,7 @@ if ((conv !== 'standard' && conv !== 'elastic') || (mode !== 'train' && mode !==
 const batch = Number(batchArg);
 const setup = await setupBackend({ backend: 'wasm', threads: 2, quiet: true });
 if (setup.backend !== 'wasm') throw new Error(`expected the wasm backend, got ${setup.backend}`);
-const recomputeStages = conv === 'elastic' && mode === 'train' ? [0, 1] : undefined;
-const model = resnet({ depth: 18, conv, numClasses: 10, steps: 3, stepSizeRefresh: 1e9, seed: 1, recomputeStages });
-const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
-const labels = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10);
-const optimizer = tf.train.momentum(0.01, 0.9) as tf.Optimizer;
-const run =
-  mode === 'train'
-    ? () =>
-        tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() =>
-            tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor),
-          );
-          optimizer.applyGradients(grads);
-          value.dataSync();
-        })
-    : () =>
-        tf.tidy(() => {
-          (model.predict(x) as tf.Tensor).dataSync();
-        });
+const run = resnet18Step(conv, batch, mode === 'train')[mode];
 run();
 run();
 const t0 = performance.now();

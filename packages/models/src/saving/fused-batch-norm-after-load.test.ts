@@ -29,7 +29,8 @@ function afterOneStep(model: tf.LayersModel): number[] {
   return model.weights.flatMap((w) => Array.from(new Uint32Array(new Float32Array(w.read().dataSync()).buffer)));
 }
 
-async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
+/** What saveModel writes, captured in memory. */
+async function savedArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
   await saveModel(
     model,
@@ -38,32 +39,23 @@ async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  return loadModel(tf.io.fromMemory(saved!));
+  return saved!;
 }
+
+const batchNormLayers = (model: tf.LayersModel) =>
+  model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
 
 describe('BatchNorm after loadModel / toElastic', () => {
   it('a loaded model trains bit for bit as the model it was saved from (fused BatchNorm restored)', async () => {
     const model = resnet({ ...small, conv: 'standard', seed: 2 });
-    const loaded = await roundTrip(model);
+    const artifacts = await savedArtifacts(model);
+    const loaded = await loadModel(tf.io.fromMemory(artifacts));
     // tfjs' own loader builds tfjs' class; ours has already swapped every BatchNorm layer
-    const plain = await tf.loadLayersModel(
-      tf.io.fromMemory(
-        (await new Promise<tf.io.ModelArtifacts>((resolve) => {
-          void model.save(
-            tf.io.withSaveHandler(async (a) => {
-              resolve(a);
-              return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-            }),
-          );
-        })) as tf.io.ModelArtifacts,
-      ),
-    );
-    const bnCount = model.layers.filter((l) => l.getClassName() === 'BatchNormalization').length;
-    expect(bnCount).toBeGreaterThan(4);
-    expect(
-      Object.getPrototypeOf(plain.getLayer(model.layers.find((l) => l.getClassName() === 'BatchNormalization')!.name)),
-    ).not.toBe(Object.getPrototypeOf(model.layers.find((l) => l.getClassName() === 'BatchNormalization')!));
-    for (const layer of loaded.layers.filter((l) => l.getClassName() === 'BatchNormalization'))
+    const plain = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    const fused = batchNormLayers(model);
+    expect(fused.length).toBeGreaterThan(4);
+    expect(Object.getPrototypeOf(plain.getLayer(fused[0]!.name))).not.toBe(Object.getPrototypeOf(fused[0]!));
+    for (const layer of batchNormLayers(loaded))
       expect(Object.getPrototypeOf(layer)).toBe(Object.getPrototypeOf(model.getLayer(layer.name)));
     expect(afterOneStep(loaded)).toEqual(afterOneStep(model));
     for (const m of [model, loaded, plain]) m.dispose();
@@ -72,7 +64,7 @@ describe('BatchNorm after loadModel / toElastic', () => {
   it('toElastic keeps the fused BatchNorm of the model it converts', () => {
     const vanilla = resnet({ ...small, conv: 'vanilla', seed: 3, lambda: 0.01 });
     const elastic = toElastic(vanilla, { beta: 0.5 });
-    for (const layer of elastic.layers.filter((l) => l.getClassName() === 'BatchNormalization'))
+    for (const layer of batchNormLayers(elastic))
       expect(Object.getPrototypeOf(layer)).toBe(Object.getPrototypeOf(vanilla.getLayer(layer.name)));
     vanilla.dispose();
     elastic.dispose();
