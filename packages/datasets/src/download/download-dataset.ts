@@ -113,7 +113,9 @@ export async function downloadDataset(
     // A damaged archive (a body cut short without Content-Length or checksum) must not stay under its final name,
     // or every later call would fail the same way without downloading again.
     rmSync(archive, { force: true });
-    throw new Error(
+    throw new DatasetError(
+      'invalid-file',
+      'name',
       `downloadDataset: the archive ${archive} from ${src.url} is damaged (${(e as Error).message}); it was deleted, ` +
         'so the next call downloads it again',
     );

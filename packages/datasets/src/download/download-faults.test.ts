@@ -94,6 +94,13 @@ describe('downloads: timeouts, URLs in errors, nothing damaged kept', () => {
     await expect(downloadFile(`${base}/x`, join(tmp, 'v'), { timeoutMs: 0 })).rejects.toThrow(
       /timeoutMs: expected a number of milliseconds > 0, got 0/,
     );
+    // DatasetErrors with a code (plain Errors before)
+    await expect(downloadFile(`http://127.0.0.1:${port}/x`, join(tmp, 'u'))).rejects.toThrow(
+      expect.objectContaining({ name: 'DatasetError', code: 'unsupported', option: 'url' }),
+    );
+    await expect(downloadFile(`${base}/x`, join(tmp, 'v'), { timeoutMs: 0 })).rejects.toThrow(
+      expect.objectContaining({ name: 'DatasetError', code: 'invalid-option', option: 'timeoutMs' }),
+    );
   });
 
   it('a truncated archive without Content-Length or checksum is deleted, and the next call downloads again', async () => {

@@ -25,7 +25,11 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 function checkMs(value: number | undefined, name: string): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new Error(`downloadFile: ${name}: expected a number of milliseconds > 0, got ${String(value)}`);
+    throw new DatasetError(
+      'invalid-option',
+      name,
+      `downloadFile: ${name}: expected a number of milliseconds > 0, got ${String(value)}`,
+    );
   }
 }
 
@@ -85,7 +89,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadF
     await fetchInto(url, part, options, controller.signal, touch);
   } catch (error) {
     if (reason === undefined && (error as Error).message.startsWith('downloadFile:')) throw error;
-    throw new Error(
+    throw new DatasetError(
+      'unsupported',
+      'url',
       `downloadFile: ${url}: ${reason ?? describeFailure(error)}${existsSync(part) ? `; the partial file ${part} is kept to resume` : ''}`,
     );
   } finally {
@@ -130,7 +136,7 @@ async function fetchInto(
     received = have;
   } else if (!res.ok) {
     await res.body?.cancel();
-    throw new Error(`downloadFile: ${url} answered HTTP ${res.status} ${res.statusText}`);
+    throw new DatasetError('unsupported', 'url', `downloadFile: ${url} answered HTTP ${res.status} ${res.statusText}`);
   }
   if (res.status === 416 || !res.body) return;
   const len = Number(res.headers.get('content-length') ?? Number.NaN);
@@ -148,7 +154,9 @@ async function fetchInto(
     await finished(out);
   }
   if (expected !== undefined && received !== expected) {
-    throw new Error(
+    throw new DatasetError(
+      'invalid-file',
+      'url',
       `downloadFile: ${url}: the body ended after ${received} of ${expected} bytes (Content-Length); the partial file ${part} is kept to resume`,
     );
   }

@@ -43,7 +43,11 @@ export async function extractArchive(archive: string, destDir: string, kind: 'ta
       try {
         files = unzipSync(readFileSync(archive));
       } catch (e) {
-        throw new Error(`extractArchive: ${archive} is not a readable zip archive: ${(e as Error).message}`);
+        throw new DatasetError(
+          'invalid-file',
+          'archive',
+          `extractArchive: ${archive} is not a readable zip archive: ${(e as Error).message}`,
+        );
       }
       for (const [name, data] of Object.entries(files)) if (!name.endsWith('/')) write(name, data);
     } else if (kind === 'tar.gz') {
@@ -59,7 +63,13 @@ export async function extractArchive(archive: string, destDir: string, kind: 'ta
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     const message = (e as Error).message;
-    throw message.includes(archive) ? e : new Error(`extractArchive: ${archive}: ${message}`);
+    if (e instanceof DatasetError) throw e;
+    // a read or decompression error of the archive itself (zlib, tar parsing, file system)
+    throw new DatasetError(
+      'invalid-file',
+      'archive',
+      message.includes(archive) ? message : `extractArchive: ${archive}: ${message}`,
+    );
   }
   return join(destDir);
 }

@@ -36,5 +36,14 @@ describe('damaged dataset files are named', () => {
     await expect(extractArchive(cutTgz, join(tmp, 'outtgz'), 'tar.gz')).rejects.toThrow(
       /cut\.tar\.gz.*unexpected end of file/,
     );
+    // both are DatasetErrors of code 'invalid-file' (the zip one was a plain Error before)
+    for (const [cut, kind] of [
+      [cutZip, 'zip'],
+      [cutTgz, 'tar.gz'],
+    ] as const) {
+      await expect(extractArchive(cut, join(tmp, `out-${kind}-2`), kind)).rejects.toThrow(
+        expect.objectContaining({ name: 'DatasetError', code: 'invalid-file' }),
+      );
+    }
   });
 });

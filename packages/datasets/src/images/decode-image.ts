@@ -24,7 +24,9 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 function checkPixels(width: number, height: number, maxPixels: number, name: string): void {
   if (width * height > maxPixels) {
-    throw new Error(
+    throw new DatasetError(
+      'invalid-input',
+      'maxPixels',
       `decodeImage: ${name} declares ${width}x${height} pixels (${width * height}), more than maxPixels ${maxPixels}; ` +
         'pass a larger maxPixels if the image is meant to be this big',
     );
@@ -52,7 +54,11 @@ function isJpeg(b: Uint8Array): boolean {
 export function decodeImage(bytes: Uint8Array, name: string, options: DecodeImageOptions = {}): DecodedImage {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(Number.isFinite(maxPixels) && maxPixels > 0)) {
-    throw new Error(`decodeImage: maxPixels: expected a number > 0, got ${String(options.maxPixels)}`);
+    throw new DatasetError(
+      'invalid-option',
+      'maxPixels',
+      `decodeImage: maxPixels: expected a number > 0, got ${String(options.maxPixels)}`,
+    );
   }
   if (isPng(bytes)) {
     if (bytes.length >= 24) {

@@ -36,5 +36,11 @@ describe('image pixel limit', () => {
       /big\.jpg is not a valid JPEG.*maxResolutionInMP/,
     );
     expect(() => decodeImage(enc, 'x.jpg', { maxPixels: 0 })).toThrow(/maxPixels: expected a number > 0, got 0/);
+    expect(() => decodeImage(enc, 'x.jpg', { maxPixels: 0 })).toThrow(
+      expect.objectContaining({ name: 'DatasetError', code: 'invalid-option', option: 'maxPixels' }),
+    );
+    expect(() => decodeImage(png(20, 20), 'big.png', { maxPixels: 399 })).toThrow(
+      expect.objectContaining({ name: 'DatasetError', code: 'invalid-input', option: 'maxPixels' }),
+    );
   });
 });

@@ -20,12 +20,13 @@ describe('ristaObjectiveSeries', () => {
       `${layer.name}: beta = 1 (Vanilla DL)`,
       `${layer.name}: beta = 0 (Robust DL)`,
     ]);
-    const [kernel, , lambda] = layer.getWeights();
+    const kernel = layer.weight('kernel').read() as tf.Tensor4D;
+    const lambda = layer.weight('lambda').read() as tf.Scalar;
     const own = tf.tidy(
       () =>
-        ristaObjective(convOperator(kernel as tf.Tensor4D, x.shape), x, layer.apply(x) as tf.Tensor4D, {
+        ristaObjective(convOperator(kernel, x.shape), x, layer.apply(x) as tf.Tensor4D, {
           beta: 0.3,
-          lambda: lambda as tf.Scalar,
+          lambda,
         }).dataSync()[0]!,
     );
     expect(series[0]!.points[7]!.objective).toBeCloseTo(own, 4);
@@ -34,5 +35,22 @@ describe('ristaObjectiveSeries', () => {
       for (let k = 1; k < o.length; k++) expect(o[k]!).toBeLessThanOrEqual(o[k - 1]! * (1 + 1e-5));
       expect(o[7]!).toBeLessThan(o[0]!);
     }
+  });
+
+  it('finds the dictionary layer by type, not by class name; a model without one gives no series', async () => {
+    const x = tf.randomUniform([2, 6, 6, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const plain = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3 })] });
+    expect(await ristaObjectiveSeries(plain, x, 2)).toEqual([]);
+    // a robust layer after a plain conv: its input is the conv's output, its beta the fixed 0 (one series)
+    const robust = new DictConv2D({ filters: 2, kind: 'robust', steps: 2 });
+    const model = tf.sequential({
+      layers: [tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 1, padding: 'same' }), robust],
+    });
+    const series = await ristaObjectiveSeries(model, x, 2);
+    expect(series.map((s) => s.series)).toEqual([
+      `${robust.name}: learned beta = 0.00`,
+      `${robust.name}: beta = 1 (Vanilla DL)`,
+    ]);
+    for (const s of series) expect(s.points.map((p) => p.step)).toEqual([1, 2]);
   });
 });

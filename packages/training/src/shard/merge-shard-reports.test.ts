@@ -1,4 +1,4 @@
-import { evaluateRobustness, fgsm, fromLayersModel, pgd } from '@edl/attacks';
+import { evaluateRobustness, fgsm, fromLayersModel, pgd, type TrustFlag } from '@edl/attacks';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
@@ -91,6 +91,27 @@ describe('sharded evaluation and edl merge', () => {
         9,
       );
     }
+  });
+
+  it("keeps the flags attacks report about themselves (AutoAttack's) from every shard, once each", async () => {
+    const reduced: TrustFlag = {
+      id: 'reduced-budget-autoattack',
+      severity: 'warning',
+      message: 'autoattack ran at 10% of its budget',
+      fix: 'run the full budget',
+      source: 'autoattack-reduced',
+    };
+    const other: TrustFlag = { ...reduced, id: 'black-box-beats-white-box', message: 'square beat apgd on one shard' };
+    const parts = (await shards(2)).map((p) => structuredClone(p));
+    (parts[0] as NamedShardReport).report.attackFlags = [reduced];
+    (parts[1] as NamedShardReport).report.attackFlags = [reduced, other];
+    const { report } = mergeShardReports(parts);
+    const ids = report.flags.map((f) => f.id);
+    expect(ids.filter((id) => id === reduced.id)).toHaveLength(1);
+    expect(report.flags).toContainEqual(reduced);
+    expect(report.flags).toContainEqual(other);
+    // and nothing else changed: the same report as without them, plus the two flags
+    expect(report.flags.filter((f) => f.source === undefined)).toEqual(single.flags);
   });
 
   it('refuses a missing shard, a duplicate shard and shards of different settings, naming the files', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeConvAddon } from '../../backend/native-addon.ts';
+import { OpsError } from '../../errors/ops-error.ts';
 import { wasmConv2DBackpropFilter } from '../wasm/wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from '../wasm/wasm-conv-backprop-input.ts';
 import { type WasmKernel, wasmKernel } from '../wasm/wasm-kernel-utils.ts';
@@ -38,7 +39,11 @@ let fallbacks: Record<(typeof NATIVE_KERNELS)[number], WasmKernel> | undefined;
  */
 export function registerNativeKernels(addon: NativeConvAddon): string[] {
   if (!tf.getKernel('Conv2D', 'wasm')) {
-    throw new Error('registerNativeKernels: the wasm backend is not loaded; call setupBackend first');
+    throw new OpsError(
+      'invalid-state',
+      'backend',
+      'registerNativeKernels: the wasm backend is not loaded; call setupBackend first',
+    );
   }
   fallbacks ??= {
     Conv2D: wasmKernel('Conv2D'),

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { OpsError } from '../../errors/ops-error.ts';
 import { wasmConv2DBackpropFilter } from './wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from './wasm-conv-backprop-input.ts';
 import type { KernelArgs } from './wasm-kernel-utils.ts';
@@ -33,7 +34,9 @@ function install(name: string, fn: (args: KernelArgs) => tf.TensorInfo): void {
  */
 export function registerWasmConvKernels(options: RegisterWasmConvKernelsOptions = {}): string[] {
   if (!tf.getKernel('Conv2D', 'wasm')) {
-    throw new Error(
+    throw new OpsError(
+      'invalid-state',
+      'backend',
       'registerWasmConvKernels: the wasm backend is not loaded; import @tensorflow/tfjs-backend-wasm (or call setupBackend) first',
     );
   }
@@ -45,7 +48,9 @@ export function registerWasmConvKernels(options: RegisterWasmConvKernelsOptions 
     else if (name === 'Cast') {
       if (!registered.has('Cast')) install(name, makeWasmCast(tf.getKernel('Cast', 'wasm')!.kernelFunc));
     } else
-      throw new Error(
+      throw new OpsError(
+        'invalid-option',
+        'kernels',
         `registerWasmConvKernels: unknown kernel '${String(name)}', expected one of ${WASM_CONV_KERNELS.join(', ')}`,
       );
   }

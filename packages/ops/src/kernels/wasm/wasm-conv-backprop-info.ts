@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { OpsError } from '../../errors/ops-error.ts';
 
 /** The convolution attributes tfjs passes to both `Conv2DBackpropFilter` and `Conv2DBackpropInput`. */
 interface ConvBackpropAttrs {
@@ -11,7 +12,7 @@ interface ConvBackpropAttrs {
 /**
  * The forward-conv geometry (`computeConv2DInfo`, NHWC, dilation 1) behind the wasm `Conv2DBackpropFilter` and
  * `Conv2DBackpropInput` kernels, from the kernel's attributes and the forward conv's input and filter shapes.
- * @throws Error naming `kernelName` when `attrs.dataFormat` is given and is not 'NHWC'.
+ * @throws OpsError ('unsupported') naming `kernelName` when `attrs.dataFormat` is given and is not 'NHWC'.
  */
 export function convBackpropInfo(
   kernelName: string,
@@ -21,7 +22,11 @@ export function convBackpropInfo(
 ): tf.backend_util.Conv2DInfo {
   const { strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as ConvBackpropAttrs;
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} (wasm, @edl/ops): dataFormat must be 'NHWC', got '${dataFormat}'`);
+    throw new OpsError(
+      'unsupported',
+      'dataFormat',
+      `${kernelName} (wasm, @edl/ops): dataFormat must be 'NHWC', got '${dataFormat}'`,
+    );
   }
   return tf.backend_util.computeConv2DInfo(
     inputShape,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { OpsError } from '../../errors/ops-error.ts';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` our kernels use (typed here so no static import is needed). */
 export interface WasmBackendLike {
@@ -25,7 +26,13 @@ export type WasmKernel = (args: {
 /** Looks up the stock wasm kernel `name`; throws if the wasm backend has not registered it. */
 export function wasmKernel(name: string): WasmKernel {
   const k = tf.getKernel(name, 'wasm');
-  if (!k) throw new Error(`wasm kernel '${name}' is not registered: import @tensorflow/tfjs-backend-wasm first`);
+  if (!k) {
+    throw new OpsError(
+      'invalid-state',
+      'backend',
+      `wasm kernel '${name}' is not registered: import @tensorflow/tfjs-backend-wasm first`,
+    );
+  }
   return k.kernelFunc as unknown as WasmKernel;
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { OpsError } from '../../errors/ops-error.ts';
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './webgpu-conv-backprop.ts';
 import type { WebgpuKernel } from './webgpu-program.ts';
 import {
@@ -36,7 +37,9 @@ export function registerWebgpuKernels(): string[] {
   const filter = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
   const input = tf.getKernel('Conv2DBackpropInput', 'webgpu');
   if (!filter || !input) {
-    throw new Error(
+    throw new OpsError(
+      'invalid-state',
+      'backend',
       'registerWebgpuKernels: the webgpu backend is not loaded; import @tensorflow/tfjs-backend-webgpu (or call setupBackend({ backend: "webgpu" })) first',
     );
   }
