@@ -82,6 +82,15 @@ describe('defineAttack', () => {
     expect(() => defineAttack({ ...def, threat: { norm: 'linf' }, family: 'magic' as 'gradient' })).toThrow(/family/);
   });
 
+  it('refuses a bad seed when the attack is made (it failed at the first run, as a plain Error, before)', () => {
+    for (const seed of [Number.NaN, Number.POSITIVE_INFINITY, {} as unknown as number]) {
+      expect(() => pgd({ eps: 0.1, seed })).toThrow(
+        expect.objectContaining({ name: 'AttackError', code: 'invalid-option', option: 'seed' }),
+      );
+    }
+    expect(pgd({ eps: 0.1, seed: 'run-1' as unknown as number }).settings.seed).toBe('run-1');
+  });
+
   it('targeted attacks reject targets out of range or equal to the true label; others reject targets', async () => {
     const targeted = pgd({ eps: 0.05, steps: 2, targeted: true });
     await expect(targeted.run(lin.model, x, y, tf.tensor1d([1, 2, 3], 'int32'))).rejects.toThrow(

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Attack, AttackEffort, AttackFamily, AttackResult, ThreatModel } from './attack.ts';
-import { AttackError, checkEps, checkNonNegativeInt, checkOneOf, checkPositiveInt } from './errors.ts';
+import { AttackError, checkEps, checkNonNegativeInt, checkOneOf, checkPositiveInt, checkSeed } from './errors.ts';
 import { finalizeResult } from './finalize-result.ts';
 import type { Model } from './model.ts';
 import type { TrustFlag } from './trust-flag.ts';
@@ -73,6 +73,8 @@ export function defineAttack<E extends object = object>(definition: AttackDefini
   if (definition.effort.targets !== undefined)
     effort.targets = checkNonNegativeInt('effort.targets', definition.effort.targets);
   const targeted = definition.targeted ?? false;
+  // a seed is a setting of every seeded attack: refuse a bad one here, when the attack is made, not at its first run
+  if (settings.seed !== undefined) checkSeed('seed', settings.seed);
 
   async function run(model: Model, x: tf.Tensor4D, y: tf.Tensor1D, targets?: tf.Tensor1D): Promise<AttackResult & E> {
     const { numClasses, labels } = await checkAttackInputs(model, x, y);

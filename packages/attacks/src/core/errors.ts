@@ -60,6 +60,12 @@ export function checkInRange(name: string, value: number, lo: number, hi: number
   return value;
 }
 
+/** `value`, checked to be a seed: a finite number or a string (what `createRng` accepts). */
+export function checkSeed(name: string, value: unknown): number | string {
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return value;
+  return invalidOption(name, 'a finite number or a string', value);
+}
+
 /** `value`, checked to be one of `allowed`. */
 export function checkOneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
   if (!allowed.includes(value)) invalidOption(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);

@@ -38,5 +38,15 @@ describe('createRng', () => {
   it('rejects bad arguments', () => {
     expect(() => createRng(Number.NaN)).toThrow(/seed/);
     expect(() => createRng(1).int(3, 3)).toThrow(/lo < hi/);
+    // AttackErrors naming the argument (plain Errors before)
+    expect(() => createRng(Number.POSITIVE_INFINITY)).toThrow(
+      expect.objectContaining({
+        name: 'AttackError',
+        code: 'invalid-option',
+        option: 'seed',
+        message: 'seed must be a finite number or a string, got Infinity',
+      }),
+    );
+    expect(() => createRng(1).int(3, 3)).toThrow(expect.objectContaining({ name: 'AttackError', option: 'hi' }));
   });
 });

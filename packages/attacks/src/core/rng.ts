@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
+import { AttackError, checkSeed, invalidOption } from './errors.ts';
 
 /** A seeded pseudo-random generator (seedrandom's alea); identical seeds give identical streams on every backend. */
 export interface Rng {
@@ -24,7 +25,7 @@ export interface Rng {
 function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`rng: shape must hold integers >= 0, got [${shape}]`);
+    if (!Number.isInteger(d) || d < 0) invalidOption('shape', 'integers >= 0', `[${shape}]`);
     n *= d;
   }
   return n;
@@ -32,11 +33,10 @@ function sizeOf(shape: readonly number[]): number {
 
 /**
  * Creates a seeded {@link Rng}. The same seed always yields the same numbers and tensors.
- * @param seed any finite number or string.
+ * @param seed any finite number or string (otherwise an {@link AttackError} naming `seed`).
  */
 export function createRng(seed: number | string = 0): Rng {
-  if (typeof seed === 'number' && !Number.isFinite(seed))
-    throw new Error(`createRng: seed must be finite, got ${seed}`);
+  checkSeed('seed', seed);
   const next = seedrandom.alea(String(seed));
   let spare: number | undefined;
   const normal01 = (): number => {
@@ -58,7 +58,7 @@ export function createRng(seed: number | string = 0): Rng {
     normal: (mean = 0, std = 1) => mean + std * normal01(),
     int: (lo, hi) => {
       if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi <= lo) {
-        throw new Error(`rng.int: expected integers lo < hi, got ${lo}, ${hi}`);
+        throw new AttackError('invalid-option', 'hi', `int: expected integers lo < hi, got ${lo}, ${hi}`);
       }
       return lo + Math.floor((hi - lo) * next());
     },
