@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '@edl/attacks/node';
 import { Command } from 'commander';
-import { mergeShardReports, type NamedShardReport, ShardMergeError } from '../shard/merge-shard-reports.ts';
+import { TrainingError } from '../errors/training-error.ts';
+import { mergeShardReports, type NamedShardReport } from '../shard/merge-shard-reports.ts';
 import { UserError } from './user-error.ts';
 
 function readJson(file: string): unknown {
@@ -47,7 +48,7 @@ export function mergeCommand(): Command {
       try {
         merged = mergeShardReports(shards);
       } catch (error) {
-        if (error instanceof ShardMergeError) throw new UserError(`merge refused: ${error.message}`);
+        if (error instanceof TrainingError) throw new UserError(`merge refused: ${error.message}`);
         throw error;
       }
       for (const w of merged.warnings) console.warn(`edl merge: warning: ${w}`);

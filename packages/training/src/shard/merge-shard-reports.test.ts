@@ -128,6 +128,9 @@ describe('sharded evaluation and edl merge', () => {
     expect(() => mergeShardReports([parts[0], renamed, parts[2]] as NamedShardReport[])).toThrow(
       /seed1\.json does not belong with r\.shard-0-of-3\.json: different seed \(0 vs 1\), attacks/,
     );
+    expect(() => mergeShardReports([parts[0], renamed, parts[2]] as NamedShardReport[])).toThrow(
+      expect.objectContaining({ name: 'TrainingError', code: 'invalid-input', option: 'reports' }),
+    );
     const twoOf = (await shards(2))[1] as NamedShardReport;
     expect(() => mergeShardReports([parts[0], twoOf] as NamedShardReport[])).toThrow(/different shard counts/);
     const overlap = structuredClone(parts[2]) as NamedShardReport;
@@ -137,6 +140,9 @@ describe('sharded evaluation and edl merge', () => {
     );
     expect(() => mergeShardReports([{ file: 'm.json', report: single as unknown as ShardReport }])).toThrow(
       /m\.json: a merged \/ unsharded report/,
+    );
+    expect(() => mergeShardReports([{ file: 'm.json', report: single as unknown as ShardReport }])).toThrow(
+      expect.objectContaining({ name: 'TrainingError', code: 'invalid-file' }),
     );
   });
 });

@@ -1,4 +1,5 @@
 import { type AttackSummary, attackComparisonFlags, type TrustFlag } from '@edl/attacks';
+import { TrainingError } from '../errors/training-error.ts';
 import type { MergedReport, RunIdentity, SampleOutcome, ShardReport } from './shard-report.ts';
 
 /** A shard report and the file it came from (named in errors). */
@@ -7,10 +8,12 @@ export interface NamedShardReport {
   report: ShardReport;
 }
 
-/** Why shards were refused: the message names the files and what is wrong. */
-export class ShardMergeError extends Error {
-  override name = 'ShardMergeError';
-}
+/**
+ * Why shards were refused (a {@link TrainingError}; the message names the files and what is wrong): code
+ * 'invalid-file' for a file that is not a shard report, 'invalid-input' for shards that do not make one run.
+ */
+const refuse = (code: 'invalid-file' | 'invalid-input', message: string): TrainingError =>
+  new TrainingError(code, 'reports', message);
 
 const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, val: unknown) =>
@@ -27,9 +30,9 @@ export function assertShardReport(value: unknown, file: string): asserts value i
       (r as { kind?: unknown } | null)?.kind === 'edl-robustness-report'
         ? 'a merged / unsharded report'
         : 'not a shard report';
-    throw new ShardMergeError(`${file}: ${what} (expected the JSON an \`edl eval --shard i/n\` run writes)`);
+    throw refuse('invalid-file', `${file}: ${what} (expected the JSON an \`edl eval --shard i/n\` run writes)`);
   }
-  if (r.version !== 1) throw new ShardMergeError(`${file}: unsupported shard report version ${String(r.version)}`);
+  if (r.version !== 1) throw refuse('invalid-file', `${file}: unsupported shard report version ${String(r.version)}`);
 }
 
 function mergeSummaries(parts: AttackSummary[], n: number): AttackSummary {
@@ -71,13 +74,14 @@ function mergeSummaries(parts: AttackSummary[], n: number): AttackSummary {
  * refused. Returns the report and warnings (e.g. checks that differ between shards).
  */
 export function mergeShardReports(shards: readonly NamedShardReport[]): { report: MergedReport; warnings: string[] } {
-  if (shards.length === 0) throw new ShardMergeError('no shard reports given');
+  if (shards.length === 0) throw refuse('invalid-input', 'no shard reports given');
   for (const s of shards) assertShardReport(s.report, s.file);
   const ref = shards[0] as NamedShardReport;
   const count = ref.report.shard.count;
   for (const s of shards.slice(1)) {
     if (s.report.shard.count !== count) {
-      throw new ShardMergeError(
+      throw refuse(
+        'invalid-input',
         `different shard counts: ${ref.file} is shard ${ref.report.shard.index}/${count}, ${s.file} is shard ${s.report.shard.index}/${s.report.shard.count}`,
       );
     }
@@ -92,14 +96,15 @@ export function mergeShardReports(shards: readonly NamedShardReport[]): { report
           return a.length + b.length <= 120 ? `${k} (${a} vs ${b})` : k;
         })
         .join(', ');
-      throw new ShardMergeError(`${s.file} does not belong with ${ref.file}: different ${detail}`);
+      throw refuse('invalid-input', `${s.file} does not belong with ${ref.file}: different ${detail}`);
     }
   }
   const byIndex = new Map<number, NamedShardReport>();
   for (const s of shards) {
     const other = byIndex.get(s.report.shard.index);
     if (other) {
-      throw new ShardMergeError(
+      throw refuse(
+        'invalid-input',
         `duplicate shard ${s.report.shard.index}/${count}: ${other.file} and ${s.file} (keep one, e.g. the re-run)`,
       );
     }
@@ -107,7 +112,8 @@ export function mergeShardReports(shards: readonly NamedShardReport[]): { report
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length > 0) {
-    throw new ShardMergeError(
+    throw refuse(
+      'invalid-input',
       `missing shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} (have ${[...byIndex.keys()]
         .sort((a, b) => a - b)
         .map((i) => `${i}: ${byIndex.get(i)?.file}`)
@@ -122,10 +128,10 @@ export function mergeShardReports(shards: readonly NamedShardReport[]): { report
   for (const s of ordered) {
     for (const sample of s.report.samples) {
       if (!Number.isInteger(sample.index) || sample.index < 0 || sample.index >= n) {
-        throw new ShardMergeError(`${s.file}: sample index ${sample.index} is outside the run's 0..${n - 1}`);
+        throw refuse('invalid-input', `${s.file}: sample index ${sample.index} is outside the run's 0..${n - 1}`);
       }
       if (from[sample.index] !== undefined) {
-        throw new ShardMergeError(`sample ${sample.index} is in both ${from[sample.index]} and ${s.file}`);
+        throw refuse('invalid-input', `sample ${sample.index} is in both ${from[sample.index]} and ${s.file}`);
       }
       from[sample.index] = s.file;
       samples[sample.index] = sample;
@@ -134,7 +140,8 @@ export function mergeShardReports(shards: readonly NamedShardReport[]): { report
   const absent: number[] = [];
   for (let i = 0; i < n; i++) if (from[i] === undefined) absent.push(i);
   if (absent.length > 0) {
-    throw new ShardMergeError(
+    throw refuse(
+      'invalid-input',
       `${absent.length} sample(s) are in no shard (first: ${absent.slice(0, 5).join(', ')}): the shards are incomplete`,
     );
   }

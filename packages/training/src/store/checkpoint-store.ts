@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { loadModel, saveModel } from '@edl/models';
 import { fileSystemHandler, atomicWriteSync as writeFileAtomic } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
+import { TrainingError } from '../errors/training-error.ts';
 import type { SgdState } from '../loop/sgd.ts';
 import { decodeLayerState, encodeLayerState, type LayerState } from './layer-state.ts';
 import type { StoredCheckpoint, TrainerState } from './training-store.ts';
@@ -90,11 +91,17 @@ function checkpointDir(root: string, pointer: string): string {
   try {
     parsed = JSON.parse(readFileSync(pointer, 'utf8'));
   } catch (error) {
-    throw new Error(`resume: ${pointer} is not valid JSON (${(error as Error).message})`);
+    throw new TrainingError(
+      'invalid-file',
+      'root',
+      `resume: ${pointer} is not valid JSON (${(error as Error).message})`,
+    );
   }
   const name = (parsed as { dir?: unknown } | null)?.dir;
   if (typeof name !== 'string' || !CHECKPOINT_NAME.test(name)) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-file',
+      'root',
       `resume: ${pointer} names ${JSON.stringify(name)}, expected a checkpoint folder 'ckpt-…' directly inside ${root} ` +
         '(a checkpoint is only read from inside checkpoints/)',
     );
@@ -107,7 +114,11 @@ function readOrExplain(path: string, what: string): Buffer {
     return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`resume: ${path}: ${code === 'ENOENT' ? 'missing' : 'cannot read'} (${what}): ${code ?? ''}`);
+    throw new TrainingError(
+      'invalid-file',
+      'root',
+      `resume: ${path}: ${code === 'ENOENT' ? 'missing' : 'cannot read'} (${what}): ${code ?? ''}`,
+    );
   }
 }
 
@@ -117,10 +128,10 @@ function readJsonObject(path: string): Record<string, unknown> {
     parsed = JSON.parse(readOrExplain(path, 'the training state').toString('utf8'));
   } catch (error) {
     if ((error as Error).message.startsWith('resume:')) throw error;
-    throw new Error(`resume: ${path} is not valid JSON (${(error as Error).message})`);
+    throw new TrainingError('invalid-file', 'root', `resume: ${path} is not valid JSON (${(error as Error).message})`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`resume: ${path} must hold a JSON object`);
+    throw new TrainingError('invalid-file', 'root', `resume: ${path} must hold a JSON object`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -133,7 +144,9 @@ const STATE_COUNTS = new Set<string>(['epoch', 'step', 'lossCount', 'sinceBest']
 function parseState(raw: Record<string, unknown>, path: string): TrainerState {
   const unknown = Object.keys(raw).filter((k) => k !== 'phase' && !(STATE_NUMBERS as readonly string[]).includes(k));
   if (unknown.length > 0) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-file',
+      'root',
       `resume: ${path}: unknown field(s) ${unknown.map((k) => `'${k}'`).join(', ')} (expected version, epoch, step, ` +
         'phase, lossSum, lossCount, best, sinceBest, seed, optimizer and layers)',
     );
@@ -143,20 +156,32 @@ function parseState(raw: Record<string, unknown>, path: string): TrainerState {
     let v = raw[key];
     if (key === 'best' && v === null) v = Number.NEGATIVE_INFINITY; // written by earlier versions for -Infinity
     if (v === 'Infinity' || v === '-Infinity' || v === 'NaN') v = Number(v);
-    if (typeof v !== 'number') throw new Error(`resume: ${path}: '${key}' must be a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number')
+      throw new TrainingError(
+        'invalid-file',
+        'root',
+        `resume: ${path}: '${key}' must be a number, got ${JSON.stringify(v)}`,
+      );
     if (STATE_COUNTS.has(key) && !(Number.isInteger(v) && v >= 0)) {
-      throw new Error(`resume: ${path}: '${key}' must be an integer >= 0, got ${v}`);
+      throw new TrainingError('invalid-file', 'root', `resume: ${path}: '${key}' must be an integer >= 0, got ${v}`);
     }
-    if (key === 'seed' && !Number.isInteger(v)) throw new Error(`resume: ${path}: 'seed' must be an integer, got ${v}`);
+    if (key === 'seed' && !Number.isInteger(v))
+      throw new TrainingError('invalid-file', 'root', `resume: ${path}: 'seed' must be an integer, got ${v}`);
     if (key === 'lossSum' && !Number.isFinite(v))
-      throw new Error(`resume: ${path}: 'lossSum' must be finite, got ${v}`);
+      throw new TrainingError('invalid-file', 'root', `resume: ${path}: 'lossSum' must be finite, got ${v}`);
     if (key === 'best' && !(Number.isFinite(v) || v === Number.NEGATIVE_INFINITY)) {
-      throw new Error(`resume: ${path}: 'best' must be a finite score or -Infinity (none yet), got ${v}`);
+      throw new TrainingError(
+        'invalid-file',
+        'root',
+        `resume: ${path}: 'best' must be a finite score or -Infinity (none yet), got ${v}`,
+      );
     }
     state[key] = v;
   }
   if (raw.phase !== 'vanilla' && raw.phase !== 'elastic' && raw.phase !== 'single') {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-file',
+      'root',
       `resume: ${path}: 'phase' must be 'vanilla', 'elastic' or 'single', got ${JSON.stringify(raw.phase)}`,
     );
   }
@@ -169,7 +194,9 @@ async function checkFiniteWeights(model: tf.LayersModel, where: string): Promise
     const values = await w.read().data();
     const i = values.findIndex((v) => !Number.isFinite(v));
     if (i >= 0) {
-      throw new Error(
+      throw new TrainingError(
+        'invalid-file',
+        'root',
         `resume: ${where}: weight '${w.originalName}' holds ${values[i]} at index ${i}: a finite model was expected ` +
           '(a damaged file, or a run that diverged before this checkpoint)',
       );
@@ -185,21 +212,43 @@ export function hasCheckpoint(root: string): boolean {
 /** Reads the checkpoint `root/latest.json` points at; clear errors for a missing or damaged one. */
 export async function readCheckpoint(root: string, store: ModelStore = defaultStore): Promise<Checkpoint> {
   const pointer = join(root, LATEST);
-  if (!existsSync(pointer)) throw new Error(`resume: no checkpoint at ${pointer} (train without --resume first)`);
+  if (!existsSync(pointer))
+    throw new TrainingError(
+      'invalid-state',
+      'root',
+      `resume: no checkpoint at ${pointer} (train without --resume first)`,
+    );
   const dir = checkpointDir(root, pointer);
   if (!existsSync(dir)) {
-    throw new Error(`resume: ${pointer} names ${basename(dir)}, which does not exist in ${root} (deleted by hand?)`);
+    throw new TrainingError(
+      'invalid-file',
+      'root',
+      `resume: ${pointer} names ${basename(dir)}, which does not exist in ${root} (deleted by hand?)`,
+    );
   }
   const statePath = join(dir, 'state.json');
   const raw = readJsonObject(statePath) as Record<string, unknown> & { version: number; optimizer: number[] };
-  if (raw.version !== 1) throw new Error(`resume: ${statePath} has unknown version ${JSON.stringify(raw.version)}`);
+  if (raw.version !== 1)
+    throw new TrainingError(
+      'invalid-file',
+      'root',
+      `resume: ${statePath} has unknown version ${JSON.stringify(raw.version)}`,
+    );
   if (!Array.isArray(raw.optimizer) || !raw.optimizer.every((n) => Number.isInteger(n) && n >= -1)) {
-    throw new Error(`resume: ${dir}/state.json: 'optimizer' must be an array of buffer lengths`);
+    throw new TrainingError(
+      'invalid-file',
+      'root',
+      `resume: ${dir}/state.json: 'optimizer' must be an array of buffer lengths`,
+    );
   }
   const binPath = join(dir, 'optimizer.bin');
   const bin = readOrExplain(binPath, 'the optimizer state');
   if (bin.byteLength % 4 !== 0) {
-    throw new Error(`resume: ${binPath} has ${bin.byteLength} bytes, not a whole number of float32 values (damaged)`);
+    throw new TrainingError(
+      'invalid-file',
+      'root',
+      `resume: ${binPath} has ${bin.byteLength} bytes, not a whole number of float32 values (damaged)`,
+    );
   }
   const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   let off = 0;
@@ -209,10 +258,17 @@ export async function readCheckpoint(root: string, store: ModelStore = defaultSt
     off += len;
     return b;
   });
-  if (off !== all.length) throw new Error(`resume: ${binPath} has ${all.length} values, ${statePath} describes ${off}`);
+  if (off !== all.length)
+    throw new TrainingError(
+      'invalid-file',
+      'root',
+      `resume: ${binPath} has ${all.length} values, ${statePath} describes ${off}`,
+    );
   const nonFinite = all.findIndex((v) => !Number.isFinite(v));
   if (nonFinite >= 0) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-file',
+      'root',
       `resume: ${binPath} holds ${all[nonFinite]} at value ${nonFinite}: a finite state was expected (a damaged ` +
         'file, or a run that diverged before this checkpoint)',
     );

@@ -32,6 +32,8 @@ async function expectRefused(file: string, content: string | Buffer | null, mess
   else writeFileSync(path, content);
   try {
     await expect(readCheckpoint(root)).rejects.toThrow(message);
+    // a package error with a code, not a plain Error
+    await expect(readCheckpoint(root)).rejects.toThrow(expect.objectContaining({ code: 'invalid-file' }));
   } finally {
     writeFileSync(path, before);
   }
@@ -42,6 +44,14 @@ describe('a damaged checkpoint is refused with the file named', () => {
     const c = await readCheckpoint(root);
     expect(c.state.epoch).toBe(1);
     c.model.dispose();
+  });
+
+  it('no checkpoint at all is a TrainingError of code invalid-state naming root', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'edl-no-ckpt-'));
+    await expect(readCheckpoint(empty)).rejects.toThrow(
+      expect.objectContaining({ name: 'TrainingError', code: 'invalid-state', option: 'root' }),
+    );
+    await expect(readCheckpoint(empty)).rejects.toThrow(/resume: no checkpoint at .*latest\.json/);
   });
 
   it('latest.json naming a folder that is gone', async () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { TrainingError } from '../errors/training-error.ts';
 import { defaultStore, hasCheckpoint, type ModelStore, readCheckpoint, writeCheckpoint } from './checkpoint-store.ts';
 import { appendMetrics, truncateMetrics } from './metrics-log.ts';
 import type { TrainingStore } from './training-store.ts';
@@ -19,7 +20,8 @@ export interface DirectoryStoreOptions {
  * await train({ ...options, store: directoryStore('runs/edl'), resume: true });
  */
 export function directoryStore(outDir: string, options: DirectoryStoreOptions = {}): TrainingStore {
-  if (typeof outDir !== 'string' || outDir === '') throw new Error('directoryStore: outDir must be a non-empty path');
+  if (typeof outDir !== 'string' || outDir === '')
+    throw new TrainingError('invalid-option', 'outDir', 'directoryStore: outDir must be a non-empty path');
   const models = options.models ?? defaultStore;
   const root = join(outDir, 'checkpoints');
   return {

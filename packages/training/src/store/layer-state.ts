@@ -1,5 +1,6 @@
 import { type DictConv2D, isDictLayer } from '@edl/layers';
 import * as tf from '@tensorflow/tfjs';
+import { TrainingError } from '../errors/training-error.ts';
 
 /** One dictionary layer's step-size state (see `DictConv2D.getStepSizeState` of `@edl/layers`) as plain data. */
 export interface SavedStepSizeState {
@@ -65,7 +66,9 @@ export function restoreLayerState(model: tf.LayersModel, state: LayerState, wher
   const missing = [...layers.keys()].filter((name) => !saved.has(name));
   const extra = [...saved].filter((name) => !layers.has(name));
   if (missing.length > 0 || extra.length > 0 || saved.size !== state.length) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-input',
+      'model',
       `${where}: the saved layer state does not match the model's dictionary layers` +
         (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') +
         (extra.length > 0 ? `; not in the model: ${extra.join(', ')}` : '') +
@@ -77,7 +80,7 @@ export function restoreLayerState(model: tf.LayersModel, state: LayerState, wher
     try {
       layers.get(s.layer)!.setStepSizeState({ trainingCalls: s.trainingCalls, warmStart: vector });
     } catch (error) {
-      throw new Error(`${where}: layer '${s.layer}': ${(error as Error).message}`);
+      throw new TrainingError('invalid-file', 'layers', `${where}: layer '${s.layer}': ${(error as Error).message}`);
     } finally {
       vector?.dispose();
     }
@@ -113,7 +116,7 @@ export function decodeLayerState(
   manifestWhere: string,
   bytesWhere: string,
 ): LayerState {
-  const bad = (what: string) => new Error(`${manifestWhere}: 'layers' ${what}`);
+  const bad = (what: string) => new TrainingError('invalid-file', 'layers', `${manifestWhere}: 'layers' ${what}`);
   if (!Array.isArray(manifest)) throw bad(`must be a list of layer states, got ${JSON.stringify(manifest)}`);
   let need = 0;
   for (const [i, entry] of manifest.entries()) {
@@ -130,14 +133,18 @@ export function decodeLayerState(
     need += e.shape ? e.shape.reduce((a, b) => a * b, 1) : 0;
   }
   if (bytes.byteLength !== need * 4) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-file',
+      'layers',
       `${bytesWhere} has ${bytes.byteLength} bytes, ${manifestWhere} describes ${need} float32 values (${need * 4} bytes)`,
     );
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const nonFinite = all.findIndex((v) => !Number.isFinite(v));
   if (nonFinite >= 0) {
-    throw new Error(
+    throw new TrainingError(
+      'invalid-file',
+      'layers',
       `${bytesWhere} holds ${all[nonFinite]} at value ${nonFinite}: a finite state was expected (a damaged file, ` +
         'or a run that diverged before this checkpoint)',
     );

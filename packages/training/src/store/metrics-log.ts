@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { atomicWriteSync as writeFileAtomic } from '@edl/models/node';
+import { TrainingError } from '../errors/training-error.ts';
 import type { EpochMetrics } from './epoch-metrics.ts';
 
 const KEYS: (keyof EpochMetrics)[] = [
@@ -34,13 +35,17 @@ export function readMetrics(path: string): EpochMetrics[] {
     try {
       obj = JSON.parse(line) as Record<string, unknown>;
     } catch (error) {
-      throw new Error(`${path}: line ${i + 1} is not valid JSON (${(error as Error).message})`);
+      throw new TrainingError(
+        'invalid-file',
+        'path',
+        `${path}: line ${i + 1} is not valid JSON (${(error as Error).message})`,
+      );
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw new Error(`${path}: line ${i + 1} is not a JSON object`);
+      throw new TrainingError('invalid-file', 'path', `${path}: line ${i + 1} is not a JSON object`);
     }
     for (const k of KEYS) {
-      if (!(k in obj)) throw new Error(`${path}: line ${i + 1} lacks the field "${k}"`);
+      if (!(k in obj)) throw new TrainingError('invalid-file', 'path', `${path}: line ${i + 1} lacks the field "${k}"`);
     }
     return [obj as unknown as EpochMetrics];
   });
@@ -64,9 +69,14 @@ export function truncateMetrics(path: string, epochs: number): number {
       epoch = (JSON.parse(line) as { epoch?: unknown }).epoch;
     } catch (error) {
       if (i === lines.length - 1 && !text.endsWith('\n')) continue; // cut off by a kill mid-append
-      throw new Error(`${path}: line ${i + 1} is not valid JSON (${(error as Error).message})`);
+      throw new TrainingError(
+        'invalid-file',
+        'path',
+        `${path}: line ${i + 1} is not valid JSON (${(error as Error).message})`,
+      );
     }
-    if (typeof epoch !== 'number') throw new Error(`${path}: line ${i + 1} has no numeric "epoch"`);
+    if (typeof epoch !== 'number')
+      throw new TrainingError('invalid-file', 'path', `${path}: line ${i + 1} has no numeric "epoch"`);
     if (epoch <= epochs) kept.push(line);
   }
   const dropped = lines.filter((l) => l.trim() !== '').length - kept.length;
