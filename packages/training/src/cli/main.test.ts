@@ -116,6 +116,20 @@ describe('edl CLI', () => {
     expect(noRun.err).toContain('no metrics.jsonl');
   });
 
+  it("report --summary: accuracy-vs-eps points say eps (the attacks' name); an old summary saying epsilon is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edl-cli-'));
+    const summary = (point: object) => {
+      const path = join(dir, `s-${Object.keys(point).join('-')}.json`);
+      writeFileSync(path, JSON.stringify({ epsilonCurves: [{ series: 'standard', points: [point] }] }));
+      return path;
+    };
+    const old = await cli('report', '--summary', summary({ epsilon: 0.1, accuracy: 0.5 }), '--out', join(dir, 'a'));
+    expect(old.code).toBe(2);
+    expect(old.err).toContain("epsilonCurves 'standard': every point must be { eps, accuracy }");
+    const ok = await cli('report', '--summary', summary({ eps: 0.1, accuracy: 0.5 }), '--out', join(dir, 'b'));
+    expect(ok.code).toBe(0);
+  });
+
   it('merges defaults < config file < flags', () => {
     const c = resolveTrainConfig({ epochs: 7, lr: 0.2 }, { lr: 0.3 });
     expect(c.epochs).toBe(7);

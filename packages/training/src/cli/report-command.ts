@@ -96,6 +96,12 @@ export function reportCommand(): Command {
       if (opts.summary) {
         if (!existsSync(opts.summary)) throw new UserError(`--summary: file not found: ${opts.summary}`);
         data = { ...data, ...(JSON.parse(readFileSync(opts.summary, 'utf8')) as Partial<ReportData>) };
+        const noEps = (data.epsilonCurves ?? []).find((c) => c.points.some((p) => typeof p.eps !== 'number'));
+        if (noEps) {
+          throw new UserError(
+            `--summary ${opts.summary}: epsilonCurves '${noEps.series}': every point must be { eps, accuracy } with a numeric eps (the attacks' name; summaries written before said epsilon)`,
+          );
+        }
       }
       if (opts.run) data.runs = [...(data.runs ?? []), ...opts.run.map((d) => readRun(d))];
       if (opts.eval) data = addEvalReports(data, opts.eval);

@@ -95,7 +95,7 @@ export async function sweepModel(
   epsilons: number[],
   seed: number,
   reportPath: string,
-): Promise<{ points: { epsilon: number; accuracy: number }[]; flags: string[] }> {
+): Promise<{ points: { eps: number; accuracy: number }[]; flags: string[] }> {
   const { x, y } = gatherBatch(set, firstIndices(set, count));
   try {
     const result = await epsilonSweep(
@@ -107,8 +107,8 @@ export async function sweepModel(
     await writeJsonAtomic(reportPath, result);
     return {
       points: [
-        { epsilon: 0, accuracy: result.cleanAccuracy },
-        ...result.points.map((p) => ({ epsilon: p.eps, accuracy: p.accuracy })),
+        { eps: 0, accuracy: result.cleanAccuracy },
+        ...result.points.map((p) => ({ eps: p.eps, accuracy: p.accuracy })),
       ],
       flags: result.flags.map((f) => `[${f.severity}] ${f.id}: ${f.message}`),
     };

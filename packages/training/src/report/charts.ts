@@ -117,9 +117,9 @@ export function reportCharts(data: ReportData): ChartSpec[] {
     trainingCurves(data),
     lineChart(
       'accuracy-vs-epsilon',
-      'Accuracy vs L∞ epsilon (PGD)',
+      'Accuracy vs L∞ eps (PGD)',
       eps,
-      { field: 'epsilon', title: 'epsilon' },
+      { field: 'eps', title: 'eps' },
       { field: 'accuracy', title: 'accuracy', unit: true },
       'series',
     ),

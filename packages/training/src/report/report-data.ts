@@ -21,8 +21,8 @@ export interface ReportData {
    * added when any row has a status (e.g. a grid cell that is missing or failed).
    */
   table?: { columns: string[]; rows: { model: string; values: Record<string, number | null>; status?: string }[] };
-  /** Accuracy vs epsilon, one series per model (and attack). */
-  epsilonCurves?: { series: string; points: { epsilon: number; accuracy: number }[] }[];
+  /** Accuracy vs the L∞ budget `eps` (the attacks' name for it), one series per model (and attack). */
+  epsilonCurves?: { series: string; points: { eps: number; accuracy: number }[] }[];
   /** RISTA objective per unrolled step (paper Fig. 6), one series per layer or model. */
   ristaObjective?: { series: string; points: { step: number; objective: number }[] }[];
   /** Trust-check flags to show prominently (empty = none raised). */

@@ -32,7 +32,7 @@ describe('writeReport', () => {
         { name: 'standard', metrics: [epoch(1, 'single'), epoch(2, 'single'), epoch(3, 'single')] },
       ],
       table: { columns: ['clean', 'PGD-20'], rows: [{ model: 'Elastic DL', values: { clean: 0.91, 'PGD-20': 0.5 } }] },
-      epsilonCurves: [{ series: 'standard', points: [0, 0.1, 0.2].map((e) => ({ epsilon: e, accuracy: 1 - 3 * e })) }],
+      epsilonCurves: [{ series: 'standard', points: [0, 0.1, 0.2].map((eps) => ({ eps, accuracy: 1 - 3 * eps })) }],
       ristaObjective: [{ series: 'layer 1', points: [0, 1, 2].map((s) => ({ step: s, objective: 5 / (s + 1) })) }],
       flags: ['FGSM above PGD for Elastic DL'],
     });
