@@ -92,7 +92,7 @@ describe('downloads: timeouts, URLs in errors, nothing damaged kept', () => {
       new RegExp(`downloadFile: http://127\\.0\\.0\\.1:${port}/x: fetch failed \\(ECONNREFUSED\\)`),
     );
     await expect(downloadFile(`${base}/x`, join(tmp, 'v'), { timeoutMs: 0 })).rejects.toThrow(
-      /timeoutMs: expected a number of milliseconds > 0, got 0/,
+      /^timeoutMs must be a finite number > 0, got 0$/,
     );
     // DatasetErrors with a code (plain Errors before)
     await expect(downloadFile(`http://127.0.0.1:${port}/x`, join(tmp, 'u'))).rejects.toThrow(

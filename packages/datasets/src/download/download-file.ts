@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { checkPositive } from '../core/checkers.ts';
 import { DatasetError } from '../core/dataset-error.ts';
 
 /** Options of {@link downloadFile}. */
@@ -22,16 +23,6 @@ export interface DownloadFileOptions {
 
 /** Default {@link DownloadFileOptions.idleTimeoutMs}: 30 s without a byte. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-
-function checkMs(value: number | undefined, name: string): void {
-  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new DatasetError(
-      'invalid-option',
-      name,
-      `downloadFile: ${name}: expected a number of milliseconds > 0, got ${String(value)}`,
-    );
-  }
-}
 
 /** The cause of a failed fetch in words ("fetch failed (ECONNREFUSED)"), since undici hides it in `cause`. */
 function describeFailure(error: unknown): string {
@@ -66,8 +57,8 @@ export async function hashFile(path: string, algorithm: 'sha256' | 'md5'): Promi
  * @returns `dest`.
  */
 export async function downloadFile(url: string, dest: string, options: DownloadFileOptions = {}): Promise<string> {
-  checkMs(options.timeoutMs, 'timeoutMs');
-  checkMs(options.idleTimeoutMs, 'idleTimeoutMs');
+  if (options.timeoutMs !== undefined) checkPositive('timeoutMs', options.timeoutMs);
+  if (options.idleTimeoutMs !== undefined) checkPositive('idleTimeoutMs', options.idleTimeoutMs);
   const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const part = `${dest}.part`;
   const controller = new AbortController();

@@ -1,5 +1,6 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { checkPositive } from '../core/checkers.ts';
 import { DatasetError } from '../core/dataset-error.ts';
 
 /** A decoded image: RGB, 3 bytes per pixel, row-major. */
@@ -52,14 +53,7 @@ function isJpeg(b: Uint8Array): boolean {
  * @returns the RGB image.
  */
 export function decodeImage(bytes: Uint8Array, name: string, options: DecodeImageOptions = {}): DecodedImage {
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (!(Number.isFinite(maxPixels) && maxPixels > 0)) {
-    throw new DatasetError(
-      'invalid-option',
-      'maxPixels',
-      `decodeImage: maxPixels: expected a number > 0, got ${String(options.maxPixels)}`,
-    );
-  }
+  const maxPixels = checkPositive('maxPixels', options.maxPixels ?? DEFAULT_MAX_PIXELS);
   if (isPng(bytes)) {
     if (bytes.length >= 24) {
       // IHDR is the first chunk: width and height, big-endian, at bytes 16 and 20
