@@ -3,6 +3,7 @@ export { progressBar } from './loop/progress-bar.ts';
 export { type ChartSpec, reportCharts } from './report/charts.ts';
 export { renderSvg } from './report/render-svg.ts';
 export type { ReportData, ReportRun } from './report/report-data.ts';
+export type { ReportFlag } from './report/report-flag.ts';
 export { writeReport } from './report/write-report.ts';
 export {
   type Checkpoint,

@@ -84,7 +84,9 @@ describe('edl grid', () => {
     expect(html).toContain('<td>cell 1: conv=standard, seed=1</td><td>–</td><td>–</td><td>–</td>');
     expect(html).toContain('FAILED: train failed (exit 1)');
     expect(html).toContain('<td>cell 3: conv=vanilla, seed=1</td><td>90.0%</td><td>50.0%</td><td>50.0%</td>');
-    expect(html).toContain('cell 3: clean-accuracy-low');
+    // the cell's flags whole (they were ids only), listed with severity and message
+    expect(json.cells[3]?.flags).toEqual([{ id: 'clean-accuracy-low', severity: 'warning', message: 'x' }]);
+    expect(html).toContain('cell 3: [warning] clean-accuracy-low: x');
 
     status(1, { state: 'done', pid: process.pid });
     report(1, 0.125);

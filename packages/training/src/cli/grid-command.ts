@@ -215,7 +215,7 @@ export function gridCommand(): Command {
         const attacks = Object.entries(row.attacks).map(([k, v]) => `${k} ${pct(v)}`);
         console.log(
           `${what}: clean ${pct(row.clean)}, ${attacks.join(', ')}, worst ${pct(row.worstCase)}${
-            row.flags.length ? ` FLAGS ${row.flags.join(',')}` : ''
+            row.flags.length ? ` FLAGS ${row.flags.map((f) => f.id).join(',')}` : ''
           }`,
         );
       }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -128,6 +128,24 @@ describe('edl CLI', () => {
     expect(old.err).toContain("epsilonCurves 'standard': every point must be { eps, accuracy }");
     const ok = await cli('report', '--summary', summary({ eps: 0.1, accuracy: 0.5 }), '--out', join(dir, 'b'));
     expect(ok.code).toBe(0);
+  });
+
+  it('report --summary: flags are trust flags; a summary holding text flags is refused, naming the flag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edl-cli-'));
+    const summary = (flags: unknown[]) => {
+      const path = join(dir, `s-${flags.length}-${typeof flags[0]}.json`);
+      writeFileSync(path, JSON.stringify({ flags }));
+      return path;
+    };
+    const old = await cli('report', '--summary', summary(['standard: [warning] x: y']), '--out', join(dir, 'a'));
+    expect(old.code).toBe(2);
+    expect(old.err).toContain(
+      'flags must be trust flags { id, severity, message, fix, on? }, got "standard: [warning] x: y"',
+    );
+    const flag = { id: 'x', severity: 'warning', message: 'y', fix: 'z', on: 'standard' };
+    const ok = await cli('report', '--summary', summary([flag]), '--out', join(dir, 'b'));
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(dir, 'b', 'report.html'), 'utf8')).toContain('standard: [warning] x: y');
   });
 
   it('merges defaults < config file < flags', () => {

@@ -4,6 +4,7 @@ import type { Attack } from '@edl/attacks';
 import { setupBackend } from '@edl/ops';
 import { firstIndices, gatherBatch } from '../loop/labelled-images.ts';
 import type { ReportData } from '../report/report-data.ts';
+import { flagText } from '../report/report-flag.ts';
 import { writeReport } from '../report/write-report.ts';
 import { loadData } from './load-data.ts';
 import type { QuickstartOptions } from './quickstart-defaults.ts';
@@ -123,7 +124,7 @@ export async function runQuickstart(
     const { x } = gatherBatch(data.test, firstIndices(data.test, 32));
     report.ristaObjective!.push(...(await ristaObjectiveSeries(result.model, x, 8)));
     x.dispose();
-    report.flags!.push(...rows[m.name]!.flags.map((f) => `${m.name}: ${f}`));
+    report.flags!.push(...rows[m.name]!.flags.map((f) => ({ ...f, on: m.name })));
     result.model.dispose();
   }
   const columns = ['clean', ...Object.keys(rows[models[0]!.name]!.attacks), WORST];
@@ -147,7 +148,7 @@ export async function runQuickstart(
     models.map((m) => m.name),
     rows,
   );
-  for (const f of report.flags ?? []) console.log(`FLAG ${f}`);
+  for (const f of report.flags ?? []) console.log(`FLAG ${flagText(f)}`);
   console.log(`\nreport: ${join(o.out, 'report.html')}  (${seconds.toFixed(0)} s end to end)`);
   return { rows, seconds };
 }

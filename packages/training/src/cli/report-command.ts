@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { TrustFlag } from '@edl/attacks';
 import { Command } from 'commander';
 import type { ReportData, ReportRun } from '../report/report-data.ts';
+import { isTrustFlag } from '../report/report-flag.ts';
 import { writeReport } from '../report/write-report.ts';
 import { readMetrics } from '../store/metrics-log.ts';
 import { UserError } from './user-error.ts';
@@ -44,7 +46,7 @@ interface EvalReportJson {
   cleanAccuracy: number;
   worstCaseAccuracy: number;
   attacks: { name: string; accuracy: number }[];
-  flags: { severity: string; id: string; message: string }[];
+  flags: TrustFlag[];
 }
 
 /** Adds the table rows and flags of `evaluateRobustness` JSON reports (model name = the run folder's name). */
@@ -68,7 +70,7 @@ export function addEvalReports(data: ReportData, files: string[]): ReportData {
         'worst case': r.worstCaseAccuracy,
       },
     });
-    flags.push(...r.flags.map((f) => `${model}: [${f.severity}] ${f.id}: ${f.message}`));
+    flags.push(...r.flags.map((f) => ({ ...f, on: model })));
   }
   return { ...data, table: { columns: [...columns, 'worst case'], rows }, flags };
 }
@@ -96,6 +98,12 @@ export function reportCommand(): Command {
       if (opts.summary) {
         if (!existsSync(opts.summary)) throw new UserError(`--summary: file not found: ${opts.summary}`);
         data = { ...data, ...(JSON.parse(readFileSync(opts.summary, 'utf8')) as Partial<ReportData>) };
+        const notFlag = (data.flags ?? []).find((f) => !isTrustFlag(f));
+        if (notFlag !== undefined) {
+          throw new UserError(
+            `--summary ${opts.summary}: flags must be trust flags { id, severity, message, fix, on? }, got ${JSON.stringify(notFlag)} (summaries written before held text)`,
+          );
+        }
         const noEps = (data.epsilonCurves ?? []).find((c) => c.points.some((p) => typeof p.eps !== 'number'));
         if (noEps) {
           throw new UserError(

@@ -1,4 +1,13 @@
-import { type Attack, autoAttack, epsilonSweep, evaluateRobustness, fgsm, fromLayersModel, pgd } from '@edl/attacks';
+import {
+  type Attack,
+  autoAttack,
+  epsilonSweep,
+  evaluateRobustness,
+  fgsm,
+  fromLayersModel,
+  pgd,
+  type TrustFlag,
+} from '@edl/attacks';
 import { writeJsonAtomic } from '@edl/attacks/node';
 import type { ImageSet } from '@edl/datasets';
 import * as tf from '@tensorflow/tfjs';
@@ -53,8 +62,8 @@ export interface RobustnessRow {
   attacks: Record<string, number>;
   /** Per-sample worst case over all attacks. */
   worstCase: number;
-  /** Trust-check flags as text. */
-  flags: string[];
+  /** Trust-check flags (of `evaluateRobustness`, and of the eps sweep once added). */
+  flags: TrustFlag[];
 }
 
 /**
@@ -77,7 +86,7 @@ export async function evaluateModel(
       clean: report.cleanAccuracy,
       attacks: Object.fromEntries(report.attacks.map((a) => [labels.get(a.name) ?? a.name, a.accuracy])),
       worstCase: report.worstCaseAccuracy,
-      flags: report.flags.map((f) => `[${f.severity}] ${f.id}: ${f.message}`),
+      flags: report.flags,
     };
   } finally {
     tf.dispose([x, y]);
@@ -95,7 +104,7 @@ export async function sweepModel(
   epsilons: number[],
   seed: number,
   reportPath: string,
-): Promise<{ points: { eps: number; accuracy: number }[]; flags: string[] }> {
+): Promise<{ points: { eps: number; accuracy: number }[]; flags: TrustFlag[] }> {
   const { x, y } = gatherBatch(set, firstIndices(set, count));
   try {
     const result = await epsilonSweep(
@@ -110,7 +119,7 @@ export async function sweepModel(
         { eps: 0, accuracy: result.cleanAccuracy },
         ...result.points.map((p) => ({ eps: p.eps, accuracy: p.accuracy })),
       ],
-      flags: result.flags.map((f) => `[${f.severity}] ${f.id}: ${f.message}`),
+      flags: result.flags,
     };
   } finally {
     tf.dispose([x, y]);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TrustFlag } from '@edl/attacks';
 import { readRun } from '../cli/report-command.ts';
 import type { ReportData, ReportRun } from '../report/report-data.ts';
 import { CELL_REPORT, type CellState, cellState } from './cell-status.ts';
@@ -16,8 +17,8 @@ export interface GridReportRow {
   clean: number | null;
   attacks: Record<string, number>;
   worstCase: number | null;
-  /** Trust-check flag ids raised on the cell. */
-  flags: string[];
+  /** Trust-check flags raised on the cell (of its `edl eval` report). */
+  flags: TrustFlag[];
   modelFingerprint: string | null;
 }
 
@@ -38,7 +39,7 @@ interface EvalJson {
   cleanAccuracy: number;
   worstCaseAccuracy: number;
   attacks: { name: string; accuracy: number }[];
-  flags: { id: string; severity: string; message: string }[];
+  flags: TrustFlag[];
   run?: { modelFingerprint?: string };
 }
 
@@ -78,7 +79,7 @@ export function gatherGrid(config: GridConfig, cells: GridCell[]): GridReport {
       clean: r?.cleanAccuracy ?? null,
       attacks: r ? Object.fromEntries(r.attacks.map((a) => [a.name, a.accuracy])) : {},
       worstCase: r?.worstCaseAccuracy ?? null,
-      flags: r ? r.flags.map((f) => f.id) : [],
+      flags: r ? r.flags : [],
       modelFingerprint: r?.run?.modelFingerprint ?? null,
     };
   });
@@ -106,7 +107,7 @@ export function gridReportData(report: GridReport, cells: GridCell[], title: str
     subtitle: `${report.cells.length} cells: ${summary}`,
     table: { columns: ['clean', ...attackNames, 'worst case'], rows },
     ...(report.cells.some((r) => r.state === 'done')
-      ? { flags: report.cells.flatMap((r) => r.flags.map((f) => `cell ${r.index}: ${f}`)) }
+      ? { flags: report.cells.flatMap((r) => r.flags.map((f) => ({ ...f, on: `cell ${r.index}` }))) }
       : {}),
     ...(runs.length > 0 ? { runs } : {}),
   };

@@ -1,4 +1,5 @@
 import type { EpochMetrics } from '../store/epoch-metrics.ts';
+import type { ReportFlag } from './report-flag.ts';
 
 /** One training run shown in the report. */
 export interface ReportRun {
@@ -25,8 +26,8 @@ export interface ReportData {
   epsilonCurves?: { series: string; points: { eps: number; accuracy: number }[] }[];
   /** RISTA objective per unrolled step (paper Fig. 6), one series per layer or model. */
   ristaObjective?: { series: string; points: { step: number; objective: number }[] }[];
-  /** Trust-check flags to show prominently (empty = none raised). */
-  flags?: string[];
+  /** Trust-check flags to show prominently, `@edl/attacks`' TrustFlags with what they were raised on (empty = none raised). */
+  flags?: ReportFlag[];
   /** Extra facts (key -> value) listed at the end. */
   facts?: Record<string, string>;
 }

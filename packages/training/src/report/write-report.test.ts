@@ -34,7 +34,15 @@ describe('writeReport', () => {
       table: { columns: ['clean', 'PGD-20'], rows: [{ model: 'Elastic DL', values: { clean: 0.91, 'PGD-20': 0.5 } }] },
       epsilonCurves: [{ series: 'standard', points: [0, 0.1, 0.2].map((eps) => ({ eps, accuracy: 1 - 3 * eps })) }],
       ristaObjective: [{ series: 'layer 1', points: [0, 1, 2].map((s) => ({ step: s, objective: 5 / (s + 1) })) }],
-      flags: ['FGSM above PGD for Elastic DL'],
+      flags: [
+        {
+          id: 'fgsm-stronger-than-pgd',
+          severity: 'warning',
+          message: 'FGSM above PGD for Elastic DL',
+          fix: 'more PGD steps',
+          on: 'Elastic DL',
+        },
+      ],
     });
     expect(ids).toEqual(['training-curves', 'accuracy-vs-epsilon', 'rista-objective', 'betas', 'training-loss']);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
@@ -42,7 +50,7 @@ describe('writeReport', () => {
     expect((html.match(/<svg/g) ?? []).length).toBe(ids.length);
     expect(html).toContain('Test &lt;report&gt;');
     expect(html).toContain('91.0%');
-    expect(html).toContain('FGSM above PGD for Elastic DL');
+    expect(html).toContain('Elastic DL: [warning] fgsm-stronger-than-pgd: FGSM above PGD for Elastic DL');
     expect(html).toContain('vanilla → elastic');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.svg'))).toHaveLength(ids.length);

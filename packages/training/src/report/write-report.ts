@@ -4,6 +4,7 @@ import { atomicWriteSync } from '@edl/models/node';
 import { reportCharts } from './charts.ts';
 import { renderSvg } from './render-svg.ts';
 import type { ReportData } from './report-data.ts';
+import { flagText } from './report-flag.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -45,7 +46,7 @@ export async function writeReport(dir: string, data: ReportData): Promise<string
       ? ''
       : flags.length === 0
         ? '<p class="ok">Trust checks: no gradient-masking flag raised.</p>'
-        : `<div class="flags"><h2>Trust-check flags</h2><ul>${flags.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul></div>`;
+        : `<div class="flags"><h2>Trust-check flags</h2><ul>${flags.map((f) => `<li>${escapeHtml(flagText(f))}</li>`).join('')}</ul></div>`;
   const facts = data.facts
     ? `<h2>Run facts</h2><dl>${Object.entries(data.facts)
         .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
