@@ -444,6 +444,24 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   return status_result(env, edl_relu_grad(dy, x, n, dx, &par), "reluGrad");
 }
 
+// sgdStep(p, g, buf, lr, momentum, weightDecay, nesterov, pOut, bufOut)
+napi_value SgdStep(napi_env env, napi_callback_info info) {
+  Args a(env, info, 9, 9, "sgdStep(p, g, buf, lr, momentum, weightDecay, nesterov, pOut, bufOut)");
+  size_t n = 0;
+  const float* p = a.f32(0, "p", &n);
+  const float* g = a.f32_exactly(1, "g", n, false, "as many as 'p'");
+  const float* buf = a.f32_exactly(2, "buf", n, false, "as many as 'p'");
+  const double lr = a.real(3, "lr");
+  const double momentum = a.real(4, "momentum");
+  const double wd = a.real(5, "weightDecay");
+  const bool nesterov = a.boolean(6, "nesterov");
+  float* p_out = a.f32_exactly(7, "pOut", n, false, "as many as 'p'");
+  float* buf_out = a.f32_exactly(8, "bufOut", n, false, "as many as 'p'");
+  if (!a.ok()) return a.fail();
+  const edl_parallel par = pool(env).parallel();
+  return status_result(env, edl_sgd_step(p, g, buf, n, (float)lr, (float)momentum, (float)wd, nesterov, p_out, buf_out, &par), "sgdStep");
+}
+
 // setThreads(n): resizes this instance's worker pool; returns the thread count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a(env, info, 1, 1, "setThreads(n)");
@@ -564,6 +582,7 @@ NAPI_MODULE_INIT() {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"window", nullptr, Window, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"debugFailAllocations", nullptr, DebugFailAllocations, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

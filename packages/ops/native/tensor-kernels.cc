@@ -564,3 +564,49 @@ extern "C" edl_status edl_relu_grad(const float* dy, const float* x, size_t n, f
   else edl_pfor(par, jobs, &c, relu_grad_part);
   return EDL_OK;
 }
+
+namespace {
+
+struct SgdCtx {
+  const float *p, *g, *buf;
+  float *p_out, *buf_out;
+  float lr, momentum, weight_decay;
+  bool nesterov;
+  size_t n, block;
+};
+
+// The float32 operations of @edl/training's Sgd (PyTorch's SGD) in their order, each rounded as the separate
+// kernels round it (the build has no FMA contraction: -std=c++17), so the result equals theirs bit for bit.
+void sgd_part(void* v, int p0, int p1) {
+  const SgdCtx& c = *static_cast<const SgdCtx*>(v);
+  const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
+  for (size_t i = i0; i < i1; i++) {
+    float g = c.g[i];
+    if (c.weight_decay != 0.f) {
+      const float wd = c.p[i] * c.weight_decay;
+      g = g + wd;
+    }
+    const float mb = c.buf[i] * c.momentum;
+    const float b = mb + g;
+    float d = b;
+    if (c.nesterov) {
+      const float mbn = b * c.momentum;
+      d = g + mbn;
+    }
+    const float step = d * c.lr;
+    c.p_out[i] = c.p[i] - step;
+    c.buf_out[i] = b;
+  }
+}
+
+}  // namespace
+
+extern "C" edl_status edl_sgd_step(const float* p, const float* g, const float* buf, size_t n, float lr, float momentum,
+                                   float weight_decay, int nesterov, float* p_out, float* buf_out,
+                                   const edl_parallel* par) {
+  SgdCtx c{p, g, buf, p_out, buf_out, lr, momentum, weight_decay, nesterov != 0, n, (size_t)1 << 15};
+  const int jobs = (int)((n + c.block - 1) / c.block);
+  if (n <= c.block) sgd_part(&c, 0, jobs);
+  else edl_pfor(par, jobs, &c, sgd_part);
+  return EDL_OK;
+}

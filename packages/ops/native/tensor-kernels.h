@@ -67,6 +67,14 @@ edl_status edl_window(const void* x, const int* xshape, const int* oshape, const
 /** dx = dy * step(x) (tfjs' Relu gradient: step 1 above 0, 0 at or below, NaN for NaN) in one pass. */
 edl_status edl_relu_grad(const float* dy, const float* x, size_t n, float* dx, const edl_parallel* par);
 
+/**
+ * One step of SGD with momentum (PyTorch's `SGD`, dampening 0) over n values: g' = g + weight_decay p,
+ * buf_out = momentum buf + g', d = nesterov ? g' + momentum buf_out : buf_out, p_out = p - lr d. Each operation is
+ * rounded to float32 as the separate elementwise kernels round it.
+ */
+edl_status edl_sgd_step(const float* p, const float* g, const float* buf, size_t n, float lr, float momentum,
+                        float weight_decay, int nesterov, float* p_out, float* buf_out, const edl_parallel* par);
+
 #ifdef __cplusplus
 }
 #endif

@@ -357,6 +357,19 @@ void check_tensor(const edl_parallel& par) {
   compare(name + " window slice", back.data(), wx, 0);
   if (edl_window(wx.data(), ws, ps, poff, EDL_TILE_MAX_RANK + 1, 4, &seven, padded.data(), &par) != EDL_ERR_INVALID_ARGUMENT)
     fail("window accepts rank > EDL_TILE_MAX_RANK");
+
+  // SGD step (Nesterov, weight decay), each operation rounded to float32 in order
+  std::vector<float> sp(n), sb(n), swp(n), swb(n), sbuf = random_vec(n);
+  for (size_t i = 0; i < n; i++) {
+    const float gd = dy[i] + a[i] * 0.01f;
+    const float b = sbuf[i] * 0.9f + gd;
+    const float d = gd + b * 0.9f;
+    swb[i] = b;
+    swp[i] = a[i] - d * 0.1f;
+  }
+  expect_ok(name + " sgd", edl_sgd_step(a.data(), dy.data(), sbuf.data(), n, 0.1f, 0.9f, 0.01f, 1, sp.data(), sb.data(), &par));
+  compare(name + " sgd p", sp.data(), swp, 0);
+  compare(name + " sgd buf", sb.data(), swb, 0);
 }
 
 // Fails the k-th allocation for k = 0, 1, ... until `run` gets through: every failure must come back as

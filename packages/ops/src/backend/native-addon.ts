@@ -116,6 +116,22 @@ export interface NativeConvAddon {
   ): void;
   /** `dx = dy * step(x)`: the ReLU gradient in one pass. */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /**
+   * One SGD step with momentum (PyTorch's `SGD`, dampening 0), each operation rounded as the separate float32 kernels
+   * round it: `g' = g + weightDecay p`, `bufOut = momentum buf + g'`, `d = nesterov ? g' + momentum bufOut : bufOut`,
+   * `pOut = p - lr d`.
+   */
+  sgdStep(
+    p: Float32Array,
+    g: Float32Array,
+    buf: Float32Array,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: boolean,
+    pOut: Float32Array,
+    bufOut: Float32Array,
+  ): void;
   /** Resizes the worker pool of this thread's addon instance (1 to 256); returns the thread count now in use. */
   setThreads(n: number): number;
   /** The codes and limits the addon was compiled with (native/edl-abi.h; mirrored by `native-abi.ts`). */

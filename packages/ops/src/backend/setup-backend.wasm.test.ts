@@ -7,6 +7,7 @@ import { NATIVE_KERNELS } from '../kernels/native/register-native-kernels.ts';
 import { RELU_GRAD_KERNEL } from '../kernels/native/relu-gradient.ts';
 import { wasmConv2DBackpropFilter } from '../kernels/wasm/wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from '../kernels/wasm/wasm-conv-backprop-input.ts';
+import { SGD_STEP_KERNEL } from '../operators/sgd-step.ts';
 import { defaultThreads, setupBackend } from './setup-backend.node.ts';
 
 // Own process (vitest pool 'forks'): 'auto' initialises the wasm backend process-wide.

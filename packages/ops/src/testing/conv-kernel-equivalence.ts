@@ -7,6 +7,7 @@ import { NATIVE_KERNELS } from '../kernels/native/register-native-kernels.ts';
 import { RELU_GRAD_KERNEL } from '../kernels/native/relu-gradient.ts';
 import { convOperator } from '../operators/conv-operator.ts';
 import { elasticWeights } from '../operators/elastic-weights.ts';
+import { SGD_STEP_KERNEL } from '../operators/sgd-step.ts';
 import { nonNegativeSoftThreshold } from '../operators/shrinkage.ts';
 import { lcg as rand, relErr } from './test-utils.ts';
 

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeConvAddon } from '../../backend/native-addon.ts';
+import { SGD_STEP_KERNEL } from '../../operators/sgd-step.ts';
 import { wasmConv2DBackpropFilter } from '../wasm/wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from '../wasm/wasm-conv-backprop-input.ts';
 import { type WasmKernel, wasmKernel } from '../wasm/wasm-kernel-utils.ts';
 import { FUSED_BATCH_NORM_KERNELS, makeNativeBatchNormKernels } from './native-batch-norm-kernels.ts';
 import { makeNativeConvKernels } from './native-conv-kernels.ts';
 import { FUSED_RISTA_KERNELS, makeNativeRistaKernels } from './native-rista-kernels.ts';
+import { makeNativeSgdKernel } from './native-sgd-kernel.ts';
 import { makeNativeTensorKernels } from './native-tensor-kernels.ts';
 import { makeNativeReluGradKernel, RELU_GRAD_KERNEL, registerReluGradient } from './relu-gradient.ts';
 
@@ -71,13 +73,19 @@ export function registerNativeKernels(addon: NativeConvAddon): string[] {
     ...makeNativeRistaKernels(addon),
     ...makeNativeBatchNormKernels(addon),
     [RELU_GRAD_KERNEL]: makeNativeReluGradKernel(addon),
+    [SGD_STEP_KERNEL]: makeNativeSgdKernel(addon),
   };
-  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS, RELU_GRAD_KERNEL] as const) {
+  for (const name of [
+    ...FUSED_RISTA_KERNELS,
+    ...FUSED_BATCH_NORM_KERNELS,
+    RELU_GRAD_KERNEL,
+    SGD_STEP_KERNEL,
+  ] as const) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fused[name] as unknown as tf.KernelFunc });
   }
   registerReluGradient();
-  return [...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS, RELU_GRAD_KERNEL];
+  return [...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS, RELU_GRAD_KERNEL, SGD_STEP_KERNEL];
 }
 
 /**
@@ -94,7 +102,7 @@ export function unregisterNativeKernels(): boolean {
       kernelFunc: fallbacks[name] as unknown as tf.KernelFunc,
     });
   }
-  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS, RELU_GRAD_KERNEL])
+  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS, RELU_GRAD_KERNEL, SGD_STEP_KERNEL])
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   return true;
 }
