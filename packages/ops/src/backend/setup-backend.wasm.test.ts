@@ -34,6 +34,7 @@ describe("setupBackend('auto') in Node without tfjs-node or webgpu", () => {
       ...FUSED_RISTA_KERNELS,
       ...FUSED_BATCH_NORM_KERNELS,
       RELU_GRAD_KERNEL,
+      SGD_STEP_KERNEL,
     ]);
     expect(setup.kernels.sort()).toEqual([...all].sort());
     expect(setup.native?.threads).toBe(setup.threads);

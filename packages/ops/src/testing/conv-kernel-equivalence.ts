@@ -215,6 +215,7 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
                 ...FUSED_RISTA_KERNELS,
                 ...FUSED_BATCH_NORM_KERNELS,
                 RELU_GRAD_KERNEL,
+                SGD_STEP_KERNEL,
               ]),
             ];
       expect(info.kernels.sort()).toEqual(all.sort());
