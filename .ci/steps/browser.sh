@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # EDL.js in a real browser: builds the packages the pages import, then runs the headless-Chromium tests of
 # examples/browser-demo (a layers page: DictConv2D on wasm / webgl / webgpu against cpu and setupBackend('auto');
-# an attacks-only page: FGSM / PGD / AutoAttack; the demo page: vite build + vite preview, an attack through the UI,
-# a screenshot). Chromium is Debian's (/usr/bin/chromium), driven by playwright-core: no browser is downloaded.
-# Measurements (bundle sizes, time to the first attack result) and the screenshot go to $EDL_BROWSER_OUT
-# (default runs/browser/).
+# an attacks-only page: FGSM / PGD / AutoAttack on cpu / webgl / webgpu; the demo page: vite build + vite preview,
+# an attack through the UI, a screenshot). Chromium is Debian's (/usr/bin/chromium), driven by playwright-core: no
+# browser is downloaded. Measurements (bundle sizes, time to the first attack result) and the screenshot go to
+# $EDL_BROWSER_OUT (default runs/browser/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CI=true
