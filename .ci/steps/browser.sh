@@ -24,5 +24,7 @@ fi
 [ -d node_modules/.pnpm ] || $PNPM install --frozen-lockfile
 $PNPM --filter browser-demo run build:deps
 export EDL_BROWSER_OUT="${EDL_BROWSER_OUT:-$PWD/runs/browser}"
+# SwiftShader is installed above: the WebGPU cases must find an adapter (fail, not skip, when Chromium has none)
+export EDL_TEST_WEBGPU=1
 $PNPM --filter browser-demo test
 echo "browser.sh: measurements in $EDL_BROWSER_OUT/results.json, screenshot $EDL_BROWSER_OUT/demo.png"

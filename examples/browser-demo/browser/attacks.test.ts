@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttackCheck } from './pages/attacks/main.ts';
-import { type Chromium, chromiumMissing, launchChromium, openPage } from './support/chromium.ts';
+import { type Chromium, chromiumMissing, launchChromium, noWebgpuAdapter, openPage } from './support/chromium.ts';
 import { recordResult } from './support/results.ts';
 import { buildAndServe, type ServedPage } from './support/serve-page.ts';
 
@@ -80,9 +80,7 @@ describe.skipIf(chromiumMissing !== undefined)(
       ctx.onTestFinished(() => gpuBrowser.close());
       const page = await openPage(gpuBrowser, served.url, 'document.body.dataset.ready === "true"');
       if (!(await page.evaluate(() => window.attackChecks.webgpuAdapter()))) {
-        ctx.skip(
-          'no WebGPU adapter in this Chromium: needs libvulkan1 and the SwiftShader Vulkan driver of the chromium package (apt-get install -y chromium libvulkan1)',
-        );
+        noWebgpuAdapter(ctx);
         return;
       }
       await checkAttacks(page, 'webgpu');
