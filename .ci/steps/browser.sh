@@ -6,8 +6,8 @@
 # the demo page (vite build + vite preview, attacks through the UI, a screenshot); then scripts/measure.ts (bundle
 # sizes, median time from page load to the first attack result over 3 loads). Chromium is Debian's
 # (/usr/bin/chromium), driven by playwright-core: no browser is downloaded. Measurements and the screenshot go to
-# $EDL_BROWSER_OUT (default runs/browser/). About 3 min on the 2-core machine (builds ~45 s, tests ~85 s, measure
-# ~40 s).
+# $EDL_BROWSER_OUT (default runs/browser/). 2.5-4 min on the 2-core machine with Chromium installed (builds ~45 s,
+# tests 70-110 s, measure ~40 s; more while other work shares it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CI=true
