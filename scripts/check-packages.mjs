@@ -2,7 +2,8 @@
 // Checks what npm would publish, on the packed tarballs (not the source folders):
 //   1. `pnpm pack` each public package under packages/ into a temporary folder (pnpm rewrites `workspace:^`
 //      to real versions there, as `changeset publish` will);
-//   2. our own metadata checks (LICENSE and README in the tarball, repository / homepage / engines / access);
+//   2. our own metadata checks (LICENSE and README in the tarball, repository / homepage / engines / access, no
+//      relative link in the README, which npm shows without the repository around it);
 //   3. `publint --strict <tarball>`: exports, files, field formats;
 //   4. `attw <tarball> --profile esm-only`: do the type declarations resolve as the JavaScript does.
 // It builds nothing: run `pnpm build` first (CI does), and it refuses to pack a package without dist/.
@@ -79,6 +80,32 @@ const metadataProblems = (folder, pkg, tarballFiles) => {
   return problems;
 };
 
+/**
+ * Links in the packed README that break on the npm page: npm renders the README without the repository around it,
+ * so a relative link (`../../examples/...`, `docs/x.md`) goes nowhere. Absolute URLs and in-page `#anchors` only.
+ * Returns problem strings.
+ */
+const readmeLinkProblems = (readme) => {
+  const problems = [];
+  const lines = readme.split('\n');
+  let fenced = false;
+  lines.forEach((line, i) => {
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    if (fenced) return;
+    // [text](target) and ![alt](target), and HTML src= / href= attributes
+    const targets = [
+      ...[...line.matchAll(/\]\(\s*<?([^)\s>]+)/g)].map((m) => m[1]),
+      ...[...line.matchAll(/\b(?:src|href)=["']([^"']+)["']/g)].map((m) => m[1]),
+    ];
+    for (const target of targets) {
+      if (!/^(https?:|mailto:|#)/.test(target)) {
+        problems.push(`README.md:${i + 1} links to ${JSON.stringify(target)}: relative links break on the npm page`);
+      }
+    }
+  });
+  return problems;
+};
+
 const started = performance.now();
 const scratch = mkdtempSync(join(tmpdir(), 'edl-check-packages-'));
 const failures = [];
@@ -105,7 +132,8 @@ try {
     const listing = run('tar', ['-tzf', tarballPath]).stdout.split('\n').filter(Boolean);
     const packed = JSON.parse(run('tar', ['-xzOf', tarballPath, 'package/package.json']).stdout);
 
-    const problems = metadataProblems(folder, packed, listing);
+    const readme = run('tar', ['-xzOf', tarballPath, 'package/README.md']).stdout;
+    const problems = [...metadataProblems(folder, packed, listing), ...readmeLinkProblems(readme)];
     const publint = run(bin('publint'), ['--strict', tarballPath]);
     const attw = run(bin('attw'), [tarballPath, '--profile', 'esm-only', '--format', 'table-flipped']);
     const ok = problems.length === 0 && publint.status === 0 && attw.status === 0;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerCase } from './pages/layers/main.ts';
-import { type Chromium, chromiumMissing, launchChromium, openPage } from './support/chromium.ts';
+import { type Chromium, chromiumMissing, launchChromium, noWebgpuAdapter, openPage } from './support/chromium.ts';
 import { recordResult } from './support/results.ts';
 import { buildAndServe, type ServedPage } from './support/serve-page.ts';
 
@@ -114,9 +114,7 @@ describe.skipIf(chromiumMissing !== undefined)('@edl/layers and @edl/ops in head
     const page = await openPage(gpuBrowser, served.url, 'document.body.dataset.ready === "true"');
     const adapter = await page.evaluate(() => window.layerChecks.webgpuAdapter());
     if (!adapter) {
-      ctx.skip(
-        'no WebGPU adapter in this Chromium: needs libvulkan1 and the SwiftShader Vulkan driver of the chromium package (apt-get install -y chromium libvulkan1)',
-      );
+      noWebgpuAdapter(ctx);
       return;
     }
     await page.evaluate(() => window.layerChecks.loadWebgpuBackend());

@@ -13,7 +13,7 @@ import { requestedBackend, startBackend } from './start-backend.ts';
 export interface DemoProbe {
   state: 'loading' | 'ready' | 'running' | 'error';
   backend?: BackendSetup;
-  /** ms from navigation start to the first attack result on screen. */
+  /** ms from navigation start (`performance.now()`) to the first attack result drawn on the page. */
   firstResultMs?: number;
   /** ms from navigation start to the model being loaded. */
   modelLoadedMs?: number;
@@ -202,7 +202,6 @@ async function attackSelected(): Promise<void> {
   const index = selected;
   setStatus(`running ${attackLabel(s)} at ε = ${s.eps.toFixed(3)} on digit ${index + 1}…`, 'running');
   const outcome = await runAttack(model, [digits.images[index]!], [digits.labels[index]!], digits, s);
-  recordFirst();
   probe.results++;
   probe.last = {
     kind: s.kind,
@@ -214,6 +213,7 @@ async function attackSelected(): Promise<void> {
     ms: outcome.milliseconds,
   };
   showOutcome(index, s, outcome);
+  recordFirst(); // once the result is drawn (canvases, predictions, norms)
   showTiming(outcome, attackLabel(s));
 }
 

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
+import { bpda } from './adaptive/bpda.ts';
+import { eot } from './adaptive/eot.ts';
+import { transferAttack } from './adaptive/transfer-attack.ts';
 import { apgd } from './apgd/apgd.ts';
 import { apgdTargeted } from './apgd/apgd-targeted.ts';
 import { autoAttack } from './autoattack/auto-attack.ts';
@@ -16,8 +19,8 @@ import { sparsefool } from './minimal/sparsefool.ts';
 import { square } from './square/square.ts';
 import { describeBackends, onCpu } from './testing/backend-matrix.ts';
 
-// Every attack family on a tiny conv net with fixed weights (conv 3x3 x4 + relu, dense to 4 classes, 6x6x1 images),
-// on cpu, tfjs's wasm backend and webgpu (EDL_TEST_WEBGPU=1, SwiftShader in Node): each result inside its budget
+// Every attack family (gradient, gradient-free, transfer, corruption) and the adaptive tools (eot, bpda) on a tiny
+// conv net with fixed weights (conv 3x3 x4 + relu, dense to 4 classes, 6x6x1 images), on cpu, tfjs's wasm backend and webgpu (EDL_TEST_WEBGPU=1, SwiftShader in Node): each result inside its budget
 // and the [0, 1] box, its norms and success flags consistent with the model's predictions at xAdv (read on the same
 // backend), and for the deterministic attacks the adversarial images of the cpu backend. Tiny and few shapes: a
 // software WebGPU adapter compiles each new shader in 1-3 s.
@@ -40,18 +43,29 @@ const dense = Float32Array.from(lcg(6 * 6 * 4 * CLASSES, 4), (v) => v * 1.5);
 const bias = Float32Array.from(lcg(CLASSES, 5), (v) => v * 0.2);
 const images = Float32Array.from(lcg(4 * 6 * 6, 6), (v) => 0.5 + 0.8 * v);
 
+/** The tiny net's logits for weights `k`, `w`, `b`. */
+function logits(x: tf.Tensor4D, k: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const h = tf.relu(tf.conv2d(x, k, 1, 'same'));
+    return tf.add(tf.matMul(tf.reshape(h, [x.shape[0], -1]), w), b) as tf.Tensor2D;
+  });
+}
+
 /** The tiny net on the active backend, and a disposer for its weights. */
 function tinyNet(): { model: Model; dispose: () => void } {
   const k = tf.tensor4d(kernel, [3, 3, 1, 4]);
   const w = tf.tensor2d(dense, [6 * 6 * 4, CLASSES]);
   const b = tf.tensor1d(bias);
-  const model: Model = (x) =>
-    tf.tidy(() => {
-      const h = tf.relu(tf.conv2d(x, k, 1, 'same'));
-      return tf.add(tf.matMul(tf.reshape(h, [x.shape[0], -1]), w), b) as tf.Tensor2D;
-    });
+  const model: Model = (x) => logits(x, k, w, b);
   return { model, dispose: () => tf.dispose([k, w, b]) };
 }
+
+/** A surrogate for transfer attacks: the tiny net with a perturbed kernel, its weights made (and freed) per call. */
+const surrogateKernel = Float32Array.from(kernel, (v, i) => v * (i % 2 === 0 ? 1.1 : 0.9));
+const surrogate: Model = (x) =>
+  tf.tidy(() =>
+    logits(x, tf.tensor4d(surrogateKernel, [3, 3, 1, 4]), tf.tensor2d(dense, [6 * 6 * 4, CLASSES]), tf.tensor1d(bias)),
+  );
 
 async function predictions(model: Model, x: tf.Tensor4D): Promise<number[]> {
   const logits = model(x);
@@ -114,6 +128,7 @@ const attacks: { make: () => Attack; deterministic?: boolean }[] = [
   { make: () => fgsm({ eps: EPS }), deterministic: true },
   { make: () => pgd({ eps: EPS, steps: 3, seed: 1 }), deterministic: true },
   { make: () => pgd({ eps: 0.5, norm: 'l2', steps: 3, stepSize: 0.25, seed: 1 }), deterministic: true },
+  { make: () => transferAttack(surrogate, pgd({ eps: EPS, steps: 3, seed: 1 })), deterministic: true },
   { make: () => carliniWagnerL2({ eps: 1, steps: 10, binarySearchSteps: 2 }) },
   { make: () => apgd({ eps: EPS, steps: 3, seed: 2 }) },
   { make: () => apgdTargeted({ eps: EPS, steps: 3, nTargets: 2, seed: 2 }) },
@@ -160,6 +175,41 @@ describeBackends('every attack family on a tiny conv net', (backend) => {
       }
     });
   }
+
+  it("adaptive tools: seeded PGD through eot (seeded shifts) of bpda (clipped input, straight-through gradient): cpu's images", async () => {
+    const run = async () => {
+      const net = tinyNet();
+      const x = tf.tensor4d(images, SHAPE);
+      const y = tf.tensor1d(cleanLabels, 'int32');
+      // forward: the net on a clipped input (zero gradient where clipped); bpda routes the gradient through the net
+      const clipped = bpda(
+        (v: tf.Tensor4D) => tf.tidy(() => net.model(tf.clipByValue(v, 0.2, 0.8) as tf.Tensor4D)),
+        net.model,
+      );
+      const shifted = eot(clipped, (v, rng) => tf.add(v, rng.uniform(-0.02, 0.02)) as tf.Tensor4D, 2, 7);
+      const before = tf.memory().numTensors;
+      const { xAdv } = await pgd({ eps: EPS, steps: 3, seed: 1 }).run(shifted, x, y);
+      const leaked = tf.memory().numTensors - before - 1;
+      const out = { xAdv: (await xAdv.data()) as Float32Array, leaked };
+      tf.dispose([x, y, xAdv]);
+      net.dispose();
+      return out;
+    };
+    const got = await run();
+    const ref = await onCpu(run);
+    expect(got.leaked).toBe(0);
+    let worst = 0;
+    let moved = 0;
+    for (const [i, v] of got.xAdv.entries()) {
+      worst = Math.max(worst, Math.abs(v - ref.xAdv[i]!));
+      moved = Math.max(moved, Math.abs(v - images[i]!));
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(moved, 'max |xAdv - x|').toBeLessThanOrEqual(EPS + 1e-6);
+    expect(moved, 'the attack moved (the straight-through gradient is not zero)').toBeGreaterThan(EPS / 2);
+    expect(worst, 'max |xAdv - cpu xAdv|').toBeLessThanOrEqual(backend.rtol);
+  });
 
   it('evaluateRobustness with FGSM and seeded PGD: the report of the cpu backend', async () => {
     const run = async (): Promise<RobustnessReport> => {

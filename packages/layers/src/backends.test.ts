@@ -2,6 +2,7 @@ import { describeBackends, expectCloseTo, lcg, onCpu, testBackends } from '@edl/
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { DictConv2D } from './layer/dict-conv2d.ts';
+import { readBetas } from './layer/get-betas.ts';
 import { rista } from './rista/rista.ts';
 
 // rista and DictConv2D, values and gradients, on every backend available (cpu, wasm, wasm + native, webgpu with
@@ -71,6 +72,7 @@ async function layerRun() {
     names: vars.map((v) => v.name.split('/').pop()),
     grads: await Promise.all(vars.map((v) => grads[v.name]!.data())),
     dx: await dx.data(),
+    beta: (await readBetas([layer]))[0]!.beta,
   };
   tf.dispose([input, out, r, value, dx, ...Object.values(grads)]);
   layer.dispose();
@@ -103,6 +105,7 @@ describeBackends(backends, 'rista and DictConv2D against cpu', (backend) => {
     expectCloseTo(got.out, ref.out, backend.rtol, 'output');
     expectCloseTo(got.value, ref.value, backend.rtol, 'loss');
     expectCloseTo(got.dx, ref.dx, backend.rtol, 'd input');
+    expect(got.beta).toBeCloseTo(0.4, 6); // readBetas: an awaited read of the beta weight
     for (const [i, name] of got.names.entries()) expectCloseTo(got.grads[i]!, ref.grads[i]!, backend.rtol, `d ${name}`);
   });
 });

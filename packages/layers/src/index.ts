@@ -27,7 +27,7 @@ export {
   pickDictLayerOptions,
 } from './layer/dict-layer-forwarded-options.ts';
 export { DICT_WEIGHT_NAMES, type DictWeightName } from './layer/dict-weights.ts';
-export { getBetas, type LayerBeta } from './layer/get-betas.ts';
+export { getBetas, type LayerBeta, readBetas } from './layer/get-betas.ts';
 export { isDictLayer, isDictLayerConfig } from './layer/is-dict-layer.ts';
 export { setBeta } from './layer/set-beta.ts';
 export { UnitInterval } from './layer/unit-interval.ts';

@@ -24,6 +24,7 @@ const RUNTIME_EXPORTS = [
   'isDictLayer',
   'isDictLayerConfig',
   'pickDictLayerOptions',
+  'readBetas',
   'rista',
   'ristaObjective',
   'robustDictConv2d',
@@ -43,6 +44,7 @@ describe('public API of @edl/layers', () => {
     expectTypeOf(api.elasticDictConv2d).returns.toEqualTypeOf<api.DictConv2D>();
     expectTypeOf(api.rista).parameters.toMatchTypeOf<[tf.Tensor4D, tf.Tensor4D, RistaOptions?]>();
     expectTypeOf(api.getBetas).returns.toEqualTypeOf<LayerBeta[]>();
+    expectTypeOf(api.readBetas).returns.toEqualTypeOf<Promise<LayerBeta[]>>();
     expectTypeOf(api.fixedBetaOf).toEqualTypeOf<(kind: DictKind) => number | undefined>();
     expectTypeOf(api.setBeta).parameter(1).toEqualTypeOf<number>();
     expectTypeOf<InstanceType<typeof api.LayerError>['option']>().toEqualTypeOf<string>();

@@ -1,5 +1,6 @@
 // The CIFAR ResNet18 step that the @edl/models bench scripts time (case.ts), profile (profile.ts) and measure in CPU
-// time (cpu-time.ts): the model, a fixed batch, and one training step (momentum SGD) or one inference pass.
+// time (cpu-time.ts): the model, a fixed batch, and one training step (momentum SGD, as @edl/training's Sgd) or one inference pass.
+import { sgdStep } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
 import { resnet } from '../src/index.ts';
 
@@ -20,14 +21,28 @@ export function resnet18Step(conv: 'standard' | 'elastic', batch: number, recomp
   const model = resnet({ depth: 18, conv, numClasses: 10, steps: 3, stepSizeRefresh: 1e9, seed: 1, recomputeStages });
   const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
   const labels = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10);
-  const optimizer = tf.train.momentum(0.01, 0.9) as tf.Optimizer;
+  // momentum SGD as @edl/training's Sgd and the peer's torch.optim.SGD(lr=0.01, momentum=0.9): the buffer starts
+  // as the first gradient, then @edl/ops' sgdStep (one native pass per variable on wasm)
+  const buffers = new Map<string, tf.Variable>();
+  const lr = 0.01;
   return {
     train: () =>
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() =>
           tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor),
         );
-        optimizer.applyGradients(grads);
+        for (const [name, g] of Object.entries(grads)) {
+          const p = tf.engine().registeredVariables[name]!;
+          const buf = buffers.get(name);
+          if (buf == null) {
+            buffers.set(name, tf.variable(tf.clone(g), false));
+            p.assign(tf.sub(p, tf.mul(g, lr)));
+          } else {
+            const next = sgdStep(p, g, buf, { lr, momentum: 0.9 });
+            buf.assign(next.buf);
+            p.assign(next.p);
+          }
+        }
         value.dataSync();
       }),
     infer: () => tf.tidy(() => void (model.predict(x) as tf.Tensor).dataSync()),

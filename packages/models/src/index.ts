@@ -1,4 +1,4 @@
-export { getBetas, type LayerBeta } from '@edl/layers';
+export { getBetas, type LayerBeta, readBetas } from '@edl/layers';
 export { ModelError } from './core/model-error.ts';
 export {
   type EmbeddingDifferenceOptions,

@@ -18,6 +18,7 @@ const RUNTIME_EXPORTS = [
   'importSafetensors',
   'layerBetas',
   'loadModel',
+  'readBetas',
   'resnet',
   'saveModel',
   'readEdlMetadata',

@@ -389,6 +389,79 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return status_result(env, edl_unary(op, x, n, (float)lo, (float)hi, out, &par), "unary");
 }
 
+// window(x, xShape, outShape, offsets, value, out): out[o] = x[o + offsets] inside x, else value (Slice and PadV2).
+// x and out both Float32Array or both Int32Array.
+napi_value Window(napi_env env, napi_callback_info info) {
+  Args a(env, info, 6, 6, "window(x, xShape, outShape, offsets, value, out)");
+  size_t nx = 0, rank = 0, orank = 0, noff = 0, nout = 0;
+  const char* what = "a Float32Array or Int32Array";
+  const void* x = a.typed(0, "x", napi_float32_array, napi_int32_array, what, &nx);
+  const napi_typedarray_type xtype = a.last_type;
+  const int* xshape = a.i32(1, "xShape", &rank);
+  const int* oshape = a.i32(2, "outShape", &orank);
+  const int* offsets = a.i32(3, "offsets", &noff);
+  const double value = a.real(4, "value");
+  void* out = a.typed(5, "out", napi_float32_array, napi_int32_array, what, &nout);
+  if (a.ok() && a.last_type != xtype) a.reject("out", "must have the element type of 'x'");
+  if (a.ok() && (rank < 1 || rank > EDL_TILE_MAX_RANK))
+    a.reject("xShape", "has rank " + std::to_string(rank) + ", 1 to " + std::to_string(EDL_TILE_MAX_RANK) + " is supported");
+  if (a.ok() && orank != rank) a.reject("outShape", "has rank " + std::to_string(orank) + ", xShape " + std::to_string(rank));
+  if (a.ok() && noff != rank) a.reject("offsets", "has " + std::to_string(noff) + " values, xShape has rank " + std::to_string(rank));
+  size_t in = 1, total = 1;
+  for (size_t d = 0; a.ok() && d < rank; d++) {
+    if (xshape[d] < 0) a.reject("xShape", "must hold sizes >= 0, got " + std::to_string(xshape[d]));
+    else if (oshape[d] < 0) a.reject("outShape", "must hold sizes >= 0, got " + std::to_string(oshape[d]));
+    else if (__builtin_mul_overflow(in, (size_t)xshape[d], &in) || __builtin_mul_overflow(total, (size_t)oshape[d], &total) ||
+             total > (size_t)kMaxSafeInteger)
+      a.reject("outShape", "makes an output too large to address");
+  }
+  if (a.ok() && nx != in) a.reject("x", "has " + std::to_string(nx) + " elements, xShape says " + std::to_string(in));
+  if (a.ok() && nout != total) a.reject("out", "has " + std::to_string(nout) + " elements, outShape says " + std::to_string(total));
+  if (a.ok() && xtype == napi_int32_array && (value != std::floor(value) || value < -2147483648.0 || value > 2147483647.0))
+    a.reject("value", "must be an int32 for Int32Array data, got " + describe_number(value));
+  if (!a.ok()) return a.fail();
+  unsigned char bytes[8];
+  if (xtype == napi_int32_array) {
+    const int32_t v = (int32_t)value;
+    memcpy(bytes, &v, 4);
+  } else {
+    const float v = (float)value;
+    memcpy(bytes, &v, 4);
+  }
+  const edl_parallel par = pool(env).parallel();
+  return status_result(env, edl_window(x, xshape, oshape, offsets, (int)rank, 4, bytes, out, &par), "window");
+}
+
+// reluGrad(dy, x, dx): dx = dy * step(x).
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info, 3, 3, "reluGrad(dy, x, dx)");
+  size_t n = 0;
+  const float* dy = a.f32(0, "dy", &n);
+  const float* x = a.f32_exactly(1, "x", n, false, "as many as 'dy'");
+  float* dx = a.f32_exactly(2, "dx", n, false, "as many as 'dy'");
+  if (!a.ok()) return a.fail();
+  const edl_parallel par = pool(env).parallel();
+  return status_result(env, edl_relu_grad(dy, x, n, dx, &par), "reluGrad");
+}
+
+// sgdStep(p, g, buf, lr, momentum, weightDecay, nesterov, pOut, bufOut)
+napi_value SgdStep(napi_env env, napi_callback_info info) {
+  Args a(env, info, 9, 9, "sgdStep(p, g, buf, lr, momentum, weightDecay, nesterov, pOut, bufOut)");
+  size_t n = 0;
+  const float* p = a.f32(0, "p", &n);
+  const float* g = a.f32_exactly(1, "g", n, false, "as many as 'p'");
+  const float* buf = a.f32_exactly(2, "buf", n, false, "as many as 'p'");
+  const double lr = a.real(3, "lr");
+  const double momentum = a.real(4, "momentum");
+  const double wd = a.real(5, "weightDecay");
+  const bool nesterov = a.boolean(6, "nesterov");
+  float* p_out = a.f32_exactly(7, "pOut", n, false, "as many as 'p'");
+  float* buf_out = a.f32_exactly(8, "bufOut", n, false, "as many as 'p'");
+  if (!a.ok()) return a.fail();
+  const edl_parallel par = pool(env).parallel();
+  return status_result(env, edl_sgd_step(p, g, buf, n, (float)lr, (float)momentum, (float)wd, nesterov, p_out, buf_out, &par), "sgdStep");
+}
+
 // setThreads(n): resizes this instance's worker pool; returns the thread count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a(env, info, 1, 1, "setThreads(n)");
@@ -507,6 +580,9 @@ NAPI_MODULE_INIT() {
       {"batchNormTrainGrad", nullptr, BatchNormTrainGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"window", nullptr, Window, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"debugFailAllocations", nullptr, DebugFailAllocations, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

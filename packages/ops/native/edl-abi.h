@@ -9,7 +9,7 @@
 extern "C" {
 #endif
 
-#define EDL_ABI_VERSION 3
+#define EDL_ABI_VERSION 4
 
 /** What a kernel returns; the binding turns anything but EDL_OK into a thrown JavaScript Error. */
 typedef enum {

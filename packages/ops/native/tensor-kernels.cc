@@ -449,3 +449,164 @@ extern "C" edl_status edl_batch_norm_train_grad(const float* dy, const float* x,
   edl_free(s);
   return EDL_OK;
 }
+
+namespace {
+
+// A window of x copied into out (Slice: offsets >= 0; PadV2: offsets <= 0, the positions outside x take `value`).
+// Trailing axes copied whole are merged into the row, so a row is one memcpy of its in-range part.
+struct WindowCtx {
+  const unsigned char* x;
+  unsigned char* out;
+  int rank;  // after merging; the last axis is the row
+  long long xshape[EDL_TILE_MAX_RANK], oshape[EDL_TILE_MAX_RANK], off[EDL_TILE_MAX_RANK];
+  size_t xstride[EDL_TILE_MAX_RANK];  // in elements
+  size_t rows;                        // output rows (product of oshape[0..rank-2])
+  size_t elem;
+  unsigned char value[8];  // one element's bytes
+  size_t block;            // rows per job
+};
+
+void fill_value(unsigned char* dst, size_t count, const WindowCtx& c) {
+  for (size_t i = 0; i < count; i++) memcpy(dst + i * c.elem, c.value, c.elem);
+}
+
+void window_part(void* v, int p0, int p1) {
+  const WindowCtx& c = *static_cast<const WindowCtx*>(v);
+  const int last = c.rank - 1;
+  const long long olen = c.oshape[last], xlen = c.xshape[last], offl = c.off[last];
+  // the in-range part of a row: output columns [lo, hi) read input columns [lo + offl, hi + offl)
+  long long lo = offl < 0 ? -offl : 0;
+  long long hi = xlen - offl < olen ? xlen - offl : olen;
+  if (hi < lo) hi = lo;
+  if (lo > olen) lo = hi = olen;
+  const size_t r0 = (size_t)p0 * c.block, r1 = (size_t)p1 * c.block < c.rows ? (size_t)p1 * c.block : c.rows;
+  for (size_t r = r0; r < r1; r++) {
+    unsigned char* dst = c.out + r * (size_t)olen * c.elem;
+    // the input offset of this row, or none when an outer index falls outside x
+    size_t rem = r, src = 0;
+    bool inside = true;
+    for (int d = last - 1; d >= 0; d--) {
+      const long long o = (long long)(rem % (size_t)c.oshape[d]);
+      rem /= (size_t)c.oshape[d];
+      const long long i = o + c.off[d];
+      if (i < 0 || i >= c.xshape[d]) inside = false;
+      else src += (size_t)i * c.xstride[d];
+    }
+    if (!inside || hi == lo) {
+      fill_value(dst, (size_t)olen, c);
+      continue;
+    }
+    if (lo > 0) fill_value(dst, (size_t)lo, c);
+    memcpy(dst + (size_t)lo * c.elem, c.x + (src + (size_t)(lo + offl)) * c.elem, (size_t)(hi - lo) * c.elem);
+    if (hi < olen) fill_value(dst + (size_t)hi * c.elem, (size_t)(olen - hi), c);
+  }
+}
+
+struct ReluGradCtx {
+  const float *dy, *x;
+  float* dx;
+  size_t n, block;
+};
+
+void relu_grad_part(void* v, int p0, int p1) {
+  const ReluGradCtx& c = *static_cast<const ReluGradCtx*>(v);
+  const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
+  // dy * step(x), as tfjs' Relu gradient: step is 1 above 0, 0 at or below, NaN for NaN
+  for (size_t i = i0; i < i1; i++) {
+    const float x = c.x[i];
+    const float s = x > 0.f ? 1.f : (x <= 0.f ? 0.f : x);
+    c.dx[i] = c.dy[i] * s;
+  }
+}
+
+}  // namespace
+
+extern "C" edl_status edl_window(const void* x, const int* xshape, const int* oshape, const int* offsets, int rank,
+                                 size_t elem, const void* value, void* out, const edl_parallel* par) {
+  if (rank < 1 || rank > EDL_TILE_MAX_RANK || (elem != 4 && elem != 8)) return EDL_ERR_INVALID_ARGUMENT;
+  WindowCtx c{};
+  c.x = static_cast<const unsigned char*>(x);
+  c.out = static_cast<unsigned char*>(out);
+  c.elem = elem;
+  memcpy(c.value, value, elem);
+  size_t total = 1;
+  for (int d = 0; d < rank; d++) {
+    if (xshape[d] < 0 || oshape[d] < 0) return EDL_ERR_INVALID_ARGUMENT;
+    total *= (size_t)oshape[d];
+  }
+  if (total == 0) return EDL_OK;
+  // merge the trailing axes copied whole (same size, offset 0) into the row: its elements are blocks of `inner`
+  int r = rank;
+  long long inner = 1;
+  while (r >= 2 && xshape[r - 1] == oshape[r - 1] && offsets[r - 1] == 0) inner *= xshape[--r];
+  long long xs[EDL_TILE_MAX_RANK], os[EDL_TILE_MAX_RANK], of[EDL_TILE_MAX_RANK];
+  for (int d = 0; d < r; d++) xs[d] = xshape[d], os[d] = oshape[d], of[d] = offsets[d];
+  xs[r - 1] *= inner;
+  os[r - 1] *= inner;
+  of[r - 1] *= inner;
+  c.rank = r;
+  for (int d = 0; d < r; d++) c.xshape[d] = xs[d], c.oshape[d] = os[d], c.off[d] = of[d];
+  c.xstride[r - 1] = 1;
+  for (int d = r - 2; d >= 0; d--) c.xstride[d] = c.xstride[d + 1] * (size_t)c.xshape[d + 1];
+  c.rows = total / (size_t)c.oshape[r - 1];
+  size_t per = (size_t)1 << 15;  // elements per job
+  c.block = per / (size_t)c.oshape[r - 1] > 0 ? per / (size_t)c.oshape[r - 1] : 1;
+  const int jobs = (int)((c.rows + c.block - 1) / c.block);
+  if (total <= per) window_part(&c, 0, jobs);
+  else edl_pfor(par, jobs, &c, window_part);
+  return EDL_OK;
+}
+
+extern "C" edl_status edl_relu_grad(const float* dy, const float* x, size_t n, float* dx, const edl_parallel* par) {
+  ReluGradCtx c{dy, x, dx, n, (size_t)1 << 16};
+  const int jobs = (int)((n + c.block - 1) / c.block);
+  if (n <= (1u << 15)) relu_grad_part(&c, 0, jobs);
+  else edl_pfor(par, jobs, &c, relu_grad_part);
+  return EDL_OK;
+}
+
+namespace {
+
+struct SgdCtx {
+  const float *p, *g, *buf;
+  float *p_out, *buf_out;
+  float lr, momentum, weight_decay;
+  bool nesterov;
+  size_t n, block;
+};
+
+// The float32 operations of @edl/training's Sgd (PyTorch's SGD) in their order, each rounded as the separate
+// kernels round it (the build has no FMA contraction: -std=c++17), so the result equals theirs bit for bit.
+void sgd_part(void* v, int p0, int p1) {
+  const SgdCtx& c = *static_cast<const SgdCtx*>(v);
+  const size_t i0 = (size_t)p0 * c.block, i1 = (size_t)p1 * c.block < c.n ? (size_t)p1 * c.block : c.n;
+  for (size_t i = i0; i < i1; i++) {
+    float g = c.g[i];
+    if (c.weight_decay != 0.f) {
+      const float wd = c.p[i] * c.weight_decay;
+      g = g + wd;
+    }
+    const float mb = c.buf[i] * c.momentum;
+    const float b = mb + g;
+    float d = b;
+    if (c.nesterov) {
+      const float mbn = b * c.momentum;
+      d = g + mbn;
+    }
+    const float step = d * c.lr;
+    c.p_out[i] = c.p[i] - step;
+    c.buf_out[i] = b;
+  }
+}
+
+}  // namespace
+
+extern "C" edl_status edl_sgd_step(const float* p, const float* g, const float* buf, size_t n, float lr, float momentum,
+                                   float weight_decay, int nesterov, float* p_out, float* buf_out,
+                                   const edl_parallel* par) {
+  SgdCtx c{p, g, buf, p_out, buf_out, lr, momentum, weight_decay, nesterov != 0, n, (size_t)1 << 15};
+  const int jobs = (int)((n + c.block - 1) / c.block);
+  if (n <= c.block) sgd_part(&c, 0, jobs);
+  else edl_pfor(par, jobs, &c, sgd_part);
+  return EDL_OK;
+}

@@ -56,6 +56,25 @@ edl_status edl_batch_norm_train_grad(const float* dy, const float* x, size_t row
  * 0, alpha at or below, NaN for NaN), as tfjs' cpu backend. */
 edl_status edl_unary(int op, const float* x, size_t n, float lo, float hi, float* out, const edl_parallel* par);
 
+/**
+ * out[o] = x[o + offsets] where that index lies inside x, else `value`, for x of `xshape` and out of `oshape` (rank
+ * <= EDL_TILE_MAX_RANK, row-major, elements of `elem` = 4 or 8 bytes; `value` points to one element): Slice (offsets
+ * >= 0, the window inside x) and PadV2 (offsets = -padding before, the rest `value`) in one kernel.
+ */
+edl_status edl_window(const void* x, const int* xshape, const int* oshape, const int* offsets, int rank, size_t elem,
+                      const void* value, void* out, const edl_parallel* par);
+
+/** dx = dy * step(x) (tfjs' Relu gradient: step 1 above 0, 0 at or below, NaN for NaN) in one pass. */
+edl_status edl_relu_grad(const float* dy, const float* x, size_t n, float* dx, const edl_parallel* par);
+
+/**
+ * One step of SGD with momentum (PyTorch's `SGD`, dampening 0) over n values: g' = g + weight_decay p,
+ * buf_out = momentum buf + g', d = nesterov ? g' + momentum buf_out : buf_out, p_out = p - lr d. Each operation is
+ * rounded to float32 as the separate elementwise kernels round it.
+ */
+edl_status edl_sgd_step(const float* p, const float* g, const float* buf, size_t n, float lr, float momentum,
+                        float weight_decay, int nesterov, float* p_out, float* buf_out, const edl_parallel* par);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,6 +30,7 @@ const RUNTIME_EXPORTS = [
   'registerWebgpuKernels',
   'resolvePadding',
   'setupBackend',
+  'sgdStep',
   'softThreshold',
   'unregisterNativeKernels',
   'unregisterWebgpuKernels',

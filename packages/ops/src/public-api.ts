@@ -50,4 +50,5 @@ export {
   lipschitzOnDevice,
   type PowerIterationOptions,
 } from './operators/power-iteration.ts';
+export { type SgdStepOptions, type SgdStepResult, sgdStep } from './operators/sgd-step.ts';
 export { nonNegativeSoftThreshold, softThreshold } from './operators/shrinkage.ts';

@@ -11,6 +11,17 @@ export const chromiumMissing: string | undefined = existsSync(CHROMIUM_PATH)
   ? undefined
   : `headless Chromium tests skipped: ${CHROMIUM_PATH} not found. Install it with \`apt-get install -y chromium\` (or set EDL_CHROMIUM to a Chromium binary)`;
 
+/**
+ * For a WebGPU case whose Chromium hands out no adapter: skips the test with the install hint, or fails when
+ * `EDL_TEST_WEBGPU=1` (set by .ci/steps/browser.sh, which installs SwiftShader: a skip there would hide a regression).
+ */
+export function noWebgpuAdapter(ctx: { skip(note: string): void }): void {
+  const why =
+    'no WebGPU adapter in this Chromium: needs libvulkan1 and the SwiftShader Vulkan driver of the chromium package (apt-get install -y chromium libvulkan1)';
+  if (process.env.EDL_TEST_WEBGPU === '1') throw new Error(`${why}; EDL_TEST_WEBGPU=1 requires one`);
+  ctx.skip(why);
+}
+
 /** Flags for a closed network and no background traffic (playwright adds --headless and its own defaults). */
 const BASE_FLAGS = [
   '--no-sandbox',

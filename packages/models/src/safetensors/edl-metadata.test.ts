@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resnet } from '../resnet/resnet.ts';
 import { toElastic } from '../resnet/to-elastic.ts';
 import { decodeSafetensors } from './decode-safetensors.ts';
-import { describeModel, EDL_SCHEMA_VERSION } from './edl-metadata.ts';
+import { describeModel, EDL_RISTA_SCHEMA_1, EDL_RISTA_SCHEMA_2, EDL_SCHEMA_VERSION } from './edl-metadata.ts';
 import { encodeSafetensors } from './encode-safetensors.ts';
 import { exportSafetensors, importSafetensors } from './export-safetensors.ts';
 import { readEdlMetadata } from './read-edl-metadata.ts';
@@ -79,6 +79,18 @@ describe('edl.* metadata of an exported file', () => {
     const rista = JSON.parse(metadata['edl.rista']!);
     expect(rista.z0).toBe('T0(t0 * A(x)), T0 the threshold at relu(lambda) * t0');
     expect(rista.t).toMatch(/^stepSizeRule 'elastic': t0 \/ \(beta \+ \(1 - beta\) \/ \(2 \* eps\)\)/);
+  });
+
+  it('edl.rista of schema 2 is schema 1 with z0, t and stepSizeRule redefined and t0 added, in schema 1 key order', () => {
+    // Schema 2 is spelled out key by key (no spread, which the bundler turns into duplicate keys): it must still
+    // serialize exactly as `{ ...EDL_RISTA_SCHEMA_1, <the schema 2 entries> }` did, so files keep the same bytes.
+    const { z0, t, stepSizeRule, t0 } = EDL_RISTA_SCHEMA_2;
+    const spread = { ...EDL_RISTA_SCHEMA_1, z0, t0, t, stepSizeRule };
+    expect(JSON.stringify(EDL_RISTA_SCHEMA_2)).toBe(JSON.stringify(spread));
+    expect(Object.keys(EDL_RISTA_SCHEMA_2)).toEqual([...Object.keys(EDL_RISTA_SCHEMA_1), 't0']);
+    for (const key of ['z0', 't', 'stepSizeRule'] as const) {
+      expect(EDL_RISTA_SCHEMA_2[key]).not.toBe(EDL_RISTA_SCHEMA_1[key]);
+    }
   });
 
   it('reads padding, ReLUs and strides from the graph of standard and bottleneck models', () => {

@@ -30,18 +30,26 @@ export const EDL_RISTA_SCHEMA_1 = {
 /**
  * What schema 2 means by its layers (`edl.rista`): schema 1 plus the per-layer `stepSizeRule`. The encoder pass
  * steps `t0`, the `step_size` tensor; the corrections step `t`, which the rule derives from `t0`.
+ *
+ * Spelled out key by key in schema 1's key order (not `{ ...EDL_RISTA_SCHEMA_1, z0: ... }`): the bundler inlines a
+ * spread of a constant into an object literal with duplicate keys, and a user's esbuild then warns on every build.
  */
 export const EDL_RISTA_SCHEMA_2 = {
-  ...EDL_RISTA_SCHEMA_1,
+  A: EDL_RISTA_SCHEMA_1.A,
+  'A*': EDL_RISTA_SCHEMA_1['A*'],
   z0: 'T0(t0 * A(x)), T0 the threshold at relu(lambda) * t0',
-  t0: 'the step_size tensor',
+  step: EDL_RISTA_SCHEMA_1.step,
+  threshold: EDL_RISTA_SCHEMA_1.threshold,
   t:
     "stepSizeRule 'elastic': t0 / (beta + (1 - beta) / (2 * eps)) (the step of guaranteed descent; t0 at beta = 1); " +
     "'lipschitz': t0",
+  beta: EDL_RISTA_SCHEMA_1.beta,
   stepSizeRule:
     "stepSize 'auto': step_size = 0.9 / L, L = ||A||^2 by power iteration on one sample (50 iterations from a seeded " +
     'start, 10 when warm-started), refreshed every stepSizeRefresh training calls, without gradient; a number: ' +
     "fixed. Per layer, edl.layers.<name>.dictionary.stepSizeRule ('elastic' or 'lipschitz') says how t follows",
+  normalizeAtoms: EDL_RISTA_SCHEMA_1.normalizeAtoms,
+  t0: 'the step_size tensor',
 } as const;
 
 /** The `edl.*` entries of an exported file, decoded (see the README's schema table). */

@@ -332,6 +332,44 @@ void check_tensor(const edl_parallel& par) {
   compare(name + " sign", uo.data(), sw, 0);
   expect_ok(name + " clip", edl_unary(EDL_UNARY_CLIP, a.data(), n, -0.5f, 0.25f, uo.data(), &par));
   compare(name + " clip", uo.data(), cw, 0);
+
+  // relu gradient: dy * step(x), NaN in x or dy propagating (0 * NaN)
+  std::vector<float> rg(n), rw(n), dy = random_vec(n);
+  dy[20] = NAN, dy[21] = INFINITY;
+  for (size_t i = 0; i < n; i++) rw[i] = dy[i] * (a[i] > 0 ? 1.f : a[i] <= 0 ? 0.f : a[i]);
+  expect_ok(name + " relu grad", edl_relu_grad(dy.data(), a.data(), n, rg.data(), &par));
+  compare(name + " relu grad", rg.data(), rw, 0);
+
+  // window: a pad by (1, 2) on the middle axis of [40, 50, 30] with value 7 (large enough to thread), then the
+  // slice back out of it, which must give x again
+  const int ws[3] = {40, 50, 30}, ps[3] = {40, 53, 30}, poff[3] = {0, -1, 0}, soff[3] = {0, 1, 0};
+  const size_t wn = 40 * 50 * 30, pn = 40 * 53 * 30;
+  auto wx = random_vec(wn);
+  std::vector<float> padded(pn), back(wn), pw(pn);
+  for (size_t i = 0; i < 40; i++)
+    for (size_t j = 0; j < 53; j++)
+      for (size_t k = 0; k < 30; k++)
+        pw[(i * 53 + j) * 30 + k] = j >= 1 && j < 51 ? wx[(i * 50 + j - 1) * 30 + k] : 7.f;
+  const float seven = 7.f;
+  expect_ok(name + " window pad", edl_window(wx.data(), ws, ps, poff, 3, 4, &seven, padded.data(), &par));
+  compare(name + " window pad", padded.data(), pw, 0);
+  expect_ok(name + " window slice", edl_window(padded.data(), ps, ws, soff, 3, 4, &seven, back.data(), &par));
+  compare(name + " window slice", back.data(), wx, 0);
+  if (edl_window(wx.data(), ws, ps, poff, EDL_TILE_MAX_RANK + 1, 4, &seven, padded.data(), &par) != EDL_ERR_INVALID_ARGUMENT)
+    fail("window accepts rank > EDL_TILE_MAX_RANK");
+
+  // SGD step (Nesterov, weight decay), each operation rounded to float32 in order
+  std::vector<float> sp(n), sb(n), swp(n), swb(n), sbuf = random_vec(n);
+  for (size_t i = 0; i < n; i++) {
+    const float gd = dy[i] + a[i] * 0.01f;
+    const float b = sbuf[i] * 0.9f + gd;
+    const float d = gd + b * 0.9f;
+    swb[i] = b;
+    swp[i] = a[i] - d * 0.1f;
+  }
+  expect_ok(name + " sgd", edl_sgd_step(a.data(), dy.data(), sbuf.data(), n, 0.1f, 0.9f, 0.01f, 1, sp.data(), sb.data(), &par));
+  compare(name + " sgd p", sp.data(), swp, 0);
+  compare(name + " sgd buf", sb.data(), swb, 0);
 }
 
 // Fails the k-th allocation for k = 0, 1, ... until `run` gets through: every failure must come back as

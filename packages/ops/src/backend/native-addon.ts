@@ -102,6 +102,36 @@ export interface NativeConvAddon {
   unary(op: 0 | 1 | 2 | 3, x: Float32Array, lo: number, hi: number, out: Float32Array): void;
   /** `out = a op b` (op 0 add, 1 sub, 2 mul); each operand has `out.length` elements or repeats with a period dividing it. */
   binary(op: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /**
+   * `out[o] = x[o + offsets]` where that index lies inside `x`, else `value`: Slice (offsets >= 0) and PadV2
+   * (offsets = -padding before). 4-byte elements (float32 / int32, both arrays the same type).
+   */
+  window(
+    x: Float32Array | Int32Array,
+    xShape: Int32Array,
+    outShape: Int32Array,
+    offsets: Int32Array,
+    value: number,
+    out: Float32Array | Int32Array,
+  ): void;
+  /** `dx = dy * step(x)`: the ReLU gradient in one pass. */
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /**
+   * One SGD step with momentum (PyTorch's `SGD`, dampening 0), each operation rounded as the separate float32 kernels
+   * round it: `g' = g + weightDecay p`, `bufOut = momentum buf + g'`, `d = nesterov ? g' + momentum bufOut : bufOut`,
+   * `pOut = p - lr d`.
+   */
+  sgdStep(
+    p: Float32Array,
+    g: Float32Array,
+    buf: Float32Array,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+    nesterov: boolean,
+    pOut: Float32Array,
+    bufOut: Float32Array,
+  ): void;
   /** Resizes the worker pool of this thread's addon instance (1 to 256); returns the thread count now in use. */
   setThreads(n: number): number;
   /** The codes and limits the addon was compiled with (native/edl-abi.h; mirrored by `native-abi.ts`). */

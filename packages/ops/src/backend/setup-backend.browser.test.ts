@@ -48,7 +48,7 @@ describe('setupBackend (browser entry)', () => {
     expect(setup.reason).toMatch(/skipped webgpu: .*navigator\.gpu is undefined/);
     expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(
       expect.stringMatching(
-        /wasm runs 1 thread instead of 4: the page is not cross-origin isolated.*Cross-Origin-Embedder-Policy: require-corp/,
+        /wasm runs 1 thread instead of 4: the page is not cross-origin isolated.*Cross-Origin-Embedder-Policy: require-corp \(not from a Vite production build/,
       ),
     );
     vi.unstubAllGlobals();

@@ -68,7 +68,7 @@ const browserPlatform: BackendPlatform = {
       const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
       if (o.threads > 1 && !isolated) {
         warnOnce(
-          `wasm runs 1 thread instead of ${o.threads}: the page is not cross-origin isolated, so SharedArrayBuffer is off. Fix: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp`,
+          `wasm runs 1 thread instead of ${o.threads}: the page is not cross-origin isolated, so SharedArrayBuffer is off. Fix: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (not from a Vite production build: there the threaded build of tfjs-backend-wasm 4.22 fails in its workers, "e is not defined", and the backend does not start)`,
         );
         note = ' (not cross-origin isolated: 1 thread)';
       }

@@ -4,8 +4,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { FUSED_BATCH_NORM_KERNELS } from '../kernels/native/native-batch-norm-kernels.ts';
 import { FUSED_RISTA_KERNELS } from '../kernels/native/native-rista-kernels.ts';
 import { NATIVE_KERNELS } from '../kernels/native/register-native-kernels.ts';
+import { RELU_GRAD_KERNEL } from '../kernels/native/relu-gradient.ts';
 import { wasmConv2DBackpropFilter } from '../kernels/wasm/wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from '../kernels/wasm/wasm-conv-backprop-input.ts';
+import { SGD_STEP_KERNEL } from '../operators/sgd-step.ts';
 import { defaultThreads, setupBackend } from './setup-backend.node.ts';
 
 // Own process (vitest pool 'forks'): 'auto' initialises the wasm backend process-wide.
@@ -25,7 +27,15 @@ describe("setupBackend('auto') in Node without tfjs-node or webgpu", () => {
     expect(setup.threads).toBe(wasm.getThreadsCount());
     if (os.cpus().length >= 2) expect(setup.threads).toBeGreaterThanOrEqual(2);
     expect(setup.reason).toMatch(/skipped tfjs-node: .*@tensorflow\/tfjs-node.*; webgpu: .*no WebGPU adapter found/);
-    const all = new Set(['Cast', 'Identity', ...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS]);
+    const all = new Set([
+      'Cast',
+      'Identity',
+      ...NATIVE_KERNELS,
+      ...FUSED_RISTA_KERNELS,
+      ...FUSED_BATCH_NORM_KERNELS,
+      RELU_GRAD_KERNEL,
+      SGD_STEP_KERNEL,
+    ]);
     expect(setup.kernels.sort()).toEqual([...all].sort());
     expect(setup.native?.threads).toBe(setup.threads);
     expect(setup.reason).toMatch(/convolutions native: (avx512|avx2-fma|baseline-simd128), \d+ threads?/);

@@ -4,8 +4,10 @@ import { setupBackend } from '../backend/setup-backend.node.ts';
 import { FUSED_BATCH_NORM_KERNELS } from '../kernels/native/native-batch-norm-kernels.ts';
 import { FUSED_RISTA_KERNELS } from '../kernels/native/native-rista-kernels.ts';
 import { NATIVE_KERNELS } from '../kernels/native/register-native-kernels.ts';
+import { RELU_GRAD_KERNEL } from '../kernels/native/relu-gradient.ts';
 import { convOperator } from '../operators/conv-operator.ts';
 import { elasticWeights } from '../operators/elastic-weights.ts';
+import { SGD_STEP_KERNEL } from '../operators/sgd-step.ts';
 import { nonNegativeSoftThreshold } from '../operators/shrinkage.ts';
 import { lcg as rand, relErr } from './test-utils.ts';
 
@@ -206,7 +208,16 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
       const all =
         native === 'off'
           ? base
-          : [...new Set([...base, ...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS])];
+          : [
+              ...new Set([
+                ...base,
+                ...NATIVE_KERNELS,
+                ...FUSED_RISTA_KERNELS,
+                ...FUSED_BATCH_NORM_KERNELS,
+                RELU_GRAD_KERNEL,
+                SGD_STEP_KERNEL,
+              ]),
+            ];
       expect(info.kernels.sort()).toEqual(all.sort());
       if (native === 'require') expect(info.native?.threads).toBe(2);
       else expect(info.native).toBeNull();

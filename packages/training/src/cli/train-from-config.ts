@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ImageSet } from '@edl/datasets';
-import { applyConstraints, getBetas } from '@edl/layers';
+import { applyConstraints, readBetas } from '@edl/layers';
 import { loadModel, resnet, saveModel, toElastic } from '@edl/models';
 import { fileSystemHandler } from '@edl/models/node';
 import type * as tf from '@tensorflow/tfjs';
@@ -57,9 +57,9 @@ export async function buildMethod(c: TrainConfig): Promise<TrainingMethod> {
   return method;
 }
 
-/** Betas per dictionary layer, as a name -> value record for the metrics. */
-export function betasRecord(model: tf.LayersModel): Record<string, number> {
-  return Object.fromEntries(getBetas(model).map((b) => [b.layer, b.beta]));
+/** Betas per dictionary layer, as a name -> value record for the metrics (awaited reads: works on webgpu). */
+export async function betasRecord(model: tf.LayersModel): Promise<Record<string, number>> {
+  return Object.fromEntries((await readBetas(model)).map((b) => [b.layer, b.beta]));
 }
 
 /**

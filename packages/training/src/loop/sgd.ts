@@ -1,3 +1,4 @@
+import { sgdStep } from '@edl/ops';
 import * as tf from '@tensorflow/tfjs';
 import { checkNonNegative, checkNumber } from '../errors/checkers.ts';
 import { TrainingError } from '../errors/training-error.ts';
@@ -70,15 +71,24 @@ export class Sgd {
         if (raw == null) return; // no gradient: leave the variable and its buffer alone (PyTorch skips grad=None)
         let g: tf.Tensor = raw;
         const decay = this.weightDecay > 0 && (!this.decayKernelsOnly || p.rank >= 2);
+        const existing = this.buffers[i];
+        if (this.momentum > 0 && existing != null) {
+          // one pass on wasm with the native addon, the same operations composed elsewhere (@edl/ops sgdStep)
+          const next = sgdStep(p, g, existing, {
+            lr,
+            momentum: this.momentum,
+            weightDecay: decay ? this.weightDecay : 0,
+            nesterov: this.nesterov,
+          });
+          existing.assign(next.buf);
+          p.assign(next.p);
+          return;
+        }
         if (decay) g = tf.add(g, tf.mul(p, this.weightDecay));
         if (this.momentum > 0) {
-          let buf = this.buffers[i];
-          if (buf == null) {
-            buf = tf.variable(tf.clone(g), false);
-            this.buffers[i] = buf;
-          } else {
-            buf.assign(tf.add(tf.mul(buf, this.momentum), g));
-          }
+          // the first step: the buffer starts as the gradient (PyTorch)
+          const buf = tf.variable(tf.clone(g), false);
+          this.buffers[i] = buf;
           g = this.nesterov ? tf.add(g, tf.mul(buf, this.momentum)) : buf;
         }
         p.assign(tf.sub(p, tf.mul(g, lr)));

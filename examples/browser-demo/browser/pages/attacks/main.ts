@@ -1,5 +1,7 @@
 // Test page for browser/attacks.test.ts. Imports only @tensorflow/tfjs and @edl/attacks (no other @edl package), as
-// a user attacking their own model would: a tiny seeded CNN, attacked with FGSM, PGD and a reduced AutoAttack.
+// a user attacking their own model would: a tiny seeded CNN, attacked with FGSM, PGD and a reduced AutoAttack. For
+// the webgpu case it loads @tensorflow/tfjs-backend-webgpu (a lazy chunk). Reads are awaited (`data()`), as WebGPU
+// needs.
 import { autoAttack, fgsm, fromLayersModel, pgd } from '@edl/attacks';
 import * as tf from '@tensorflow/tfjs';
 
@@ -38,7 +40,15 @@ function tinyModel(): tf.LayersModel {
   });
 }
 
+/** The first element of `t`, read with an awaited read; disposes `t`. */
+async function scalarOf(t: tf.Tensor): Promise<number> {
+  const v = (await t.data())[0]!;
+  t.dispose();
+  return v;
+}
+
 async function run(backend: string): Promise<{ backend: string; checks: AttackCheck[] }> {
+  if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) {
     throw new Error(`tf.setBackend('${backend}') failed; tfjs runs '${tf.getBackend()}'`);
   }
@@ -49,7 +59,7 @@ async function run(backend: string): Promise<{ backend: string; checks: AttackCh
   const y = tf.tidy(() => tf.cast(tf.argMax(model(x), 1), 'int32')) as tf.Tensor1D;
   const eps = 0.1;
   const loss = (images: tf.Tensor4D) =>
-    tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 4), model(images)).dataSync()[0]!);
+    scalarOf(tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 4), model(images))));
   const checks: AttackCheck[] = [];
   for (const attack of [
     fgsm({ eps }),
@@ -59,17 +69,19 @@ async function run(backend: string): Promise<{ backend: string; checks: AttackCh
     const started = performance.now();
     const result = await attack.run(model, x, y);
     const milliseconds = performance.now() - started;
-    const measuredLinf = tf.tidy(() => Array.from(tf.max(tf.abs(tf.sub(result.xAdv, x)), [1, 2, 3]).dataSync()));
+    const linf = tf.tidy(() => tf.max(tf.abs(tf.sub(result.xAdv, x)), [1, 2, 3]));
+    const measuredLinf = Array.from(await linf.data());
+    linf.dispose();
     const check: AttackCheck = {
       name: attack.name,
       eps,
       success: result.success,
       reportedNorms: result.norms,
       measuredLinf,
-      min: tf.tidy(() => tf.min(result.xAdv).dataSync()[0]!),
-      max: tf.tidy(() => tf.max(result.xAdv).dataSync()[0]!),
-      cleanLoss: loss(x),
-      adversarialLoss: loss(result.xAdv),
+      min: await scalarOf(tf.min(result.xAdv)),
+      max: await scalarOf(tf.max(result.xAdv)),
+      cleanLoss: await loss(x),
+      adversarialLoss: await loss(result.xAdv),
       milliseconds,
     };
     if ('robustAccuracy' in result) check.robustAccuracy = result.robustAccuracy as number;
@@ -81,11 +93,17 @@ async function run(backend: string): Promise<{ backend: string; checks: AttackCh
   return { backend: tf.getBackend(), checks };
 }
 
+/** Whether the browser hands out a WebGPU adapter at all (hardware or fallback). */
+async function webgpuAdapter(): Promise<boolean> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  return gpu ? (await gpu.requestAdapter()) !== null : false;
+}
+
 declare global {
   interface Window {
-    attackChecks: { run: typeof run; tensors: () => number };
+    attackChecks: { run: typeof run; tensors: () => number; webgpuAdapter: typeof webgpuAdapter };
   }
 }
 
-window.attackChecks = { run, tensors: () => tf.memory().numTensors };
+window.attackChecks = { run, tensors: () => tf.memory().numTensors, webgpuAdapter };
 document.body.dataset.ready = 'true';

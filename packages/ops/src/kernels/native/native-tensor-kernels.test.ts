@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../backend/setup-backend.node.ts';
 import { lcg as rand } from '../../testing/test-utils.ts';
 
-// Own process: native Tile / Sum / Mean on wasm against the cpu backend, covered and handed-back cases alike.
+// Own process: native Tile / Sum / Mean / elementwise / Slice / PadV2 / ReLU gradient on wasm against the cpu backend, covered and handed-back cases alike.
 interface Case {
   name: string;
   run: () => tf.Tensor;
@@ -92,6 +92,114 @@ const cases: Case[] = [
   },
   { name: 'clipByValue, large (threaded)', run: () => tf.clipByValue(big(25), -0.1, 0.3) },
   { name: 'sign int32 (handed back)', run: () => tf.sign(tf.tensor1d([-3, 0, 4], 'int32')) },
+  {
+    name: 'slice a window of H and W (the gradient of a ResNet stride-2 padding)',
+    run: () => tf.slice(x4(), [0, 1, 1, 0], [3, 3, 2, 7]),
+  },
+  { name: 'slice every axis, size -1', run: () => tf.slice(x4(), [1, 2, 1, 3], [-1, 2, -1, 3]) },
+  { name: 'slice leading rows (contiguous)', run: () => tf.slice(big(26), [10, 0], [200, 257]) },
+  { name: 'slice large window (threaded)', run: () => tf.slice(big(27), [3, 5], [290, 200]) },
+  {
+    name: 'slice rank 1 and rank 5',
+    run: () =>
+      tf.concat([
+        tf.slice(tf.tensor1d(rand(9, 28)), 2, 5),
+        tf
+          .slice(tf.tensor5d(rand(2 * 3 * 2 * 3 * 2, 29), [2, 3, 2, 3, 2]), [1, 1, 0, 1, 1], [1, 2, 2, 1, 1])
+          .reshape([-1]),
+      ]),
+  },
+  { name: 'slice int32', run: () => tf.slice(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), [0, 1], [2, 2]) },
+  { name: 'slice to an empty tensor', run: () => tf.slice(x4(), [0, 0, 0, 0], [3, 0, 4, 7]) },
+  {
+    name: 'slice bool (handed back)',
+    run: () => tf.cast(tf.slice(tf.tensor1d([true, false, true], 'bool'), 1, 2), 'int32'),
+  },
+  {
+    name: 'pad H and W by 1 (a ResNet stride-2 padding)',
+    run: () =>
+      tf.pad(x4(), [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ]),
+  },
+  {
+    name: 'pad every axis unevenly with a constant',
+    run: () =>
+      tf.pad(
+        x4(),
+        [
+          [1, 0],
+          [0, 2],
+          [3, 1],
+          [2, 2],
+        ],
+        2.5,
+      ),
+  },
+  {
+    name: 'pad large (threaded)',
+    run: () =>
+      tf.pad(
+        big(30),
+        [
+          [4, 5],
+          [1, 0],
+        ],
+        -1,
+      ),
+  },
+  {
+    name: 'pad int32 with a constant',
+    run: () =>
+      tf.pad(
+        tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'),
+        [
+          [1, 0],
+          [0, 2],
+        ],
+        7,
+      ),
+  },
+  {
+    name: 'pad an empty tensor',
+    run: () =>
+      tf.pad(
+        tf.zeros([0, 3]),
+        [
+          [1, 1],
+          [0, 1],
+        ],
+        4,
+      ),
+  },
+  {
+    name: 'pad gradient (a window slice)',
+    run: () =>
+      tf.grad((a: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            tf.pad(a, [
+              [0, 0],
+              [1, 1],
+              [1, 1],
+              [0, 0],
+            ]),
+            3,
+          ),
+        ),
+      )(x4()),
+  },
+  {
+    name: 'relu gradient with NaN, +-0 and infinite inputs and upstream gradients',
+    run: () => {
+      const a = tf.tensor1d([-1, -0, 0, 2, Number.NaN, Number.POSITIVE_INFINITY, -3, 4, 5]);
+      const w = tf.tensor1d([1, 2, 3, 4, 5, 6, Number.POSITIVE_INFINITY, Number.NaN, -2]);
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), w)))(a);
+    },
+  },
   { name: 'add int32 (handed back)', run: () => tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')) },
 ];
 

@@ -15,7 +15,9 @@ export type NativeTensorKernel =
   | 'Sign'
   | 'ClipByValue'
   | 'Relu'
-  | 'Step';
+  | 'Step'
+  | 'Slice'
+  | 'PadV2';
 
 /**
  * The repeat period of `small` broadcast against `outShape` when the broadcast is a trailing one (its shape,
@@ -159,7 +161,68 @@ export function makeNativeTensorKernels(
       return out;
     };
 
+  // Slice and PadV2 as one window copy: out[o] = x[o + offsets] inside x, else the pad value. tfjs' wasm Slice
+  // copies element by element when the window is not contiguous (the gradient of a ResNet's stride-2 padding).
+  const window = (
+    args: KernelArgs,
+    x: tf.TensorInfo,
+    outShape: number[],
+    offsets: number[],
+    value: number,
+  ): tf.TensorInfo => {
+    const out = args.backend.makeOutput(outShape, x.dtype);
+    if (tf.util.sizeFromShape(outShape) === 0) return out;
+    const view = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array | Int32Array;
+    addon.window(
+      view(x),
+      Int32Array.from(x.shape),
+      Int32Array.from(outShape),
+      Int32Array.from(offsets),
+      value,
+      view(out),
+    );
+    return out;
+  };
+  const windowable = (x: tf.TensorInfo) =>
+    (x.dtype === 'float32' || x.dtype === 'int32') && x.shape.length >= 1 && x.shape.length <= NATIVE_TILE_MAX_RANK;
+
+  const slice = (args: KernelArgs): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+    if (!windowable(x)) return fallback.Slice(args);
+    const [begin_, size_] = tf.slice_util.parseSliceParams(x, begin, size);
+    tf.slice_util.assertParamsValid(x, begin_!, size_!);
+    return window(args, x, size_!, begin_!, 0);
+  };
+
+  const pad = (args: KernelArgs): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { paddings, constantValue } = args.attrs as unknown as {
+      paddings: [number, number][];
+      constantValue: number;
+    };
+    const value = Number(constantValue ?? 0);
+    if (
+      !windowable(x) ||
+      paddings.length !== x.shape.length ||
+      !paddings.every(([a, b]) => Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0) ||
+      (x.dtype === 'int32' && !(Number.isInteger(value) && Math.abs(value) < 2 ** 31))
+    ) {
+      return fallback.PadV2(args);
+    }
+    const outShape = x.shape.map((d, i) => paddings[i]![0] + d + paddings[i]![1]);
+    return window(
+      args,
+      x,
+      outShape,
+      paddings.map(([before]) => -before),
+      value,
+    );
+  };
+
   return {
+    Slice: slice,
+    PadV2: pad,
     Sign: unary('Sign', NativeUnaryOp.sign),
     ClipByValue: unary('ClipByValue', NativeUnaryOp.clip),
     Relu: unary('Relu', NativeUnaryOp.relu),

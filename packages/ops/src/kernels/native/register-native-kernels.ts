@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeConvAddon } from '../../backend/native-addon.ts';
 import { OpsError } from '../../errors/ops-error.ts';
+import { SGD_STEP_KERNEL } from '../../operators/sgd-step.ts';
 import { wasmConv2DBackpropFilter } from '../wasm/wasm-conv-backprop-filter.ts';
 import { wasmConv2DBackpropInput } from '../wasm/wasm-conv-backprop-input.ts';
 import { type WasmKernel, wasmKernel } from '../wasm/wasm-kernel-utils.ts';
 import { FUSED_BATCH_NORM_KERNELS, makeNativeBatchNormKernels } from './native-batch-norm-kernels.ts';
 import { makeNativeConvKernels } from './native-conv-kernels.ts';
 import { FUSED_RISTA_KERNELS, makeNativeRistaKernels } from './native-rista-kernels.ts';
+import { makeNativeSgdKernel } from './native-sgd-kernel.ts';
 import { makeNativeTensorKernels } from './native-tensor-kernels.ts';
+import { makeNativeReluGradKernel, RELU_GRAD_KERNEL, registerReluGradient } from './relu-gradient.ts';
 
 /** Names of the wasm-backend kernels {@link registerNativeKernels} replaces. */
 export const NATIVE_KERNELS = [
@@ -26,6 +29,8 @@ export const NATIVE_KERNELS = [
   'ClipByValue',
   'Relu',
   'Step',
+  'Slice',
+  'PadV2',
 ] as const;
 
 /** The kernels the native ones replace, captured once (so a second call never falls back onto itself). */
@@ -61,18 +66,31 @@ export function registerNativeKernels(addon: NativeConvAddon): string[] {
     ClipByValue: wasmKernel('ClipByValue'),
     Relu: wasmKernel('Relu'),
     Step: wasmKernel('Step'),
+    Slice: wasmKernel('Slice'),
+    PadV2: wasmKernel('PadV2'),
   };
   const kernels = { ...makeNativeConvKernels(addon, fallbacks), ...makeNativeTensorKernels(addon, fallbacks) };
   for (const name of NATIVE_KERNELS) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernels[name] as unknown as tf.KernelFunc });
   }
-  const fused = { ...makeNativeRistaKernels(addon), ...makeNativeBatchNormKernels(addon) };
-  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS]) {
+  const fused = {
+    ...makeNativeRistaKernels(addon),
+    ...makeNativeBatchNormKernels(addon),
+    [RELU_GRAD_KERNEL]: makeNativeReluGradKernel(addon),
+    [SGD_STEP_KERNEL]: makeNativeSgdKernel(addon),
+  };
+  for (const name of [
+    ...FUSED_RISTA_KERNELS,
+    ...FUSED_BATCH_NORM_KERNELS,
+    RELU_GRAD_KERNEL,
+    SGD_STEP_KERNEL,
+  ] as const) {
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fused[name] as unknown as tf.KernelFunc });
   }
-  return [...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS];
+  registerReluGradient();
+  return [...NATIVE_KERNELS, ...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS, RELU_GRAD_KERNEL, SGD_STEP_KERNEL];
 }
 
 /**
@@ -89,7 +107,7 @@ export function unregisterNativeKernels(): boolean {
       kernelFunc: fallbacks[name] as unknown as tf.KernelFunc,
     });
   }
-  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS])
+  for (const name of [...FUSED_RISTA_KERNELS, ...FUSED_BATCH_NORM_KERNELS, RELU_GRAD_KERNEL, SGD_STEP_KERNEL])
     if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   return true;
 }
