@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from './main.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../testing/run-cli.ts';
 import { readConfigFile, resolveTrainConfig } from './train-config.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'edl-errors-'));
@@ -13,24 +13,7 @@ function configFile(settings: string): string {
   return path;
 }
 
-async function cli(...args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-    err += `${a.join(' ')}\n`;
-  });
-  const w = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    return { code: await runCli(args), err };
-  } finally {
-    e.mockRestore();
-    w.mockRestore();
-    o.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCliCaptured(args);
 
 describe('clear errors, not stacks', () => {
   afterEach(() => {

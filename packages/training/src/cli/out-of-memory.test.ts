@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from './main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../testing/run-cli.ts';
 
 // Own process (vitest pool 'forks'). The wasm heap is capped at 96 MiB by making WebAssembly.Memory.prototype.grow
 // fail past it, the way growth fails at wasm32's 4 GiB: `edl train --width 1 --batch-size 512` in miniature
@@ -18,26 +18,12 @@ afterAll(() => {
 
 describe('edl train out of wasm heap', () => {
   it('exits 1 with one clear message naming the batch size and --accumulate, no stack', async () => {
-    let err = '';
-    const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-      err += `${a.join(' ')}\n`;
-    });
-    const w = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-      err += String(s);
-      return true;
-    });
-    let code: number;
-    try {
-      code = await runCli(
-        ['train', '--backend', 'wasm', '--threads', '1', '--width', '1', '--batch-size', '512'].concat(
-          ['--train-count', '512', '--test-count', '16', '--monitor-count', '16', '--epochs', '1'],
-          ['--out', join(mkdtempSync(join(tmpdir(), 'edl-oom-')), 'run')],
-        ),
-      );
-    } finally {
-      e.mockRestore();
-      w.mockRestore();
-    }
+    const { code, err } = await runCliCaptured(
+      ['train', '--backend', 'wasm', '--threads', '1', '--width', '1', '--batch-size', '512'].concat(
+        ['--train-count', '512', '--test-count', '16', '--monitor-count', '16', '--epochs', '1'],
+        ['--out', join(mkdtempSync(join(tmpdir(), 'edl-oom-')), 'run')],
+      ),
+    );
     expect(code).toBe(1);
     expect(err).toMatch(
       /edl: train: out of memory in a training step at batch size 512\. Set accumulate: 2 \(edl train --accumulate 2\) for micro-batches of 256/,
