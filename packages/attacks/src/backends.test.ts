@@ -18,6 +18,7 @@ import { deepfool } from './minimal/deepfool.ts';
 import { sparsefool } from './minimal/sparsefool.ts';
 import { square } from './square/square.ts';
 import { describeBackends, onCpu } from './testing/backend-matrix.ts';
+import { lcg } from './testing/test-helpers.ts';
 
 // Every attack family (gradient, gradient-free, transfer, corruption) and the adaptive tools (eot, bpda) on a tiny
 // conv net with fixed weights (conv 3x3 x4 + relu, dense to 4 classes, 6x6x1 images), on cpu, tfjs's wasm backend and webgpu (EDL_TEST_WEBGPU=1, SwiftShader in Node): each result inside its budget
@@ -29,19 +30,16 @@ const SHAPE: [number, number, number, number] = [4, 6, 6, 1];
 const CLASSES = 4;
 const EPS = 0.1;
 
-/** Deterministic values in [-0.5, 0.5) (an LCG, independent of the package's RNG). */
-function lcg(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  });
+/** `n` deterministic values in [-0.5, 0.5) (the tests' LCG, independent of the package's RNG). */
+function centred(n: number, seed: number): Float32Array {
+  const next = lcg(seed);
+  return Float32Array.from({ length: n }, () => next() - 0.5);
 }
 
-const kernel = Float32Array.from(lcg(3 * 3 * 4, 3), (v) => v * 2);
-const dense = Float32Array.from(lcg(6 * 6 * 4 * CLASSES, 4), (v) => v * 1.5);
-const bias = Float32Array.from(lcg(CLASSES, 5), (v) => v * 0.2);
-const images = Float32Array.from(lcg(4 * 6 * 6, 6), (v) => 0.5 + 0.8 * v);
+const kernel = Float32Array.from(centred(3 * 3 * 4, 3), (v) => v * 2);
+const dense = Float32Array.from(centred(6 * 6 * 4 * CLASSES, 4), (v) => v * 1.5);
+const bias = Float32Array.from(centred(CLASSES, 5), (v) => v * 0.2);
+const images = Float32Array.from(centred(4 * 6 * 6, 6), (v) => 0.5 + 0.8 * v);
 
 /** The tiny net's logits for weights `k`, `w`, `b`. */
 function logits(x: tf.Tensor4D, k: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lcg } from '../testing/test-helpers.ts';
 import { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
 import { projectHyperplaneBoxBatched } from './fab-projections-batched.ts';
 import type { FabNorm } from './fab-step-parts.ts';
@@ -7,15 +8,6 @@ import type { FabNorm } from './fab-step-parts.ts';
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** Tiny LCG so the cases are deterministic and independent of the package RNG. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
 const normOf = (v: ArrayLike<number>, norm: FabNorm) => {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { lcg } from '../testing/test-helpers.ts';
 import { projectHyperplaneBoxL1, projectHyperplaneBoxL2, projectHyperplaneBoxLinf } from './fab-projections.ts';
-
-/** Tiny LCG so the cases are deterministic and independent of the package RNG. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * (b[i] ?? 0), 0);
 const l2 = (v: ArrayLike<number>) => Math.sqrt(dot(v, v));

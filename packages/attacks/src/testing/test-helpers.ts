@@ -1,6 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../core/model.ts';
 
+/**
+ * A tiny deterministic LCG stream of values in [0, 1), independent of the package RNG: the one generator of the
+ * attacks tests (seed 0 is taken as 1).
+ */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
 /** Test helper: a linear classifier `logits = flatten(x) W + b` and its raw weights. */
 export interface LinearModel {
   model: Model;
@@ -14,11 +26,8 @@ export interface LinearModel {
 
 /** Builds a linear model with weights drawn from a tiny deterministic LCG (independent of the package RNG). */
 export function makeLinearModel(dim: number, classes: number, seed = 1, scale = 1): LinearModel {
-  let s = seed >>> 0 || 1;
-  const rand = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
+  const next = lcg(seed);
+  const rand = (): number => next() - 0.5;
   const weights = new Float32Array(dim * classes).map(() => rand() * 2 * scale);
   const bias = new Float32Array(classes).map(() => rand() * 0.2);
   const w = tf.tensor2d(weights, [dim, classes]);
@@ -39,12 +48,8 @@ export function linearLogits(m: LinearModel, x: ArrayLike<number>): number[] {
 
 /** Deterministic images in [lo, hi] from an LCG. */
 export function makeImages(shape: [number, number, number, number], seed = 7, lo = 0.2, hi = 0.8): tf.Tensor4D {
-  let s = seed >>> 0 || 1;
+  const next = lcg(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = lo + (hi - lo) * (s / 4294967296);
-  }
+  const data = Float32Array.from({ length: n }, () => lo + (hi - lo) * next());
   return tf.tensor4d(data, shape);
 }
