@@ -5,7 +5,8 @@ import { resnet } from './resnet/resnet.ts';
 import type { ConvKind, ResNetOptions } from './resnet/resnet-options.ts';
 import { decodeSafetensors } from './safetensors/decode-safetensors.ts';
 import { exportSafetensors, importSafetensors } from './safetensors/export-safetensors.ts';
-import { loadModel, saveModel } from './saving/save-model.ts';
+import { loadModel } from './saving/save-model.ts';
+import { savedArtifacts } from './testing/saved-artifacts.ts';
 
 // A tiny ResNet10 (widths 4-32, 16x16x1 input, batch 4) of each conv kind on every backend available (cpu, wasm, wasm + native,
 // webgpu with EDL_TEST_WEBGPU=1), against the cpu backend: forward, one SGD step (loss, every gradient, the logits
@@ -163,16 +164,9 @@ describeBackends(backends, 'tiny ResNet10 against cpu', (backend) => {
 
     it(`${conv}: saveModel / loadModel through an in-memory IOHandler gives the same weights and logits`, async () => {
       const model = await shared(conv);
-      let saved: tf.io.ModelArtifacts | undefined;
-      await saveModel(
-        model,
-        tf.io.withSaveHandler(async (artifacts) => {
-          saved = artifacts;
-          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-        }),
-      );
-      expect(saved?.weightData).toBeDefined();
-      const loaded = await loadModel(tf.io.fromMemory(saved!));
+      const saved = await savedArtifacts(model);
+      expect(saved.weightData).toBeDefined();
+      const loaded = await loadModel(tf.io.fromMemory(saved));
       const a = await Promise.all(model.getWeights().map((w) => w.data()));
       const b = await Promise.all(loaded.getWeights().map((w) => w.data()));
       expect(b.length).toBe(a.length);

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resnet } from '../resnet/resnet.ts';
 import { toElastic } from '../resnet/to-elastic.ts';
-import { loadModel, saveModel } from './save-model.ts';
+import { savedArtifacts } from '../testing/saved-artifacts.ts';
+import { loadModel } from './save-model.ts';
 
 // A saved BatchNorm layer loads as tfjs' class; loadModel and toElastic must give it back the fused training step,
 // or a resumed run trains with other kernels (other float rounding) than the run it resumes.
@@ -27,19 +28,6 @@ function afterOneStep(model: tf.LayersModel): number[] {
   optimizer.dispose();
   tf.dispose([x, y]);
   return model.weights.flatMap((w) => Array.from(new Uint32Array(new Float32Array(w.read().dataSync()).buffer)));
-}
-
-/** What saveModel writes, captured in memory. */
-async function savedArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await saveModel(
-    model,
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved!;
 }
 
 const batchNormLayers = (model: tf.LayersModel) =>

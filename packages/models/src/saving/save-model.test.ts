@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layerBetas } from '../resnet/layer-betas.ts';
 import { resnet } from '../resnet/resnet.ts';
+import { savedArtifacts } from '../testing/saved-artifacts.ts';
 import { fileSystemHandler } from './file-system-handler.ts';
 import { loadModel, saveModel } from './save-model.ts';
 
@@ -63,16 +64,9 @@ describe('saveModel / loadModel', () => {
 
   it('round-trips an elastic ResNet through an in-memory IOHandler (the browser path, no file system)', async () => {
     const model = resnet({ ...small, conv: 'elastic', lambda: 0.01, beta: 0.3, seed: 6 });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await saveModel(
-      model,
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    expect(saved?.weightData).toBeDefined();
-    const loaded = await loadModel(tf.io.fromMemory(saved!));
+    const saved = await savedArtifacts(model);
+    expect(saved.weightData).toBeDefined();
+    const loaded = await loadModel(tf.io.fromMemory(saved));
     expectSameOutputs(model, loaded);
     expect(layerBetas(loaded)).toEqual(layerBetas(model));
   });

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { resnet } from '../resnet/resnet.ts';
 import type { ResNetOptions } from '../resnet/resnet-options.ts';
-import { loadModel, saveModel } from './save-model.ts';
+import { savedArtifacts } from '../testing/saved-artifacts.ts';
+import { loadModel } from './save-model.ts';
 
 const options: ResNetOptions = {
   depth: 10,
@@ -31,15 +32,8 @@ describe('step sizes after the kernels are replaced', () => {
     await tf.setBackend('cpu');
     const x = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 3);
     const original = resnet({ ...options, seed: 5 });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await saveModel(
-      original,
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await loadModel(tf.io.fromMemory(artifacts!));
+    const artifacts = await savedArtifacts(original);
+    const loaded = await loadModel(tf.io.fromMemory(artifacts));
     const reference = stepSizesAfterTrainingCall(original, x);
     const got = stepSizesAfterTrainingCall(loaded, x);
     expect(got.length).toBeGreaterThan(5);
