@@ -65,6 +65,8 @@ describe('sgdStep', () => {
       /'g' must be float32 with the shape/,
     );
     expect(() => sgdStep(a, a, tf.zeros([3], 'int32'), { lr: 0.1, momentum: 0.9 })).toThrow(OpsError);
+    const i = tf.zeros([3], 'int32');
+    expect(() => sgdStep(i, a, a, { lr: 0.1, momentum: 0.9 })).toThrow(/'p' must be float32, got int32/);
     expect(() => sgdStep(a, a, a, { lr: Number.NaN, momentum: 0.9 })).toThrow(/'lr' must be a finite number >= 0/);
     expect(() => sgdStep(a, a, a, { lr: 0.1, momentum: -1 })).toThrow(/'momentum'/);
   });

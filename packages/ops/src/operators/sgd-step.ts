@@ -36,11 +36,13 @@ export interface SgdStepResult<T extends tf.Tensor> {
  */
 export function sgdStep<T extends tf.Tensor>(p: T, g: T, buf: T, options: SgdStepOptions): SgdStepResult<T> {
   const { lr, momentum, weightDecay = 0, nesterov = false } = options;
+  if (p.dtype !== 'float32')
+    throw new OpsError('invalid-input', 'p', `sgdStep: 'p' must be float32, got ${p.dtype} [${p.shape}]`);
   for (const [name, t] of [
     ['g', g],
     ['buf', buf],
   ] as const) {
-    if (t.dtype !== 'float32' || p.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, p.shape))
+    if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, p.shape))
       throw new OpsError(
         'invalid-input',
         name,
