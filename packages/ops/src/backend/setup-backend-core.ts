@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { OpsError } from '../errors/ops-error.ts';
+import { registerBatchNormGradient } from '../kernels/gradients/batch-norm-gradient.ts';
 import { registerWasmConvKernels } from '../kernels/wasm/register-wasm-conv-kernels.ts';
 import { registerWebgpuKernels } from '../kernels/webgpu/register-webgpu-kernels.ts';
 import {
@@ -163,6 +164,7 @@ export async function setupBackendOn(
   defaultThreads: number,
 ): Promise<BackendSetup> {
   const o = resolveBackendOptions(options, defaultThreads);
+  registerBatchNormGradient();
   const result = o.choice === 'auto' ? await setupAuto(platform, o) : await setupNamed(platform, o.choice, o, true);
   result.backend = tf.getBackend();
   if (!o.quiet) console.info(`[@edl/ops] backend: ${result.backend} (${result.reason})`);
