@@ -52,7 +52,13 @@ function torchPeer(): Record<string, unknown> {
     return { skipped: `${PYTHON} has no torch` };
   }
   const cases = 'resnet18-standard,resnet18-elastic,infer-resnet18-standard,infer-resnet18-elastic';
-  const r = spawnSync(PYTHON, [PEER, '--cases', cases, '--threads', '2', '--reps', String(REPS)], { encoding: 'utf8' });
+  // Debian's OpenBLAS settings in this environment (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) slow torch down; the peer
+  // runs without them, as the attacks bench's peer does.
+  const { OPENBLAS_CORETYPE: _c, OPENBLAS_L2_SIZE: _l, ...env } = process.env;
+  const r = spawnSync(PYTHON, [PEER, '--cases', cases, '--threads', '2', '--reps', String(REPS)], {
+    encoding: 'utf8',
+    env,
+  });
   if (r.status !== 0) return { skipped: `torch_peer.py failed: ${r.stderr.trim().split('\n').at(-1)}` };
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 }
