@@ -70,7 +70,9 @@ describe('FusedBatchNorm gradient (lazy, per input)', () => {
   it('the input gradient is dy * rsqrt(variance + eps) * scale to the bit (tfjs multiplies in that order)', () => {
     const inp = makeInputs([2, 4, 4, 8], [8], true);
     const dy = tf.tensor(lcgValues(inp.x.size, 9, -1, 1), inp.x.shape);
-    const got = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.batchNorm(x, inp.mean, inp.variance, inp.offset, inp.scale, EPS), dy)))(inp.x);
+    const got = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(tf.batchNorm(x, inp.mean, inp.variance, inp.offset, inp.scale, EPS), dy)),
+    )(inp.x);
     const rs = tf.rsqrt(tf.add(inp.variance, tf.scalar(EPS)));
     const tiled = tf.tile(tf.reshape(rs, [1, 1, 1, 8]), [2, 4, 4, 1]);
     const want = tf.mul(tf.mul(dy, tiled), inp.scale!);
