@@ -21,6 +21,7 @@ const sources = [
   'addon.cc',
   'conv-kernels.cc',
   'conv-kernels.h',
+  'conv-winograd.h',
   'edl-abi.h',
   'edl-alloc.cc',
   'edl-alloc.h',
