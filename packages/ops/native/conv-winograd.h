@@ -117,6 +117,7 @@ struct WinoCtx {
   int tiles_h, tiles_w;
   int64_t ntiles;
   int tpc;           // tiles per chunk
+  int npg;           // column panel groups: work item = (chunk, group)
   int cinp, coutp;   // row lengths of V and M: Cin and Cout rounded up to VW
   std::atomic<int> status;
 };
@@ -132,7 +133,7 @@ inline vf activate_vec(vf v, int act, float alpha) {
   return v;
 }
 
-void wino_chunks(void* vctx, int k0, int k1) {
+void wino_items(void* vctx, int k0, int k1) {
   WinoCtx& c = *static_cast<WinoCtx*>(vctx);
   const edl_conv_geom& g = *c.g;
   const int tpc = c.tpc;
@@ -146,7 +147,10 @@ void wino_chunks(void* vctx, int k0, int k1) {
     return;
   }
   const int per_image = c.tiles_h * c.tiles_w;
-  for (int chunk = k0; chunk < k1; chunk++) {
+  for (int item = k0; item < k1; item++) {
+    const int chunk = item / c.npg, pg = item % c.npg;
+    const int p0 = (int)((int64_t)c.npanels * pg / c.npg), p1 = (int)((int64_t)c.npanels * (pg + 1) / c.npg);
+    const int col0 = p0 * c.nr, col1 = p1 * c.nr < g.Cout ? p1 * c.nr : g.Cout;
     const int64_t t0 = (int64_t)chunk * tpc;
     const int nt = c.ntiles - t0 < tpc ? (int)(c.ntiles - t0) : tpc;
     // 1. input transform of every tile of the chunk, VW channels at a time (zeros outside the input and
@@ -178,9 +182,9 @@ void wino_chunks(void* vctx, int k0, int k1) {
         for (int f = 0; f < 16; f++) store(V + ((size_t)f * tpc + i) * c.cinp + c0, v[f]);
       }
     }
-    // 2. the 16 GEMMs M[f] = V[f] U[f], by column panel, each panel reused over all tiles of the chunk
+    // 2. the 16 GEMMs M[f] = V[f] U[f], by column panel of the group, each panel reused over all tiles of the chunk
     for (int f = 0; f < 16; f++)
-      for (int p = 0; p < c.npanels; p++) {
+      for (int p = p0; p < p1; p++) {
         const int n0 = p * c.nr;
         const int ncol = g.Cout - n0 < c.nr ? g.Cout - n0 : c.nr;
         const float* Bt[1] = {c.upack + ((size_t)p * 16 + f) * g.Cin * c.nr};
@@ -200,8 +204,8 @@ void wino_chunks(void* vctx, int k0, int k1) {
       const int64_t t = t0 + i;
       const int b = (int)(t / per_image), r = (int)(t % per_image);
       const int oh0 = (r / c.tiles_w) * 2, ow0 = (r % c.tiles_w) * 2;
-      for (int c0 = 0; c0 < g.Cout; c0 += VW) {
-        const int nc = g.Cout - c0 < VW ? g.Cout - c0 : VW;
+      for (int c0 = col0; c0 < col1; c0 += VW) {
+        const int nc = col1 - c0 < VW ? col1 - c0 : VW;
         vf m[16], o[4];
         for (int f = 0; f < 16; f++) m[f] = load(M + ((size_t)f * tpc + i) * c.coutp + c0);
         wino_output_transform(m, o);
@@ -251,17 +255,23 @@ edl_status run_winograd(const edl_conv_geom* g, const float* x, const float* w, 
   float* upack = wino_pack_filter(w, g->Cin, g->Cout, nr, par);
   if (!upack) return EDL_ERR_OUT_OF_MEMORY;
   WinoCtx c{g, x, upack, y, bias, act, alpha, nv, nr, (g->Cout + nr - 1) / nr, (g->OH + 1) / 2, (g->OW + 1) / 2, 0,
-            0, (g->Cin + VW - 1) / VW * VW, (g->Cout + VW - 1) / VW * VW, {EDL_OK}};
+            0, 0, (g->Cin + VW - 1) / VW * VW, (g->Cout + VW - 1) / VW * VW, {EDL_OK}};
   c.ntiles = (int64_t)g->B * c.tiles_h * c.tiles_w;
-  // chunk: V and M (16 x tiles x (Cin + Cout) floats) near 768 KB, at least 8 register tiles of rows so that each
-  // packed filter panel is reused, and at least 2 chunks per thread when there are tiles enough (balance)
-  int64_t tpc = (int64_t)(768 * 1024 / 4 / 16) / (c.cinp + c.coutp);
-  if (tpc < 8 * MR) tpc = 8 * MR;
-  const int64_t balance = (c.ntiles + 2 * (int64_t)par->threads - 1) / (2 * (int64_t)par->threads);
-  if (tpc > balance) tpc = balance;
+  // Chunks of tiles: V and M (16 x tiles x (Cin + Cout) floats) near the 1 MB L2, but at least 64 tiles so that
+  // each packed filter panel (streamed from L3 on deep layers) serves many rows, and at most a thread's share.
+  // Too few chunks for the threads (small maps, deep layers): the column panels are split into groups as well,
+  // each work item transforming the chunk's input again (cheap: 1 / Cout of its GEMM work).
+  const int64_t per_tile = 16 * 4 * (int64_t)(c.cinp + c.coutp);
+  int64_t tpc = 1024 * 1024 / per_tile;
+  if (tpc < 64) tpc = 64;
+  const int64_t share = (c.ntiles + par->threads - 1) / par->threads;
+  if (tpc > share) tpc = share;
   tpc = (tpc + MR - 1) / MR * MR;
   c.tpc = (int)tpc;
-  edl_pfor(par, (int)((c.ntiles + tpc - 1) / tpc), &c, wino_chunks);
+  const int64_t nchunks = (c.ntiles + tpc - 1) / tpc;
+  c.npg = 1;
+  while (nchunks * c.npg < 2 * par->threads && c.npg < c.npanels) c.npg++;
+  edl_pfor(par, (int)(nchunks * c.npg), &c, wino_items);
   edl_free(upack);
   return (edl_status)c.status.load();
 }

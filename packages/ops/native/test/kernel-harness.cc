@@ -160,6 +160,56 @@ std::vector<float> ref_backprop_filter(const edl_conv_geom& g, const std::vector
   return std::vector<float>(acc.begin(), acc.end());
 }
 
+// ------------------------------------------------------------------ Winograd
+// The documented rule of conv-kernels.cc (README): 3x3, stride 1, >= 16 channels in and out run Winograd F(2x2, 3x3).
+bool winograd(const edl_conv_geom& g) {
+  return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.Cin >= 16 && g.Cout >= 16;
+}
+// The input gradient as the forward conv it is computed as (dy in, dx out, padding 2 - p), when Winograd computes it.
+bool winograd_input_gradient(const edl_conv_geom& g, edl_conv_geom* f) {
+  if (!winograd(g) || g.PT > 2 || g.PL > 2) return false;
+  *f = edl_conv_geom{g.B, g.OH, g.OW, g.Cout, g.H, g.W, g.Cin, 3, 3, 1, 1, 2 - g.PT, 2 - g.PL};
+  return true;
+}
+// Output pixels of a Winograd conv f whose 2x2 tile reads a non-finite input value (its 4x4 input patch): Winograd
+// may make any of them non-finite, while the direct conv only those whose 3x3 window holds the value.
+std::vector<char> winograd_spread(const edl_conv_geom& f, const std::vector<float>& in) {
+  std::vector<char> mark((size_t)f.B * f.OH * f.OW, 0);
+  for (int b = 0; b < f.B; b++)
+    for (int oh = 0; oh < f.OH; oh++)
+      for (int ow = 0; ow < f.OW; ow++) {
+        const int ih0 = oh / 2 * 2 - f.PT, iw0 = ow / 2 * 2 - f.PL;
+        bool bad = false;
+        for (int ih = ih0; ih < ih0 + 4; ih++)
+          for (int iw = iw0; iw < iw0 + 4; iw++)
+            if (ih >= 0 && ih < f.H && iw >= 0 && iw < f.W)
+              for (int c = 0; c < f.Cin; c++) bad = bad || !std::isfinite(in[xi(f, b, ih, iw, c)]);
+        mark[((size_t)b * f.OH + oh) * f.OW + ow] = bad;
+      }
+  return mark;
+}
+// compare() for a Winograd output: NaN where the reference has NaN, non-finite where it has +-Inf (Winograd may
+// turn Inf into NaN: Inf - Inf in its transforms), and within tol elsewhere, except in marked pixels, which may also
+// be non-finite. A finite result where the reference is finite and the pixel is unmarked is required.
+void compare_winograd(const std::string& name, const float* got, const std::vector<float>& want, double tol,
+                      const std::vector<char>& mark, int channels) {
+  g_checks++;
+  double scale = 1;
+  for (float w : want)
+    if (std::isfinite(w)) scale = std::fmax(scale, std::fabs(w));
+  for (size_t i = 0; i < want.size(); i++) {
+    const float w = want[i], v = got[i];
+    bool ok;
+    if (std::isnan(w)) ok = std::isnan(v);
+    else if (std::isinf(w)) ok = !std::isfinite(v);
+    else ok = std::isfinite(v) ? std::fabs((double)v - w) <= tol * scale : mark[i / channels] != 0;
+    if (!ok) {
+      fail(name + ": element " + std::to_string(i) + " is " + std::to_string(v) + ", expected " + std::to_string(w));
+      return;
+    }
+  }
+}
+
 struct Width {
   int vw;
   decltype(&edl_conv2d_forward_4) forward;
@@ -196,14 +246,22 @@ void check_conv(const Width& kw, const edl_parallel& par, const edl_conv_geom& g
   for (int act : {EDL_ACT_LINEAR, EDL_ACT_RELU, EDL_ACT_RELU6}) {
     std::vector<float> y(dy.size());
     expect_ok(name + " forward NaN", kw.forward(&g, x.data(), w.data(), y.data(), nullptr, act, 0.2f, &par));
-    compare(name + " forward NaN/Inf input act " + std::to_string(act), y.data(), ref_forward(g, x, w, nullptr, act, 0.2f),
-            1e-4);
+    const std::string what = name + " forward NaN/Inf input act " + std::to_string(act);
+    if (winograd(g))
+      compare_winograd(what, y.data(), ref_forward(g, x, w, nullptr, act, 0.2f), 1e-4, winograd_spread(g, x), g.Cout);
+    else
+      compare(what, y.data(), ref_forward(g, x, w, nullptr, act, 0.2f), 1e-4);
   }
   expect_ok(name + " backprop filter NaN", kw.backprop_filter(&g, x.data(), dy.data(), dw.data(), &par));
   compare(name + " backprop filter NaN/Inf input", dw.data(), ref_backprop_filter(g, x, dy), 1e-4);
   dy[0] = NAN;
   expect_ok(name + " backprop input NaN", kw.backprop_input(&g, dy.data(), w.data(), dx.data(), &par));
-  compare(name + " backprop input NaN dy", dx.data(), ref_backprop_input(g, dy, w), 1e-4);
+  edl_conv_geom f;
+  if (winograd_input_gradient(g, &f))
+    compare_winograd(name + " backprop input NaN dy", dx.data(), ref_backprop_input(g, dy, w), 1e-4,
+                     winograd_spread(f, dy), g.Cin);
+  else
+    compare(name + " backprop input NaN dy", dx.data(), ref_backprop_input(g, dy, w), 1e-4);
 }
 
 // ------------------------------------------------------------------ elementwise
@@ -419,6 +477,13 @@ int main() {
       {make_geom(1, 6, 5, 70, 20, 3, 1, 1, 1, 1, 1), "3x3 Cin 70 (reduction blocks)"},
       {make_geom(1, 4, 4, 40, 150, 3, 1, 1, 1, 1, 1), "filter larger than activations (channel split)"},
       {make_geom(3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), "1x1x1"},
+      // Winograd (3x3, stride 1, >= 16 channels): odd output sizes, channel tails, every padding, one-pixel images
+      {make_geom(2, 7, 9, 17, 20, 3, 1, 1, 1, 1, 1), "Winograd same, 7x9, Cin 17, Cout 20"},
+      {make_geom(1, 5, 6, 16, 16, 3, 1, 0, 0, 0, 0), "Winograd valid 3x4 output"},
+      {make_geom(1, 6, 7, 33, 18, 3, 1, 2, 0, 0, 1), "Winograd asymmetric padding 2/0, 0/1"},
+      {make_geom(3, 1, 1, 16, 40, 3, 1, 1, 1, 1, 1), "Winograd 1x1 images"},
+      {make_geom(1, 4, 5, 20, 24, 3, 1, 3, 1, 2, 2), "Winograd padding 3 (input gradient direct)"},
+      {make_geom(2, 8, 8, 64, 70, 3, 1, 1, 1, 1, 1), "Winograd 8x8, Cin 64, Cout 70 (column panels)"},
   };
   for (int threads : {1, 3, 8}) {
     Pool pool;
