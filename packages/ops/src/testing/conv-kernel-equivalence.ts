@@ -25,6 +25,10 @@ interface Case {
   cin?: number;
   cout?: number;
   dilation?: number;
+  /** Batch size (default 2). */
+  batch?: number;
+  /** Scale of the input values (default 1). */
+  scale?: number;
 }
 
 const explicit = (t: number, b: number, l: number, r: number): Pad => [
@@ -57,10 +61,18 @@ cases.push({ h: 7, w: 6, k: 3, stride: 1, pad: 'same', cin: 16, cout: 33 });
 cases.push({ h: 7, w: 6, k: 3, stride: 2, pad: 'same', cin: 70, cout: 17 });
 cases.push({ h: 6, w: 5, k: 3, stride: 1, pad: explicit(1, 1, 1, 1), cin: 300, cout: 20 });
 cases.push({ h: 6, w: 6, k: 3, stride: 2, pad: 'valid', cin: 20, cout: 150 });
+// Winograd F(2x2, 3x3) in the native kernels (3x3, stride 1, >= 16 channels in and out; the input gradient too):
+// odd output sizes (partial tiles), channel counts off the vector width, paddings 0 / 1 / 2 / 3, batch 1, one-pixel
+// images, large values
+cases.push({ h: 7, w: 9, k: 3, stride: 1, pad: 'same', cin: 17, cout: 20 });
+cases.push({ h: 5, w: 6, k: 3, stride: 1, pad: 'valid', cin: 16, cout: 16, batch: 1 });
+cases.push({ h: 6, w: 7, k: 3, stride: 1, pad: explicit(2, 0, 0, 1), cin: 33, cout: 18 });
+cases.push({ h: 5, w: 4, k: 3, stride: 1, pad: explicit(0, 2, 2, 2), cin: 19, cout: 65, batch: 1 });
+cases.push({ h: 4, w: 5, k: 3, stride: 1, pad: explicit(3, 1, 2, 3), cin: 20, cout: 24 });
+cases.push({ h: 1, w: 1, k: 3, stride: 1, pad: 'same', cin: 16, cout: 40, batch: 3 });
+cases.push({ h: 8, w: 8, k: 3, stride: 1, pad: 'same', cin: 64, cout: 70, scale: 1e4 });
 // dilation: not covered natively, runs on the kernel the native one replaced
 cases.push({ h: 9, w: 9, k: 3, stride: 1, pad: 'same', dilation: 2 });
-
-const B = 2;
 
 interface Results {
   y: Float32Array;
@@ -74,9 +86,12 @@ interface Results {
 /** conv2d forward, its dx and dW against an upstream G, conv2dTranspose forward and its dz, dW. */
 function compute(c: Case): Results {
   return tf.tidy(() => {
-    const [cin, cout, dil] = [c.cin ?? 3, c.cout ?? 4, c.dilation ?? 1];
+    const [cin, cout, dil, B] = [c.cin ?? 3, c.cout ?? 4, c.dilation ?? 1, c.batch ?? 2];
     const xShape: [number, number, number, number] = [B, c.h, c.w, cin];
-    const x = tf.tensor4d(rand(B * c.h * c.w * cin, 1), xShape);
+    const x = tf.tensor4d(
+      rand(B * c.h * c.w * cin, 1).map((v) => v * (c.scale ?? 1)),
+      xShape,
+    );
     const W = tf.tensor4d(rand(c.k * c.k * cin * cout, 2), [c.k, c.k, cin, cout]);
     const y = tf.conv2d(x, W, c.stride, c.pad, 'NHWC', dil);
     if (dil !== 1) {
@@ -159,11 +174,15 @@ function layerGrads(stride: number): Float32Array[] {
   });
 }
 
-/** Fused conv (bias + activation) outputs for the activations the native kernel fuses and one it hands back. */
-function fused(): Float32Array[] {
+/**
+ * Fused conv (bias + activation) outputs for the activations the native kernel fuses and one it hands back; stride 2
+ * with 5 input channels (the direct kernel), or stride 1 with 18 (Winograd).
+ */
+function fused(winograd = false): Float32Array[] {
   return tf.tidy(() => {
-    const x = tf.tensor4d(rand(2 * 7 * 6 * 5, 31), [2, 7, 6, 5]);
-    const W = tf.tensor4d(rand(3 * 3 * 5 * 19, 32), [3, 3, 5, 19]);
+    const cin = winograd ? 18 : 5;
+    const x = tf.tensor4d(rand(2 * 7 * 6 * cin, 31), [2, 7, 6, cin]);
+    const W = tf.tensor4d(rand(3 * 3 * cin * 19, 32), [3, 3, cin, 19]);
     const bias = tf.tensor1d(rand(19, 33));
     return (['linear', 'relu', 'relu6', 'leakyrelu', 'elu'] as const).map(
       (activation) =>
@@ -171,7 +190,7 @@ function fused(): Float32Array[] {
           .conv2d({
             x: tf.mul(x, 4) as tf.Tensor4D,
             filter: W,
-            strides: 2,
+            strides: winograd ? 1 : 2,
             pad: 'same',
             bias,
             activation,
@@ -189,11 +208,16 @@ function fused(): Float32Array[] {
  */
 export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?: 'avx2' | 'baseline'): void {
   describe(`${native === 'off' ? 'wasm (XNNPACK)' : `native${isa ? ` (${isa})` : ''}`} conv kernels of @edl/ops (2 threads) against the cpu backend`, () => {
-    const label = (c: Case) => `${c.h}x${c.w} k${c.k} s${c.stride} pad ${JSON.stringify(c.pad)}`;
+    const label = (c: Case) =>
+      `${c.h}x${c.w} k${c.k} s${c.stride} pad ${JSON.stringify(c.pad)}` +
+      (c.cin ? ` ${c.cin}->${c.cout} channels` : '') +
+      (c.batch ? ` batch ${c.batch}` : '') +
+      (c.scale ? ` values x${c.scale}` : '');
     const wasmResults = new Map<string, Results>();
     let leak: { tensors: number[]; dataIds: number[] };
     let layerWasm: Float32Array[][] = [];
     let fusedWasm: Float32Array[] = [];
+    let fusedWinogradWasm: Float32Array[] = [];
 
     beforeAll(async () => {
       // read by the addon when it loads (in setupBackend): caps the instruction set to test the narrower paths
@@ -224,6 +248,7 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
       leak = leakCheck();
       layerWasm = [layerGrads(1), layerGrads(2)];
       fusedWasm = fused();
+      fusedWinogradWasm = fused(true);
       for (const c of cases) wasmResults.set(label(c), compute(c));
       await tf.setBackend('cpu');
     });
@@ -259,6 +284,13 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
       const want = fused();
       for (const [i, w] of want.entries()) expect(relErr(fusedWasm[i]!, w)).toBeLessThan(1e-5);
       expect(Math.min(...want[1]!)).toBe(0); // relu clipped something: the case is not vacuous
+    });
+
+    it('fused conv2d stride 1, 18 -> 19 channels (Winograd natively), bias and every activation, matches cpu', () => {
+      const want = fused(true);
+      for (const [i, w] of want.entries()) expect(relErr(fusedWinogradWasm[i]!, w)).toBeLessThan(1e-5);
+      expect(Math.min(...want[1]!)).toBe(0);
+      expect(Math.max(...want[2]!)).toBe(6); // relu6 clipped at 6 too
     });
 
     it('the kernels leak neither tensors nor backend buffers over 50 gradient steps', () => {
