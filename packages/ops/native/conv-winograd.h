@@ -240,12 +240,14 @@ void wino_items(void* vctx, int k0, int k1) {
 }
 
 // Whether the Winograd path computes this conv (the documented rule, see the @edl/ops README): 3x3, stride 1
-// (dilation is always 1 here), both channel counts at least WINO_MIN_CHANNELS (below that the GEMMs are too thin to
-// pay for the transforms: measured on the ResNet18 shapes).
-constexpr int WINO_MIN_CHANNELS = 16;
+// (dilation is always 1 here), at least WINO_MIN_CHANNELS channels in and out (below that the GEMMs are too thin to
+// pay for the transforms) and at least WINO_MIN_TILES 2x2 output tiles (the filter transform, paid on every call,
+// costs more than the multiplies it saves on a few tiles: 4x4x512 at batch 1). Measured on the ResNet18 shapes.
+constexpr int WINO_MIN_CHANNELS = 32;
+constexpr int64_t WINO_MIN_TILES = 16;
 bool wino_applies(const edl_conv_geom& g) {
   return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.Cin >= WINO_MIN_CHANNELS &&
-         g.Cout >= WINO_MIN_CHANNELS;
+         g.Cout >= WINO_MIN_CHANNELS && (int64_t)g.B * ((g.OH + 1) / 2) * ((g.OW + 1) / 2) >= WINO_MIN_TILES;
 }
 
 // y = conv(x, w) (+ bias, activation) for a geometry wino_applies to; w [3][3][Cin][Cout].

@@ -161,15 +161,17 @@ std::vector<float> ref_backprop_filter(const edl_conv_geom& g, const std::vector
 }
 
 // ------------------------------------------------------------------ Winograd
-// The documented rule of conv-kernels.cc (README): 3x3, stride 1, >= 16 channels in and out run Winograd F(2x2, 3x3).
+// The documented rule of conv-kernels.cc (README): 3x3, stride 1, >= 32 channels in and out and >= 16 2x2 output
+// tiles run Winograd F(2x2, 3x3).
 bool winograd(const edl_conv_geom& g) {
-  return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.Cin >= 16 && g.Cout >= 16;
+  return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.Cin >= 32 && g.Cout >= 32 &&
+         g.B * ((g.OH + 1) / 2) * ((g.OW + 1) / 2) >= 16;
 }
 // The input gradient as the forward conv it is computed as (dy in, dx out, padding 2 - p), when Winograd computes it.
 bool winograd_input_gradient(const edl_conv_geom& g, edl_conv_geom* f) {
   if (!winograd(g) || g.PT > 2 || g.PL > 2) return false;
   *f = edl_conv_geom{g.B, g.OH, g.OW, g.Cout, g.H, g.W, g.Cin, 3, 3, 1, 1, 2 - g.PT, 2 - g.PL};
-  return true;
+  return winograd(*f);
 }
 // Output pixels of a Winograd conv f whose 2x2 tile reads a non-finite input value (its 4x4 input patch): Winograd
 // may make any of them non-finite, while the direct conv only those whose 3x3 window holds the value.
@@ -477,13 +479,16 @@ int main() {
       {make_geom(1, 6, 5, 70, 20, 3, 1, 1, 1, 1, 1), "3x3 Cin 70 (reduction blocks)"},
       {make_geom(1, 4, 4, 40, 150, 3, 1, 1, 1, 1, 1), "filter larger than activations (channel split)"},
       {make_geom(3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0), "1x1x1"},
-      // Winograd (3x3, stride 1, >= 16 channels): odd output sizes, channel tails, every padding, one-pixel images
-      {make_geom(2, 7, 9, 17, 20, 3, 1, 1, 1, 1, 1), "Winograd same, 7x9, Cin 17, Cout 20"},
-      {make_geom(1, 5, 6, 16, 16, 3, 1, 0, 0, 0, 0), "Winograd valid 3x4 output"},
-      {make_geom(1, 6, 7, 33, 18, 3, 1, 2, 0, 0, 1), "Winograd asymmetric padding 2/0, 0/1"},
-      {make_geom(3, 1, 1, 16, 40, 3, 1, 1, 1, 1, 1), "Winograd 1x1 images"},
-      {make_geom(1, 4, 5, 20, 24, 3, 1, 3, 1, 2, 2), "Winograd padding 3 (input gradient direct)"},
+      // Winograd (3x3, stride 1, >= 32 channels, >= 16 tiles): odd output sizes, channel tails, every padding, batch 1,
+      // one-pixel images; and the same shapes just under the rule (direct)
+      {make_geom(2, 7, 9, 33, 36, 3, 1, 1, 1, 1, 1), "Winograd same, 7x9, Cin 33, Cout 36"},
+      {make_geom(1, 9, 9, 32, 40, 3, 1, 0, 0, 0, 0), "Winograd valid 7x7 output, batch 1"},
+      {make_geom(1, 11, 7, 35, 33, 3, 1, 2, 0, 0, 1), "Winograd asymmetric padding 2/0, 0/1"},
+      {make_geom(16, 1, 1, 32, 40, 3, 1, 1, 1, 1, 1), "Winograd 1x1 images"},
+      {make_geom(1, 8, 9, 40, 48, 3, 1, 3, 1, 2, 2), "Winograd padding 3 (input gradient direct)"},
       {make_geom(2, 8, 8, 64, 70, 3, 1, 1, 1, 1, 1), "Winograd 8x8, Cin 64, Cout 70 (column panels)"},
+      {make_geom(15, 1, 1, 32, 40, 3, 1, 1, 1, 1, 1), "15 tiles: direct"},
+      {make_geom(2, 7, 9, 31, 36, 3, 1, 1, 1, 1, 1), "Cin 31: direct"},
   };
   for (int threads : {1, 3, 8}) {
     Pool pool;

@@ -61,15 +61,15 @@ cases.push({ h: 7, w: 6, k: 3, stride: 1, pad: 'same', cin: 16, cout: 33 });
 cases.push({ h: 7, w: 6, k: 3, stride: 2, pad: 'same', cin: 70, cout: 17 });
 cases.push({ h: 6, w: 5, k: 3, stride: 1, pad: explicit(1, 1, 1, 1), cin: 300, cout: 20 });
 cases.push({ h: 6, w: 6, k: 3, stride: 2, pad: 'valid', cin: 20, cout: 150 });
-// Winograd F(2x2, 3x3) in the native kernels (3x3, stride 1, >= 16 channels in and out; the input gradient too):
-// odd output sizes (partial tiles), channel counts off the vector width, paddings 0 / 1 / 2 / 3, batch 1, one-pixel
-// images, large values
-cases.push({ h: 7, w: 9, k: 3, stride: 1, pad: 'same', cin: 17, cout: 20 });
-cases.push({ h: 5, w: 6, k: 3, stride: 1, pad: 'valid', cin: 16, cout: 16, batch: 1 });
-cases.push({ h: 6, w: 7, k: 3, stride: 1, pad: explicit(2, 0, 0, 1), cin: 33, cout: 18 });
-cases.push({ h: 5, w: 4, k: 3, stride: 1, pad: explicit(0, 2, 2, 2), cin: 19, cout: 65, batch: 1 });
-cases.push({ h: 4, w: 5, k: 3, stride: 1, pad: explicit(3, 1, 2, 3), cin: 20, cout: 24 });
-cases.push({ h: 1, w: 1, k: 3, stride: 1, pad: 'same', cin: 16, cout: 40, batch: 3 });
+// Winograd F(2x2, 3x3) in the native kernels (3x3, stride 1, >= 32 channels in and out, >= 16 2x2 output tiles; the
+// input gradient too): odd output sizes (partial tiles), channel counts off the vector width, paddings 0 / 1 / 2 / 3,
+// batch 1, one-pixel images, large values
+cases.push({ h: 7, w: 9, k: 3, stride: 1, pad: 'same', cin: 33, cout: 36 });
+cases.push({ h: 9, w: 9, k: 3, stride: 1, pad: 'valid', cin: 32, cout: 40, batch: 1 });
+cases.push({ h: 11, w: 7, k: 3, stride: 1, pad: explicit(2, 0, 0, 1), cin: 35, cout: 33 });
+cases.push({ h: 9, w: 8, k: 3, stride: 1, pad: explicit(0, 2, 2, 2), cin: 34, cout: 65, batch: 1 });
+cases.push({ h: 8, w: 9, k: 3, stride: 1, pad: explicit(3, 1, 2, 3), cin: 40, cout: 48 });
+cases.push({ h: 1, w: 1, k: 3, stride: 1, pad: 'same', cin: 32, cout: 40, batch: 16 });
 cases.push({ h: 8, w: 8, k: 3, stride: 1, pad: 'same', cin: 64, cout: 70, scale: 1e4 });
 // dilation: not covered natively, runs on the kernel the native one replaced
 cases.push({ h: 9, w: 9, k: 3, stride: 1, pad: 'same', dilation: 2 });
@@ -176,14 +176,14 @@ function layerGrads(stride: number): Float32Array[] {
 
 /**
  * Fused conv (bias + activation) outputs for the activations the native kernel fuses and one it hands back; stride 2
- * with 5 input channels (the direct kernel), or stride 1 with 18 (Winograd).
+ * with 5 -> 19 channels (the direct kernel), or stride 1 with 33 -> 35 (Winograd).
  */
 function fused(winograd = false): Float32Array[] {
   return tf.tidy(() => {
-    const cin = winograd ? 18 : 5;
+    const [cin, cout] = winograd ? [33, 35] : [5, 19];
     const x = tf.tensor4d(rand(2 * 7 * 6 * cin, 31), [2, 7, 6, cin]);
-    const W = tf.tensor4d(rand(3 * 3 * cin * 19, 32), [3, 3, cin, 19]);
-    const bias = tf.tensor1d(rand(19, 33));
+    const W = tf.tensor4d(rand(3 * 3 * cin * cout, 32), [3, 3, cin, cout]);
+    const bias = tf.tensor1d(rand(cout, 33));
     return (['linear', 'relu', 'relu6', 'leakyrelu', 'elu'] as const).map(
       (activation) =>
         tf.fused
@@ -286,7 +286,7 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
       expect(Math.min(...want[1]!)).toBe(0); // relu clipped something: the case is not vacuous
     });
 
-    it('fused conv2d stride 1, 18 -> 19 channels (Winograd natively), bias and every activation, matches cpu', () => {
+    it('fused conv2d stride 1, 33 -> 35 channels (Winograd natively), bias and every activation, matches cpu', () => {
       const want = fused(true);
       for (const [i, w] of want.entries()) expect(relErr(fusedWinogradWasm[i]!, w)).toBeLessThan(1e-5);
       expect(Math.min(...want[1]!)).toBe(0);
