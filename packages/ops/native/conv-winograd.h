@@ -119,6 +119,8 @@ struct WinoCtx {
   int tpc;           // tiles per chunk
   int npg;           // column panel groups: work item = (chunk, group)
   int cinp, coutp;   // row lengths of V and M: Cin and Cout rounded up to VW
+  int nitems;               // chunks x panel groups
+  std::atomic<int> next;    // the next work item to claim
   std::atomic<int> status;
 };
 
@@ -133,8 +135,11 @@ inline vf activate_vec(vf v, int act, float alpha) {
   return v;
 }
 
-void wino_items(void* vctx, int k0, int k1) {
+// One worker: allocates its scratch once, then claims work items until none is left (the pool runs one such
+// worker per thread; a worker the OS has not scheduled yet finds the items taken and only allocates).
+void wino_worker(void* vctx, int w0, int w1) {
   WinoCtx& c = *static_cast<WinoCtx*>(vctx);
+  if (w1 <= w0) return;
   const edl_conv_geom& g = *c.g;
   const int tpc = c.tpc;
   float* V = static_cast<float*>(edl_malloc(sizeof(float) * 16 * (size_t)tpc * c.cinp));
@@ -147,7 +152,7 @@ void wino_items(void* vctx, int k0, int k1) {
     return;
   }
   const int per_image = c.tiles_h * c.tiles_w;
-  for (int item = k0; item < k1; item++) {
+  for (int item = c.next.fetch_add(1); item < c.nitems; item = c.next.fetch_add(1)) {
     const int chunk = item / c.npg, pg = item % c.npg;
     const int p0 = (int)((int64_t)c.npanels * pg / c.npg), p1 = (int)((int64_t)c.npanels * (pg + 1) / c.npg);
     const int col0 = p0 * c.nr, col1 = p1 * c.nr < g.Cout ? p1 * c.nr : g.Cout;
@@ -257,7 +262,7 @@ edl_status run_winograd(const edl_conv_geom* g, const float* x, const float* w, 
   float* upack = wino_pack_filter(w, g->Cin, g->Cout, nr, par);
   if (!upack) return EDL_ERR_OUT_OF_MEMORY;
   WinoCtx c{g, x, upack, y, bias, act, alpha, nv, nr, (g->Cout + nr - 1) / nr, (g->OH + 1) / 2, (g->OW + 1) / 2, 0,
-            0, 0, (g->Cin + VW - 1) / VW * VW, (g->Cout + VW - 1) / VW * VW, {EDL_OK}};
+            0, 0, (g->Cin + VW - 1) / VW * VW, (g->Cout + VW - 1) / VW * VW, 0, {0}, {EDL_OK}};
   c.ntiles = (int64_t)g->B * c.tiles_h * c.tiles_w;
   // Chunks of tiles: V and M (16 x tiles x (Cin + Cout) floats) near the 1 MB L2, but at least 64 tiles so that
   // each packed filter panel (streamed from L3 on deep layers) serves many rows, and at most a thread's share.
@@ -273,7 +278,9 @@ edl_status run_winograd(const edl_conv_geom* g, const float* x, const float* w, 
   const int64_t nchunks = (c.ntiles + tpc - 1) / tpc;
   c.npg = 1;
   while (nchunks * c.npg < 2 * par->threads && c.npg < c.npanels) c.npg++;
-  edl_pfor(par, (int)(nchunks * c.npg), &c, wino_items);
+  c.nitems = (int)(nchunks * c.npg);
+  const int workers = c.nitems < par->threads ? c.nitems : par->threads;
+  edl_pfor(par, workers, &c, wino_worker);
   edl_free(upack);
   return (edl_status)c.status.load();
 }
