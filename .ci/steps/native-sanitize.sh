@@ -39,7 +39,8 @@ build() {
   [[ $host == x86 ]] && defs="-DEDL_HAVE_VW8 -DEDL_HAVE_VW16"
   # the flags of scripts/build-native.mjs for these two
   jobs+=("$src/tensor-kernels.cc -fno-trapping-math -o $dir/tensor.o" "$src/rista-kernels.cc -fno-trapping-math -o $dir/rista.o"
-    "$src/edl-alloc.cc -o $dir/alloc.o" "$src/test/kernel-harness.cc $defs -o $dir/harness.o")
+    "$src/edl-alloc.cc -o $dir/alloc.o" "$src/conv-algorithm.cc -o $dir/calgo.o"
+    "$src/test/kernel-harness.cc $defs -o $dir/harness.o")
   printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} sh -c "$cxx ${common[*]} $san -c {}"
   $cxx "${common[@]}" $san "$dir"/*.o -o "$dir/kernel-harness"
 }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "conv-algorithm.h"
 #include "conv-kernels.h"
 #include "edl-abi.h"
 #include "edl-alloc.h"
@@ -516,12 +517,17 @@ napi_value object_of(napi_env env, std::initializer_list<std::pair<const char*, 
   return obj;
 }
 
-// info(): { isa, vectorWidth, threads }
+// EDL_NATIVE_CONV_ALGORITHM = auto (default) | direct | winograd: the conv algorithm rule (conv-algorithm.h).
+const char* const kConvAlgorithms[] = {"auto", "direct", "winograd"};
+
+// info(): { isa, vectorWidth, threads, convAlgorithm }
 napi_value Info(napi_env env, napi_callback_info) {
-  napi_value obj, isa;
+  napi_value obj, isa, algo;
   napi_create_object(env, &obj);
   napi_create_string_utf8(env, kernels().isa, NAPI_AUTO_LENGTH, &isa);
   set(env, obj, "isa", isa);
+  napi_create_string_utf8(env, kConvAlgorithms[edl_get_conv_algorithm()], NAPI_AUTO_LENGTH, &algo);
+  set(env, obj, "convAlgorithm", algo);
   set(env, obj, "vectorWidth", int_value(env, kernels().vector_width));
   set(env, obj, "threads", int_value(env, pool(env).size()));
   return obj;
@@ -579,6 +585,19 @@ extern "C" edl_status edl_conv2d_backprop_filter_8(const edl_conv_geom*, const f
 
 NAPI_MODULE_INIT() {
   kernels();  // choose the instruction set now, once per process
+  if (const char* algo = getenv("EDL_NATIVE_CONV_ALGORITHM")) {
+    int found = -1;
+    for (int i = 0; i < 3; i++)
+      if (strcmp(algo, kConvAlgorithms[i]) == 0) found = i;
+    if (found < 0) {
+      napi_throw_error(env, "EDL_INVALID_ARGUMENT",
+                       (std::string("edl-native: EDL_NATIVE_CONV_ALGORITHM must be auto, direct or winograd, got '") +
+                        algo + "'")
+                           .c_str());
+      return nullptr;
+    }
+    edl_set_conv_algorithm((edl_conv_algorithm)found);
+  }
   Instance* inst = new Instance();
   if (napi_set_instance_data(env, inst, finalize_instance, nullptr) != napi_ok) {
     delete inst;

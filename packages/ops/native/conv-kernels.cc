@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "conv-algorithm.h"
 #include "conv-kernels.h"
 #include "edl-alloc.h"
 
@@ -508,7 +509,7 @@ void sum_parts(void* vctx, int i0, int i1) {
 
 extern "C" edl_status EDL_FN(edl_conv2d_forward_)(const edl_conv_geom* g, const float* x, const float* w, float* y,
                                                     const float* bias, int act, float alpha, const edl_parallel* par) {
-  // the algorithm rule (README): Winograd F(2x2, 3x3) for 3x3 stride-1 convs with >= 16 channels in and out
+  // the algorithm rule (README, conv-winograd.h): Winograd F(2x2, 3x3) for large enough 3x3 stride-1 convs
   if (wino_applies(*g)) return run_winograd(g, x, w, y, bias, act, alpha, par);
   const int ntaps = g->KH * g->KW;
   const int nv = choose_nv(g->Cout), nr = nv * VW;

@@ -244,15 +244,23 @@ void wino_worker(void* vctx, int w0, int w1) {
   edl_free(M);
 }
 
-// Whether the Winograd path computes this conv (the documented rule, see the @edl/ops README): 3x3, stride 1
-// (dilation is always 1 here), at least WINO_MIN_CHANNELS channels in and out (below that the GEMMs are too thin to
-// pay for the transforms) and at least WINO_MIN_TILES 2x2 output tiles (the filter transform, paid on every call,
-// costs more than the multiplies it saves on a few tiles: 4x4x512 at batch 1). Measured on the ResNet18 shapes.
+// Whether the Winograd path computes this conv. Only 3x3, stride 1 (dilation is always 1 here). The documented rule
+// ('auto', see the @edl/ops README), measured on the ResNet18 shapes on a 2-core Zen 4: at least WINO_MIN_CHANNELS
+// channels in and out (below that the GEMMs are too thin to pay for the transforms), at least WINO_MIN_TILES 2x2
+// output tiles (the filter transform, paid on every call, must be amortised: 4x4x512 convs lose below batch 32) and
+// at least WINO_MIN_MACS multiply-adds of the direct conv (smaller convs, e.g. batch 1-8 of the ResNet18 shapes,
+// gained nothing or lost: the fixed costs of the transforms and their scratch). EDL_NATIVE_CONV_ALGORITHM = direct |
+// winograd (conv-algorithm.h) overrides the rule.
 constexpr int WINO_MIN_CHANNELS = 32;
-constexpr int64_t WINO_MIN_TILES = 16;
+constexpr int64_t WINO_MIN_TILES = 128;
+constexpr double WINO_MIN_MACS = 5e8;
 bool wino_applies(const edl_conv_geom& g) {
-  return g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.Cin >= WINO_MIN_CHANNELS &&
-         g.Cout >= WINO_MIN_CHANNELS && (int64_t)g.B * ((g.OH + 1) / 2) * ((g.OW + 1) / 2) >= WINO_MIN_TILES;
+  if (g.KH != 3 || g.KW != 3 || g.SH != 1 || g.SW != 1) return false;
+  const edl_conv_algorithm a = edl_get_conv_algorithm();
+  if (a != EDL_CONV_ALGORITHM_AUTO) return a == EDL_CONV_ALGORITHM_WINOGRAD;
+  const int64_t tiles = (int64_t)g.B * ((g.OH + 1) / 2) * ((g.OW + 1) / 2);
+  const double macs = 9.0 * g.B * g.OH * g.OW * g.Cin * g.Cout;
+  return g.Cin >= WINO_MIN_CHANNELS && g.Cout >= WINO_MIN_CHANNELS && tiles >= WINO_MIN_TILES && macs >= WINO_MIN_MACS;
 }
 
 // y = conv(x, w) (+ bias, activation) for a geometry wino_applies to; w [3][3][Cin][Cout].
@@ -264,20 +272,27 @@ edl_status run_winograd(const edl_conv_geom* g, const float* x, const float* w, 
   WinoCtx c{g, x, upack, y, bias, act, alpha, nv, nr, (g->Cout + nr - 1) / nr, (g->OH + 1) / 2, (g->OW + 1) / 2, 0,
             0, 0, (g->Cin + VW - 1) / VW * VW, (g->Cout + VW - 1) / VW * VW, 0, {0}, {EDL_OK}};
   c.ntiles = (int64_t)g->B * c.tiles_h * c.tiles_w;
-  // Chunks of tiles: V and M (16 x tiles x (Cin + Cout) floats) near the 1 MB L2, but at least 64 tiles so that
-  // each packed filter panel (streamed from L3 on deep layers) serves many rows, and at most a thread's share.
-  // Too few chunks for the threads (small maps, deep layers): the column panels are split into groups as well,
-  // each work item transforming the chunk's input again (cheap: 1 / Cout of its GEMM work).
+  // Chunks of tiles: V and M (16 x tiles x (Cin + Cout) floats) within the 1 MB L2, and about 4 work items per
+  // thread (balance on a machine shared with other jobs). A transformed filter larger than L2 is streamed from L3
+  // once per chunk: then chunks keep at least 64 tiles (each filter panel serving 64 rows) and the items come from
+  // splitting the column panels into groups instead, each item transforming its chunk's input again (cheap: 1 / Cout
+  // of its GEMM work).
+  const int64_t l2 = 1024 * 1024;
   const int64_t per_tile = 16 * 4 * (int64_t)(c.cinp + c.coutp);
-  int64_t tpc = 1024 * 1024 / per_tile;
-  if (tpc < 64) tpc = 64;
-  const int64_t share = (c.ntiles + par->threads - 1) / par->threads;
+  const int64_t filter_bytes = 16 * 4 * (int64_t)c.cinp * c.coutp;
+  const int64_t threads = par->threads;
+  int64_t tpc = l2 / per_tile;
+  const int64_t balance = (c.ntiles + 4 * threads - 1) / (4 * threads);
+  if (tpc > balance) tpc = balance;
+  const int64_t least = filter_bytes > l2 ? 64 : 2 * MR;
+  if (tpc < least) tpc = least;
+  const int64_t share = (c.ntiles + threads - 1) / threads;
   if (tpc > share) tpc = share;
   tpc = (tpc + MR - 1) / MR * MR;
   c.tpc = (int)tpc;
   const int64_t nchunks = (c.ntiles + tpc - 1) / tpc;
   c.npg = 1;
-  while (nchunks * c.npg < 2 * par->threads && c.npg < c.npanels) c.npg++;
+  while (nchunks * c.npg < 4 * threads && c.npg < c.npanels) c.npg++;
   c.nitems = (int)(nchunks * c.npg);
   const int workers = c.nitems < par->threads ? c.nitems : par->threads;
   edl_pfor(par, workers, &c, wino_worker);

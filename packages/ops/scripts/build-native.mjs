@@ -19,6 +19,8 @@ const outDir = join(src, 'build');
 const target = join(outDir, 'edl_native.node');
 const sources = [
   'addon.cc',
+  'conv-algorithm.cc',
+  'conv-algorithm.h',
   'conv-kernels.cc',
   'conv-kernels.h',
   'conv-winograd.h',
@@ -97,7 +99,7 @@ function run(cmd, argv) {
 const t0 = Date.now();
 // Every object file in parallel: the kernels once per vector width, and the memory-bound kernels with baseline
 // flags (the compiler vectorises their loops).
-const plainNames = ['tensor-kernels', 'rista-kernels', 'edl-alloc'];
+const plainNames = ['tensor-kernels', 'rista-kernels', 'edl-alloc', 'conv-algorithm'];
 const [results, plain] = await Promise.all([
   Promise.all(
     kernelBuilds.map(async (k) => {

@@ -138,8 +138,11 @@ export interface NativeConvAddon {
   abi(): NativeAbi;
   /** Test hook: the next `n` scratch allocations succeed, later ones fail (out-of-memory errors); `-1` turns it off. */
   debugFailAllocations(n: number): void;
-  /** The instruction set chosen at load (`avx512`, `avx2-fma`, `baseline-simd128`) and the worker threads. */
-  info(): { isa: string; vectorWidth: number; threads: number };
+  /**
+   * The instruction set chosen at load (`avx512`, `avx2-fma`, `baseline-simd128`), the worker threads, and the conv
+   * algorithm rule (`auto`, or `direct` / `winograd` forced by the environment variable EDL_NATIVE_CONV_ALGORITHM).
+   */
+  info(): { isa: string; vectorWidth: number; threads: number; convAlgorithm: 'auto' | 'direct' | 'winograd' };
 }
 
 /** The addon, or why it is not available. */

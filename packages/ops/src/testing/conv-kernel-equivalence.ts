@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeAddon } from '../backend/native-addon.ts';
 import { setupBackend } from '../backend/setup-backend.node.ts';
 import { FUSED_BATCH_NORM_KERNELS } from '../kernels/native/native-batch-norm-kernels.ts';
 import { FUSED_RISTA_KERNELS } from '../kernels/native/native-rista-kernels.ts';
@@ -61,9 +62,8 @@ cases.push({ h: 7, w: 6, k: 3, stride: 1, pad: 'same', cin: 16, cout: 33 });
 cases.push({ h: 7, w: 6, k: 3, stride: 2, pad: 'same', cin: 70, cout: 17 });
 cases.push({ h: 6, w: 5, k: 3, stride: 1, pad: explicit(1, 1, 1, 1), cin: 300, cout: 20 });
 cases.push({ h: 6, w: 6, k: 3, stride: 2, pad: 'valid', cin: 20, cout: 150 });
-// Winograd F(2x2, 3x3) in the native kernels (3x3, stride 1, >= 32 channels in and out, >= 16 2x2 output tiles; the
-// input gradient too): odd output sizes (partial tiles), channel counts off the vector width, paddings 0 / 1 / 2 / 3,
-// batch 1, one-pixel images, large values
+// 3x3 stride 1 (Winograd F(2x2, 3x3) in the native suites that force it): odd output sizes (partial tiles), channel
+// counts off the vector width, paddings 0 / 1 / 2 / 3, batch 1, one-pixel images, several column panels, large values
 cases.push({ h: 7, w: 9, k: 3, stride: 1, pad: 'same', cin: 33, cout: 36 });
 cases.push({ h: 9, w: 9, k: 3, stride: 1, pad: 'valid', cin: 32, cout: 40, batch: 1 });
 cases.push({ h: 11, w: 7, k: 3, stride: 1, pad: explicit(2, 0, 0, 1), cin: 35, cout: 33 });
@@ -176,7 +176,7 @@ function layerGrads(stride: number): Float32Array[] {
 
 /**
  * Fused conv (bias + activation) outputs for the activations the native kernel fuses and one it hands back; stride 2
- * with 5 -> 19 channels (the direct kernel), or stride 1 with 33 -> 35 (Winograd).
+ * with 5 -> 19 channels, or stride 1 with 33 -> 35 (Winograd where forced).
  */
 function fused(winograd = false): Float32Array[] {
   return tf.tidy(() => {
@@ -204,10 +204,17 @@ function fused(winograd = false): Float32Array[] {
 /**
  * Defines the suite: every conv kernel on wasm (forward, both gradients, transpose and its gradients, fused
  * forward, the T=3 layer) equals the cpu backend, and nothing leaks. `native: 'require'` runs it on the native
- * addon (and fails when the addon is not built); `'off'` on the XNNPACK-based wasm kernels.
+ * addon (and fails when the addon is not built); `'off'` on the XNNPACK-based wasm kernels. `isa` caps the addon's
+ * instruction set; `algorithm: 'winograd'` makes it compute every 3x3 stride-1 conv by Winograd (its rule would keep
+ * these small convs direct).
  */
-export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?: 'avx2' | 'baseline'): void {
-  describe(`${native === 'off' ? 'wasm (XNNPACK)' : `native${isa ? ` (${isa})` : ''}`} conv kernels of @edl/ops (2 threads) against the cpu backend`, () => {
+export function defineConvKernelEquivalenceSuite(
+  native: 'require' | 'off',
+  isa?: 'avx2' | 'baseline',
+  algorithm?: 'winograd',
+): void {
+  const variant = [isa, algorithm].filter(Boolean).join(', ');
+  describe(`${native === 'off' ? 'wasm (XNNPACK)' : `native${variant ? ` (${variant})` : ''}`} conv kernels of @edl/ops (2 threads) against the cpu backend`, () => {
     const label = (c: Case) =>
       `${c.h}x${c.w} k${c.k} s${c.stride} pad ${JSON.stringify(c.pad)}` +
       (c.cin ? ` ${c.cin}->${c.cout} channels` : '') +
@@ -222,8 +229,13 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
     beforeAll(async () => {
       // read by the addon when it loads (in setupBackend): caps the instruction set to test the narrower paths
       if (isa) process.env.EDL_NATIVE_ISA = isa;
+      if (algorithm) process.env.EDL_NATIVE_CONV_ALGORITHM = algorithm;
       const info = await setupBackend({ backend: 'wasm', threads: 2, quiet: true, native });
       if (isa) expect(info.native?.isa).toBe(isa === 'avx2' ? 'avx2-fma' : 'baseline-simd128');
+      if (native === 'require') {
+        const loaded = await loadNativeAddon();
+        expect(loaded.addon?.info().convAlgorithm).toBe(algorithm ?? 'auto');
+      }
       expect(info.backend).toBe('wasm');
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       expect(wasm.getThreadsCount()).toBe(2);
@@ -286,7 +298,7 @@ export function defineConvKernelEquivalenceSuite(native: 'require' | 'off', isa?
       expect(Math.min(...want[1]!)).toBe(0); // relu clipped something: the case is not vacuous
     });
 
-    it('fused conv2d stride 1, 33 -> 35 channels (Winograd natively), bias and every activation, matches cpu', () => {
+    it('fused conv2d stride 1, 33 -> 35 channels, bias and every activation, matches the cpu backend', () => {
       const want = fused(true);
       for (const [i, w] of want.entries()) expect(relErr(fusedWinogradWasm[i]!, w)).toBeLessThan(1e-5);
       expect(Math.min(...want[1]!)).toBe(0);
