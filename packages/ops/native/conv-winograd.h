@@ -7,7 +7,8 @@
 // M = sum over input channels of U (.) V elementwise: 16 independent GEMMs [tiles x Cin] x [Cin x Cout], one per
 // frequency, with 16 multiplies per tile and channel pair instead of the direct conv's 36 (2.25x fewer).
 // Accuracy: the transforms only add, subtract and halve, so results stay within a few float32 ulps of the
-// reduction's scale (measured in the README); non-finite inputs spread over their whole tile (see the README).
+// reduction's scale (measured in the README). The transforms of each output only combine input rows / columns of
+// its 3x3 window, so NaN / Inf reach the same outputs as in the direct conv (an Inf may become NaN: Inf - Inf).
 //
 // Work split: the tiles are cut into chunks; a worker takes a chunk, transforms its input patches into thread
 // scratch V [16][tiles][Cin], runs the 16 GEMMs against the pre-transformed, packed filter into M [16][tiles][Cout]
