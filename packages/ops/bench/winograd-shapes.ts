@@ -60,7 +60,8 @@ for (const [s, cin, cout] of shapes) {
         const t0 = performance.now();
         if (pass === 'forward') addons[algo].conv2dForward(g, x, w, y, null, 1, 0);
         else addons[algo].conv2dBackpropInput(g, dy, w, dx);
-        (t[`${pass} ${algo}`] ??= []).push(performance.now() - t0);
+        const key = `${pass} ${algo}`;
+        t[key] = [...(t[key] ?? []), performance.now() - t0];
       }
   const stat = (k: string) => {
     const v = [...t[k]!].sort((a, b) => a - b);
