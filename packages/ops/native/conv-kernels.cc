@@ -510,7 +510,7 @@ void sum_parts(void* vctx, int i0, int i1) {
 extern "C" edl_status EDL_FN(edl_conv2d_forward_)(const edl_conv_geom* g, const float* x, const float* w, float* y,
                                                     const float* bias, int act, float alpha, const edl_parallel* par) {
   // the algorithm rule (README, conv-winograd.h): Winograd F(2x2, 3x3) for large enough 3x3 stride-1 convs
-  if (wino_applies(*g)) return run_winograd(g, x, w, y, bias, act, alpha, par);
+  if (wino_applies(*g)) return run_winograd(g, x, w, false, y, bias, act, alpha, par);
   const int ntaps = g->KH * g->KW;
   const int nv = choose_nv(g->Cout), nr = nv * VW;
   const int npanels = (g->Cout + nr - 1) / nr;
@@ -528,14 +528,8 @@ extern "C" edl_status EDL_FN(edl_conv2d_backprop_input_)(const edl_conv_geom* g,
     // dx = conv(dy, W flipped in space with in/out channels swapped), padding k - 1 - p: a plain forward conv.
     edl_conv_geom f{g->B, g->OH, g->OW, g->Cout, g->H, g->W, g->Cin, g->KH, g->KW, 1, 1, g->KH - 1 - g->PT,
                     g->KW - 1 - g->PL};
-    if (wino_applies(f)) {
-      // the same rule as the forward: the flipped filter with in/out channels swapped, [3][3][Cout][Cin]
-      float* wt = pack_filter(w, ntaps, g->Cin, g->Cout, g->Cin, true, true, par);
-      if (!wt) return EDL_ERR_OUT_OF_MEMORY;
-      const edl_status st = run_winograd(&f, dy, wt, dx, nullptr, EDL_ACT_LINEAR, 0.f, par);
-      edl_free(wt);
-      return st;
-    }
+    // the same rule as the forward, for this conv of dy with the flipped filter, in / out channels swapped
+    if (wino_applies(f)) return run_winograd(&f, dy, w, true, dx, nullptr, EDL_ACT_LINEAR, 0.f, par);
     const int nv = choose_nv(g->Cin), nr = nv * VW;
     const int npanels = (g->Cin + nr - 1) / nr;
     float* bpack = pack_filter(w, ntaps, g->Cin, g->Cout, nr, true, true, par);

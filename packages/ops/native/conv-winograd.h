@@ -65,14 +65,18 @@ inline void wino_output_transform(const T* m, T* y) {
   }
 }
 
-// The filter w [3][3][Cin][Cout] transformed and packed in column panels of nr: out[p][f][ci][nr] = U[f][ci][p nr + j]
-// (zero padded), ready for gather_tile with ntap = 1 per frequency f. Input channels run in parallel.
+// The filter transformed and packed in column panels of nr: out[p][f][ci][nr] = U[f][ci][p nr + j] (zero padded),
+// ready for gather_tile with ntap = 1 per frequency f. The filter is w [3][3][Cin][Cout] (forward), or, with
+// `flipped`, the forward filter of the input gradient given as the conv's own w [3][3][Cout][Cin] (g[kh][kw][ci][co] =
+// w[2 - kh][2 - kw][co][ci]: flipped taps, channels swapped; transposed here by blocks, no separate pass).
 struct WinoPackCtx {
   const float* w;
   float* out;
   int cin, cout, nr;
+  bool flipped;
 };
 
+// Forward filter: input channels [c0, c1), vectors along Cout read straight from w.
 void wino_pack_channels(void* v, int c0, int c1) {
   const WinoPackCtx& c = *static_cast<WinoPackCtx*>(v);
   const size_t tap = (size_t)c.cin * c.cout;
@@ -96,13 +100,41 @@ void wino_pack_channels(void* v, int c0, int c1) {
   }
 }
 
+// Flipped filter: blocks of 16 input channels ci [16 b0, 16 b1). For each block and VW output channels co, the 9 taps
+// of w [co][ci-block] (16 contiguous floats per row) are transposed through a small buffer into vectors along co.
+void wino_pack_flipped(void* v, int b0, int b1) {
+  const WinoPackCtx& c = *static_cast<WinoPackCtx*>(v);
+  const size_t tap = (size_t)c.cin * c.cout;  // w [3][3][cout][cin]
+  for (int b = b0; b < b1; b++) {
+    const int ci0 = b * 16, nci = c.cin - ci0 < 16 ? c.cin - ci0 : 16;
+    for (int co0 = 0; co0 < c.cout; co0 += VW) {
+      const int nco = c.cout - co0 < VW ? c.cout - co0 : VW;
+      float buf[9][16][VW] = {};
+      for (int t = 0; t < 9; t++)
+        for (int j = 0; j < nco; j++) {
+          const float* row = c.w + (size_t)(8 - t) * tap + (size_t)(co0 + j) * c.cin + ci0;
+          for (int i = 0; i < nci; i++) buf[t][i][j] = row[i];
+        }
+      float* dst0 = c.out + (((size_t)(co0 / c.nr) * 16) * c.cin + ci0) * c.nr + co0 % c.nr;
+      for (int i = 0; i < nci; i++) {
+        vf g[9], u[16];
+        for (int t = 0; t < 9; t++) g[t] = load(buf[t][i]);
+        wino_filter_transform(g, u);
+        // lanes past Cout are zeros: they land in the zero padding of the last panel
+        for (int f = 0; f < 16; f++) store(dst0 + ((size_t)f * c.cin + i) * c.nr, u[f]);
+      }
+    }
+  }
+}
+
 // Null when out of memory (free with edl_free).
-float* wino_pack_filter(const float* w, int cin, int cout, int nr, const edl_parallel* par) {
+float* wino_pack_filter(const float* w, int cin, int cout, int nr, bool flipped, const edl_parallel* par) {
   const int npanels = (cout + nr - 1) / nr;
   float* out = static_cast<float*>(edl_calloc((size_t)npanels * 16 * cin * nr, sizeof(float)));
   if (!out) return nullptr;
-  WinoPackCtx c{w, out, cin, cout, nr};
-  edl_pfor(par, cin, &c, wino_pack_channels);
+  WinoPackCtx c{w, out, cin, cout, nr, flipped};
+  if (flipped) edl_pfor(par, (cin + 15) / 16, &c, wino_pack_flipped);
+  else edl_pfor(par, cin, &c, wino_pack_channels);
   return out;
 }
 
@@ -264,11 +296,12 @@ bool wino_applies(const edl_conv_geom& g) {
   return g.Cin >= WINO_MIN_CHANNELS && g.Cout >= WINO_MIN_CHANNELS && tiles >= WINO_MIN_TILES && macs >= WINO_MIN_MACS;
 }
 
-// y = conv(x, w) (+ bias, activation) for a geometry wino_applies to; w [3][3][Cin][Cout].
-edl_status run_winograd(const edl_conv_geom* g, const float* x, const float* w, float* y, const float* bias, int act,
-                        float alpha, const edl_parallel* par) {
+// y = conv(x, w) (+ bias, activation) for a geometry wino_applies to; w [3][3][Cin][Cout], or with `flipped` the
+// filter of the conv whose input gradient this is, [3][3][Cout][Cin] (see WinoPackCtx).
+edl_status run_winograd(const edl_conv_geom* g, const float* x, const float* w, bool flipped, float* y,
+                        const float* bias, int act, float alpha, const edl_parallel* par) {
   const int nv = choose_nv(g->Cout), nr = nv * VW;
-  float* upack = wino_pack_filter(w, g->Cin, g->Cout, nr, par);
+  float* upack = wino_pack_filter(w, g->Cin, g->Cout, nr, flipped, par);
   if (!upack) return EDL_ERR_OUT_OF_MEMORY;
   WinoCtx c{g, x, upack, y, bias, act, alpha, nv, nr, (g->Cout + nr - 1) / nr, (g->OH + 1) / 2, (g->OW + 1) / 2, 0,
             0, 0, (g->Cin + VW - 1) / VW * VW, (g->Cout + VW - 1) / VW * VW, 0, {0}, {EDL_OK}};
