@@ -9,7 +9,7 @@
 extern "C" {
 #endif
 
-#define EDL_ABI_VERSION 4
+#define EDL_ABI_VERSION 5
 
 /** What a kernel returns; the binding turns anything but EDL_OK into a thrown JavaScript Error. */
 typedef enum {

@@ -2,7 +2,7 @@
 // addon. native-abi.test.ts parses the header and checks that both agree, and that the built addon reports them.
 
 /** Version of the binding signatures and codes; the loader refuses an addon built from other sources. */
-export const NATIVE_ABI_VERSION = 4;
+export const NATIVE_ABI_VERSION = 5;
 
 /** Kernel status codes (`edl_status`); anything but `ok` reaches JavaScript as a thrown Error. */
 export const NativeStatus = { ok: 0, outOfMemory: 1, invalidArgument: 2 } as const;
