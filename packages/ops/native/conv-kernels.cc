@@ -139,26 +139,23 @@ void fwd_chunks(void* vctx, int c0, int c1) {
   const int tpc = c.tiles_per_chunk;
   const float** A = static_cast<const float**>(edl_malloc(sizeof(float*) * (size_t)ntaps * MR * tpc));
   const float** Bt = static_cast<const float**>(edl_malloc(sizeof(float*) * (size_t)ntaps));
-  int* tap_dh = static_cast<int*>(edl_malloc(sizeof(int) * 2 * (size_t)ntaps));
-  if (!A || !Bt || !tap_dh) {
+  // per tap: its row and column in the filter, and its element offset from the tap (0, 0) of the same pixel
+  struct Tap {
+    int dh, dw;
+    int64_t off;
+  };
+  Tap* taps = static_cast<Tap*>(edl_malloc(sizeof(Tap) * (size_t)ntaps));
+  if (!A || !Bt || !taps) {
     edl_free(A);
     edl_free(Bt);
-    edl_free(tap_dh);
+    edl_free(taps);
     c.status.store(EDL_ERR_OUT_OF_MEMORY);
     return;
   }
-  int* tap_dw = tap_dh + ntaps;
-  for (int t = 0; t < ntaps; t++) tap_dh[t] = t / g.KW, tap_dw[t] = t % g.KW;
-  // element offset of each tap from the tap (0, 0) of the same output pixel
-  int64_t* tap_off = static_cast<int64_t*>(edl_malloc(sizeof(int64_t) * (size_t)ntaps));
-  if (!tap_off) {
-    edl_free(A);
-    edl_free(Bt);
-    edl_free(tap_dh);
-    c.status.store(EDL_ERR_OUT_OF_MEMORY);
-    return;
+  for (int t = 0; t < ntaps; t++) {
+    taps[t].dh = t / g.KW, taps[t].dw = t % g.KW;
+    taps[t].off = ((int64_t)taps[t].dh * g.W + taps[t].dw) * g.Cin;
   }
-  for (int t = 0; t < ntaps; t++) tap_off[t] = ((int64_t)tap_dh[t] * g.W + tap_dw[t]) * g.Cin;
   for (int chunk = c0; chunk < c1; chunk++) {
     const int64_t p0 = (int64_t)chunk * tpc * MR;
     const int64_t pend = p0 + (int64_t)tpc * MR < c.npix ? p0 + (int64_t)tpc * MR : c.npix;
@@ -176,10 +173,10 @@ void fwd_chunks(void* vctx, int c0, int c1) {
         const float* base = c.x + (size_t)b * g.H * g.W * g.Cin;
         if (ih0 >= 0 && iw0 >= 0 && ih0 + g.KH <= g.H && iw0 + g.KW <= g.W) {
           // every tap inside the image: one base pointer plus fixed offsets
-          const float* p0 = base + ((size_t)ih0 * g.W + iw0) * g.Cin;
-          for (int t = 0; t < ntaps; t++) At[t * rows + i] = p0 + tap_off[t];
+          const float* corner = base + ((size_t)ih0 * g.W + iw0) * g.Cin;
+          for (int t = 0; t < ntaps; t++) At[t * rows + i] = corner + taps[t].off;
         } else for (int t = 0; t < ntaps; t++) {
-          const int ih = ih0 + tap_dh[t], iw = iw0 + tap_dw[t];
+          const int ih = ih0 + taps[t].dh, iw = iw0 + taps[t].dw;
           At[t * rows + i] = ((unsigned)ih >= (unsigned)g.H || (unsigned)iw >= (unsigned)g.W)
                                  ? c.zeros
                                  : base + ((size_t)ih * g.W + iw) * g.Cin;
@@ -211,8 +208,7 @@ void fwd_chunks(void* vctx, int c0, int c1) {
   }
   edl_free(A);
   edl_free(Bt);
-  edl_free(tap_dh);
-  edl_free(tap_off);
+  edl_free(taps);
 }
 
 // Packs the filter w [taps][Cin][Cout] into column panels of nr: out[p][t][ci][nr] = w[t][ci][p nr + j] (forward),
