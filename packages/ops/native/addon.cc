@@ -30,6 +30,12 @@ struct KernelTable {
   edl_status (*backprop_filter)(const edl_conv_geom*, const float*, const float*, float*, const edl_parallel*);
 };
 
+#ifdef EDL_HAVE_VW8
+/** The 8-wide kernels: the widest on an AVX2 machine, and the narrow ones on an AVX-512 machine (narrow_kernels). */
+const KernelTable kAvx2Fma{8, "avx2-fma", edl_conv2d_forward_8, edl_conv2d_backprop_input_8,
+                           edl_conv2d_backprop_filter_8};
+#endif
+
 // The widest vector width this CPU and this build support; EDL_NATIVE_ISA=avx2 | baseline caps it (to test the
 // narrower code paths on a wider machine).
 KernelTable choose_kernels() {
@@ -48,9 +54,7 @@ KernelTable choose_kernels() {
   (void)allow16;
 #endif
 #ifdef EDL_HAVE_VW8
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return KernelTable{8, "avx2-fma", edl_conv2d_forward_8, edl_conv2d_backprop_input_8,
-                       edl_conv2d_backprop_filter_8};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return kAvx2Fma;
 #endif
 #endif
   return baseline;
@@ -68,9 +72,7 @@ const KernelTable& kernels() {
 // AVX-512 CPU has AVX2 and FMA). Null elsewhere.
 const KernelTable* narrow_kernels() {
 #if defined(EDL_HAVE_VW16) && defined(EDL_HAVE_VW8)
-  static const KernelTable narrow{8, "avx2-fma", edl_conv2d_forward_8, edl_conv2d_backprop_input_8,
-                                  edl_conv2d_backprop_filter_8};
-  return kernels().vector_width == 16 ? &narrow : nullptr;
+  return kernels().vector_width == 16 ? &kAvx2Fma : nullptr;
 #else
   return nullptr;
 #endif
