@@ -28,6 +28,30 @@ typedef float vfu __attribute__((vector_size(VW * 4), aligned(4), may_alias));
 
 inline vf load(const float* p) { return *reinterpret_cast<const vfu*>(p); }
 inline void store(float* p, vf v) { *reinterpret_cast<vfu*>(p) = v; }
+// The first n (< VW) floats at p in the low lanes, zeros above; the first n lanes of v stored at p.
+inline vf load_first(const float* p, int n) {
+  float tmp[VW] = {};
+  memcpy(tmp, p, sizeof(float) * n);
+  return load(tmp);
+}
+inline void store_first(float* p, vf v, int n) {
+  float tmp[VW];
+  store(tmp, v);
+  memcpy(p, tmp, sizeof(float) * n);
+}
+
+// The fused activation of the conv epilogues (direct and Winograd), on a float or a vector of floats. As tfjs' cpu
+// backend: NaN passes through every activation (a NaN compares false).
+template <class T>
+inline T activate(T v, int act, float alpha) {
+  if (act == EDL_ACT_RELU) return v < 0.f ? T{} : v;
+  if (act == EDL_ACT_RELU6) {
+    v = v < 0.f ? T{} : v;
+    return v > 6.f ? T{} + 6.f : v;
+  }
+  if (act == EDL_ACT_LEAKYRELU) return v < 0.f ? v * alpha : v;
+  return v;
+}
 
 // C[i][0..ncol) (+)= sum_t sum_k A[t][i][k] * Bt[t][k][0..NV*VW). B panels are packed and zero padded.
 template <int R, int NV>
@@ -67,11 +91,7 @@ void gather_tile(int ntap, const float* const* A, int koff, const float* const* 
       for (int n = 0; n < ncol; n++) {
         float v = accumulate ? tmp[n] + out[n] : tmp[n];
         if (bias) v += bias[n];
-        // as tfjs' cpu backend: NaN passes through every activation
-        if (act == EDL_ACT_RELU) v = v < 0.f ? 0.f : v;
-        else if (act == EDL_ACT_RELU6) v = v < 0.f ? 0.f : v > 6.f ? 6.f : v;
-        else if (act == EDL_ACT_LEAKYRELU) v = v < 0.f ? alpha * v : v;
-        out[n] = v;
+        out[n] = activate(v, act, alpha);
       }
     }
   }

@@ -157,17 +157,6 @@ struct WinoCtx {
   std::atomic<int> status;
 };
 
-inline vf activate_vec(vf v, int act, float alpha) {
-  // as tfjs' cpu backend: NaN passes through every activation (a NaN lane compares false)
-  if (act == EDL_ACT_RELU) return v < 0.f ? vf{} : v;
-  if (act == EDL_ACT_RELU6) {
-    v = v < 0.f ? vf{} : v;
-    return v > 6.f ? vf{} + 6.f : v;
-  }
-  if (act == EDL_ACT_LEAKYRELU) return v < 0.f ? v * alpha : v;
-  return v;
-}
-
 // One worker: allocates its scratch once, then claims work items until none is left (the pool runs one such
 // worker per thread; a worker the OS has not scheduled yet finds the items taken and only allocates).
 void wino_worker(void* vctx, int w0, int w1) {
@@ -205,13 +194,7 @@ void wino_worker(void* vctx, int w0, int w1) {
           const int ih = ih0 + p / 4, iw = iw0 + p % 4;
           if (inside || (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W)) {
             const float* src = c.x + (((size_t)b * g.H + ih) * g.W + iw) * g.Cin + c0;
-            if (nc == VW) {
-              d[p] = load(src);
-            } else {
-              float tmp[VW] = {};
-              memcpy(tmp, src, sizeof(float) * nc);
-              d[p] = load(tmp);
-            }
+            d[p] = nc == VW ? load(src) : load_first(src, nc);
           } else {
             d[p] = vf{};
           }
@@ -248,27 +231,14 @@ void wino_worker(void* vctx, int w0, int w1) {
         for (int f = 0; f < 16; f++) m[f] = load(M + ((size_t)f * tpc + i) * c.coutp + c0);
         wino_output_transform(m, o);
         vf bv{};
-        if (c.bias) {
-          if (nc == VW) {
-            bv = load(c.bias + c0);
-          } else {
-            float tmp[VW] = {};
-            memcpy(tmp, c.bias + c0, sizeof(float) * nc);
-            bv = load(tmp);
-          }
-        }
+        if (c.bias) bv = nc == VW ? load(c.bias + c0) : load_first(c.bias + c0, nc);
         for (int q = 0; q < 4; q++) {
           const int oh = oh0 + q / 2, ow = ow0 + q % 2;
           if (oh >= g.OH || ow >= g.OW) continue;
-          const vf out = activate_vec(c.bias ? o[q] + bv : o[q], c.act, c.alpha);
+          const vf out = activate(c.bias ? o[q] + bv : o[q], c.act, c.alpha);
           float* dst = c.y + (((size_t)b * g.OH + oh) * g.OW + ow) * g.Cout + c0;
-          if (nc == VW) {
-            store(dst, out);
-          } else {
-            float tmp[VW];
-            store(tmp, out);
-            memcpy(dst, tmp, sizeof(float) * nc);
-          }
+          if (nc == VW) store(dst, out);
+          else store_first(dst, out, nc);
         }
       }
     }
